@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Rebel.Cli.Commands;
+
+namespace Rebel.Cli;
+
+/// <summary>Entry point of the <c>rebel</c> command: one subcommand per verb, each defined in <c>Commands/</c>.</summary>
+public static class Program
+{
+    /// <summary>Builds the command tree and runs it; returns the process exit code.</summary>
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    /// <summary>The root command with every verb attached (also used by the CLI tests).</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("rebel: self-play preference optimization (REBEL) against pairwise judges.");
+        root.Subcommands.Add(TrainCommand.Create());
+        return root;
+    }
+}
