@@ -1,0 +1,130 @@
+using System.Runtime.CompilerServices;
+
+namespace Rebel.Tensors.Kernels;
+
+/// <summary>
+/// The managed SGEMM driver: splits C across threads, then runs the classic five-loop blocked algorithm on each part.
+/// </summary>
+/// <remarks>
+/// Dimension legend: m, n, k as in C[m,n] = op(A)[m,k] · op(B)[k,n]; kc, mc, nc the cache blocks; MR×NR the register tile.
+/// Loop order per part: jc (nc columns, packed B block kept in L2/L3) → pc (kc of the sum, pack B) → ic (mc rows,
+/// pack alpha·A, kept in L2) → jr (one NR panel of B, stays in L1) → ir (one MR panel of A) → micro-kernel.
+/// </remarks>
+internal static unsafe class GemmManaged
+{
+    /// <summary>Depth of a packed block: a B micro-panel (KC·NR floats = 16 KiB) stays in a 32 KiB L1.</summary>
+    internal const int KC = 256;
+
+    /// <summary>Rows of a packed A block (MC·KC floats = 120 KiB, well inside a 1 MiB L2).</summary>
+    internal const int MC = 120;
+
+    /// <summary>Columns of a packed B block (NC·KC floats ≤ 4 MiB, in L3).</summary>
+    internal const int NC = 4096;
+
+    /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread: fork/join would cost more than it saves.</summary>
+    internal const long ParallelThreshold = 96L * 96 * 96;
+
+    [ThreadStatic] private static float[]? t_packA;
+    [ThreadStatic] private static float[]? t_packB;
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C on at most <paramref name="threads"/> threads (arguments already validated).</summary>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int threads)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(c, ldc, 0, m, 0, n, beta);
+            return;
+        }
+        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, threads);
+        bool splitRows = m >= n;
+        int tile = splitRows ? GemmMicroKernel.MR : GemmMicroKernel.NR;
+        int extent = splitRows ? m : n;
+        int chunk = (extent + parts - 1) / parts;
+        chunk = (chunk + tile - 1) / tile * tile;
+        parts = (extent + chunk - 1) / chunk;
+        if (parts <= 1)
+        {
+            Blocked(transA, transB, k, a, lda, b, ldb, beta, c, ldc, 0, m, 0, n, alpha);
+            return;
+        }
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int lo = part * chunk, hi = Math.Min(extent, lo + chunk);
+            if (splitRows) Blocked(transA, transB, k, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, lo, hi, 0, n, alpha);
+            else Blocked(transA, transB, k, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, 0, m, lo, hi, alpha);
+        });
+    }
+
+    /// <summary>One thread's share: rows [i0, i1) and columns [j0, j1) of C.</summary>
+    private static void Blocked(bool transA, bool transB, int k, float* a, int lda, float* b, int ldb, float beta,
+        float* c, int ldc, int i0, int i1, int j0, int j1, float alpha)
+    {
+        if (beta != 0f && beta != 1f)
+        {
+            ScaleC(c, ldc, i0, i1, j0, j1, beta);
+            beta = 1f;
+        }
+        int rows = i1 - i0, cols = j1 - j0;
+        float* packA = Workspace(ref t_packA, RoundUp(Math.Min(MC, rows), GemmMicroKernel.MR) * KC);
+        float* packB = Workspace(ref t_packB, RoundUp(Math.Min(NC, cols), GemmMicroKernel.NR) * KC);
+        for (int jc = j0; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                bool accumulate = pc > 0 || beta != 0f; // first k-block overwrites when beta = 0
+                GemmPacking.PackB(b, ldb, transB, pc, kc, jc, nc, packB);
+                for (int ic = i0; ic < i1; ic += MC)
+                {
+                    int mc = Math.Min(MC, i1 - ic);
+                    GemmPacking.PackA(a, lda, transA, ic, mc, pc, kc, alpha, packA);
+                    Macro(kc, mc, nc, packA, packB, c + (nint)ic * ldc + jc, ldc, accumulate);
+                }
+            }
+        }
+    }
+
+    /// <summary>The macro-kernel: an mc×nc block of C from a packed A block and a packed B block.</summary>
+    private static void Macro(int kc, int mc, int nc, float* packA, float* packB, float* c, int ldc, bool accumulate)
+    {
+        const int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
+        for (int jr = 0; jr < nc; jr += NR)
+        {
+            int cols = Math.Min(NR, nc - jr);
+            float* bp = packB + (nint)jr * kc;
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                int rows = Math.Min(MR, mc - ir);
+                GemmMicroKernel.Run(kc, packA + (nint)ir * kc, bp, c + (nint)ir * ldc + jr, ldc, rows, cols, accumulate);
+            }
+        }
+    }
+
+    /// <summary>C[i0..i1, j0..j1] ← beta·C (beta = 0 writes zeros, discarding NaNs).</summary>
+    private static void ScaleC(float* c, int ldc, int i0, int i1, int j0, int j1, float beta)
+    {
+        if (beta == 1f) return;
+        for (int i = i0; i < i1; i++)
+        {
+            var row = new Span<float>(c + (nint)i * ldc + j0, j1 - j0);
+            if (beta == 0f) row.Clear();
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>A 64-byte-aligned pointer to at least <paramref name="floats"/> floats of this thread's pinned buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Workspace(ref float[]? buffer, int floats)
+    {
+        if (buffer is null || buffer.Length < floats + 16)
+            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        nint p = (nint)Unsafe.AsPointer(ref buffer[0]);
+        return (float*)((p + 63) & ~(nint)63);
+    }
+}
