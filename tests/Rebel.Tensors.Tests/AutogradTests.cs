@@ -1,0 +1,94 @@
+using Rebel.Tensors;
+using Rebel.Tensors.Memory;
+using Rebel.Tensors.Random;
+
+namespace Rebel.Tensors.Tests;
+
+public class AutogradTests
+{
+    [Test]
+    public void Backward_TwiceOnFreshGraphs_AccumulatesLeafGradients()
+    {
+        var w = Tensor.FromArray([1f, 2f, 3f], 3);
+        w.RequiresGrad = true;
+        (w * w).Sum().Backward();
+        (w * w).Sum().Backward();
+        Assert.That(w.Grad!.ToArray(), Is.EqualTo(new[] { 4f, 8f, 12f })); // 2 · 2w
+        w.ZeroGrad();
+        Assert.That(w.Grad, Is.Null);
+    }
+
+    [Test]
+    public void Backward_SharedSubexpression_SumsBothPaths()
+    {
+        var x = Tensor.FromArray([2f], 1);
+        x.RequiresGrad = true;
+        var y = x * x;        // y = x²
+        (y * y + y).Sum().Backward(); // d/dx (x⁴ + x²) = 4x³ + 2x = 36
+        Assert.That(x.Grad!.Item(), Is.EqualTo(36f));
+    }
+
+    [Test]
+    public void NoGrad_DoesNotRecord()
+    {
+        var w = Tensor.Ones(2);
+        w.RequiresGrad = true;
+        Tensor y;
+        using (Tensor.NoGrad()) y = (w * 3f).Sum();
+        Assert.That(y.RequiresGrad, Is.False);
+        Assert.Throws<InvalidOperationException>(() => y.Backward());
+        Assert.That(Tensor.IsGradEnabled, Is.True);
+    }
+
+    [Test]
+    public void Backward_NonScalarWithoutGradient_Throws()
+    {
+        var w = Tensor.Ones(2);
+        w.RequiresGrad = true;
+        Assert.Throws<InvalidOperationException>(() => (w * 2f).Backward());
+    }
+
+    [Test]
+    public void Scope_RecyclesBuffers_SoRepeatedStepsDoNotGrowMemory()
+    {
+        var rng = new Rng(1);
+        var w = Tensor.Normal(rng, 1f, 64, 64);
+        w.RequiresGrad = true;
+        var x = Tensor.Normal(rng, 1f, 32, 64);
+        void Step(bool scoped)
+        {
+            using var scope = scoped ? new TensorScope() : null;
+            Tensor.MatMul(x, w).Tanh().Square().Mean().Backward();
+        }
+        long PerStep(bool scoped)
+        {
+            Step(scoped); Step(scoped); // warm the pool and the JIT
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Step(scoped);
+            return (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
+        }
+        long unscoped = PerStep(false), scoped = PerStep(true);
+        long pooled = BufferPool.PooledBytes;
+        PerStep(true);
+        // a recycled step allocates only small bookkeeping objects, not its activations and gradients
+        Assert.That(scoped, Is.LessThan(unscoped / 4), $"scoped step {scoped} B vs unscoped {unscoped} B");
+        Assert.That(BufferPool.PooledBytes, Is.EqualTo(pooled), "the pool grew across steps");
+        Assert.That(w.Grad, Is.Not.Null); // leaf gradients survive the scope
+    }
+
+    [Test]
+    public void Scope_TensorUsedAfterItEnds_Throws()
+    {
+        Tensor t;
+        using (new TensorScope()) t = Tensor.Ones(3) * 2f;
+        Assert.Throws<ObjectDisposedException>(() => t.ToArray());
+    }
+
+    [Test]
+    public void Scope_Keep_MovesTensorOut()
+    {
+        Tensor t;
+        using (var scope = new TensorScope()) t = scope.Keep(Tensor.Ones(3) * 2f);
+        Assert.That(t.ToArray(), Is.EqualTo(new[] { 2f, 2f, 2f }));
+    }
+}
