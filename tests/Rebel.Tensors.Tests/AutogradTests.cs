@@ -1,6 +1,5 @@
 using Rebel.Tensors;
 using Rebel.Tensors.Memory;
-using Rebel.Tensors.Random;
 
 namespace Rebel.Tensors.Tests;
 

@@ -1,5 +1,4 @@
 using Rebel.Tensors;
-using Rebel.Tensors.Random;
 
 namespace Rebel.Tensors.Tests;
 

@@ -1,4 +1,3 @@
-using Rebel.Tensors.Random;
 
 namespace Rebel.Tensors;
 

@@ -1,4 +1,4 @@
-namespace Rebel.Tensors.Random;
+namespace Rebel.Tensors;
 
 /// <summary>
 /// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64) with normal, uniform and multinomial
