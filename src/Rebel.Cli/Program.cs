@@ -14,6 +14,7 @@ public static class Program
     {
         var root = new RootCommand("rebel: self-play preference optimization (REBEL) against pairwise judges.");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }
