@@ -118,12 +118,12 @@ internal static unsafe class GemmManaged
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
-    /// <summary>A 64-byte-aligned pointer to at least <paramref name="floats"/> floats of this thread's pinned buffer.</summary>
+    /// <summary>A 64-byte-aligned pointer to at least <paramref name="floats"/> floats (plus 16 of slack) of this thread's pinned buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Workspace(ref float[]? buffer, int floats)
     {
-        if (buffer is null || buffer.Length < floats + 16)
-            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        if (buffer is null || buffer.Length < floats + 32)
+            buffer = GC.AllocateUninitializedArray<float>(floats + 32, pinned: true);
         nint p = (nint)Unsafe.AsPointer(ref buffer[0]);
         return (float*)((p + 63) & ~(nint)63);
     }

@@ -49,6 +49,10 @@ internal static unsafe class GemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fma6x16(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
     {
+        // Bring the C tile toward L1 while the k-loop runs (it is read, or at least written, at the end).
+        Sse.Prefetch0(c); Sse.Prefetch0(c + 15); Sse.Prefetch0(c + ldc); Sse.Prefetch0(c + ldc + 15);
+        Sse.Prefetch0(c + 2 * ldc); Sse.Prefetch0(c + 2 * ldc + 15); Sse.Prefetch0(c + 3 * ldc); Sse.Prefetch0(c + 3 * ldc + 15);
+        Sse.Prefetch0(c + 4 * ldc); Sse.Prefetch0(c + 4 * ldc + 15); Sse.Prefetch0(c + 5 * ldc); Sse.Prefetch0(c + 5 * ldc + 15);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++, a += MR, b += NR)

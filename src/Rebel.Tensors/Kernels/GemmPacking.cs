@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rebel.Tensors.Kernels;
 
@@ -39,12 +41,29 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // A stored [m, k]: the panel's MR rows are MR separate streams along k.
+    // A stored [m, k]: the panel's MR rows are MR separate streams along k. Eight k-steps at a time are an 8×8
+    // transpose (rows 6 and 7 are padding); each transposed column is stored 8 wide at dst + 6p, and the two padding
+    // floats it writes past its 6 are overwritten by the next store (the workspace keeps slack after the last panel).
     private static void PackARowsFull(float* src, int lda, int kc, float alpha, float* dst)
     {
         Debug.Assert(MR == 6);
         float* r0 = src, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
-        for (int p = 0; p < kc; p++, dst += MR)
+        int p = 0;
+        if (Avx.IsSupported)
+        {
+            var scale = Vector256.Create(alpha);
+            var zero = Vector256<float>.Zero;
+            for (; p + 8 <= kc; p += 8, dst += 8 * MR)
+            {
+                Transpose8x8(
+                    Vector256.Load(r0 + p) * scale, Vector256.Load(r1 + p) * scale, Vector256.Load(r2 + p) * scale,
+                    Vector256.Load(r3 + p) * scale, Vector256.Load(r4 + p) * scale, Vector256.Load(r5 + p) * scale, zero, zero,
+                    out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+                c0.Store(dst); c1.Store(dst + 6); c2.Store(dst + 12); c3.Store(dst + 18);
+                c4.Store(dst + 24); c5.Store(dst + 30); c6.Store(dst + 36); c7.Store(dst + 42);
+            }
+        }
+        for (; p < kc; p++, dst += MR)
         {
             dst[0] = alpha * r0[p]; dst[1] = alpha * r1[p]; dst[2] = alpha * r2[p];
             dst[3] = alpha * r3[p]; dst[4] = alpha * r4[p]; dst[5] = alpha * r5[p];
@@ -92,9 +111,30 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // B stored [n, k]: the panel's NR columns are NR separate streams along k.
+    // B stored [n, k]: the panel's NR columns are NR separate streams along k; eight k-steps of eight columns
+    // at a time are an 8×8 transpose.
     private static void PackBTransposed(float* src, int ldb, int cols, int kc, float* dst)
     {
+        if (cols == NR && Avx.IsSupported)
+        {
+            int p = 0;
+            for (; p + 8 <= kc; p += 8)
+                for (int half = 0; half < NR; half += 8)
+                {
+                    float* s = src + (nint)half * ldb + p;
+                    Transpose8x8(
+                        Vector256.Load(s), Vector256.Load(s + ldb), Vector256.Load(s + 2 * (nint)ldb), Vector256.Load(s + 3 * (nint)ldb),
+                        Vector256.Load(s + 4 * (nint)ldb), Vector256.Load(s + 5 * (nint)ldb), Vector256.Load(s + 6 * (nint)ldb),
+                        Vector256.Load(s + 7 * (nint)ldb),
+                        out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+                    float* d = dst + p * NR + half;
+                    c0.Store(d); c1.Store(d + NR); c2.Store(d + 2 * NR); c3.Store(d + 3 * NR);
+                    c4.Store(d + 4 * NR); c5.Store(d + 5 * NR); c6.Store(d + 6 * NR); c7.Store(d + 7 * NR);
+                }
+            for (; p < kc; p++)
+                for (int j = 0; j < NR; j++) dst[p * NR + j] = src[(nint)j * ldb + p];
+            return;
+        }
         for (int j = 0; j < cols; j++)
         {
             float* s = src + (nint)j * ldb;
@@ -102,5 +142,28 @@ internal static unsafe class GemmPacking
         }
         for (int j = cols; j < NR; j++)
             for (int p = 0; p < kc; p++) dst[p * NR + j] = 0f;
+    }
+
+    /// <summary>Transposes the 8×8 block whose rows are r0..r7: column j of the block becomes cj.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(
+        Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+        out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
+        out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
+    {
+        // Pairs of rows interleaved, then groups of four, then the 128-bit halves exchanged.
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        c0 = Avx.Permute2x128(s0, s4, 0x20); c1 = Avx.Permute2x128(s1, s5, 0x20);
+        c2 = Avx.Permute2x128(s2, s6, 0x20); c3 = Avx.Permute2x128(s3, s7, 0x20);
+        c4 = Avx.Permute2x128(s0, s4, 0x31); c5 = Avx.Permute2x128(s1, s5, 0x31);
+        c6 = Avx.Permute2x128(s2, s6, 0x31); c7 = Avx.Permute2x128(s3, s7, 0x31);
     }
 }
