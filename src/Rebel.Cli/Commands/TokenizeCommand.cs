@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json;
+using Rebel.Models.Data;
+using Rebel.Models.Tokenization;
+
+namespace Rebel.Cli.Commands;
+
+/// <summary>
+/// <c>rebel tokenize --tokenizer DIR "text"</c>: prints the token ids of the text as one JSON array, e.g.
+/// <c>[15496,995]</c> for "Hello world" with GPT-2's tokenizer. Without the text argument, reads standard input.
+/// </summary>
+internal static class TokenizeCommand
+{
+    /// <summary>What one invocation needs.</summary>
+    internal sealed record Options(string TokenizerDirectory, string Text, bool AllowSpecialTokens);
+
+    public static Command Create()
+    {
+        var tokenizer = new Option<DirectoryInfo>("--tokenizer")
+        {
+            Description = "Directory with tokenizer.json, or vocab.json + merges.txt (a model directory works).",
+            Required = true,
+        };
+        var noSpecial = new Option<bool>("--no-special-tokens")
+        {
+            Description = "Encode special-token text such as <|endoftext|> as ordinary characters.",
+        };
+        var text = new Argument<string?>("text")
+        {
+            Description = "Text to encode. Omitted: read standard input to its end.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("tokenize", "Print the token ids of a text as a JSON array.") { tokenizer, noSpecial, text };
+        command.SetAction(parse =>
+        {
+            var options = new Options(
+                parse.GetValue(tokenizer)!.FullName,
+                parse.GetValue(text) ?? Console.In.ReadToEnd(),
+                AllowSpecialTokens: !parse.GetValue(noSpecial));
+            return Run(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        });
+        return command;
+    }
+
+    /// <summary>Encodes and prints; returns 0, or 1 with a one-line error when the tokenizer cannot be loaded.</summary>
+    internal static int Run(Options options, TextWriter output, TextWriter error)
+    {
+        ByteLevelBpeTokenizer loaded;
+        try
+        {
+            loaded = TokenizerFiles.Load(options.TokenizerDirectory);
+        }
+        catch (Exception e) when (e is IOException or DataFormatException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"rebel tokenize: {e.Message}");
+            return 1;
+        }
+        output.WriteLine(JsonSerializer.Serialize(loaded.Encode(options.Text, options.AllowSpecialTokens)));
+        return 0;
+    }
+}
