@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Rebel.SelfPlay.Training;
+
+/// <summary>
+/// Every knob of a REBEL run, with the paper's symbols. Immutable; <see cref="Validate"/> checks the values together
+/// and throws naming the offending values. Serialized with snake_case names in run configs (see
+/// <see cref="JsonOptions"/>), so <c>data/default.json</c> and a run's <c>config.json</c> use the same keys.
+/// </summary>
+public sealed record RebelOptions
+{
+    /// <summary>Preference (self-play against a judge) or reward mode. Default: preference.</summary>
+    public TrainingMode Mode { get; init; } = TrainingMode.Preference;
+
+    /// <summary>The objective: "rebel" (default), or a baseline on the same data path: "sppo", "ipo" (online IPO), "dpo" (online DPO), "rloo" (reward mode).</summary>
+    public string Loss { get; init; } = "rebel";
+
+    /// <summary>η, REBEL's step size: the regression target is η·Δ on the log-ratio scale. Default 1.</summary>
+    public double Eta { get; init; } = 1.0;
+
+    /// <summary>K, completions sampled per prompt per iteration (≥ 2). Default 4.</summary>
+    public int SamplesPerPrompt { get; init; } = 4;
+
+    /// <summary>How the K samples are paired: all K(K−1)/2 pairs (default) or adjacent pairs.</summary>
+    public PairingScheme Pairing { get; init; } = PairingScheme.AllPairs;
+
+    /// <summary>Prompts drawn per iteration (the batch). Default 32.</summary>
+    public int PromptsPerIteration { get; init; } = 32;
+
+    /// <summary>Prompts per minibatch (all K samples and pairs of a prompt stay together). Default 8.</summary>
+    public int MinibatchPrompts { get; init; } = 8;
+
+    /// <summary>E, passes over the iteration's batch (shuffled minibatches each pass). Default 1.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>AdamW learning rate. Default 1e-4.</summary>
+    public double LearningRate { get; init; } = 1e-4;
+
+    /// <summary>Learning-rate schedule over the run's optimizer steps. Default constant.</summary>
+    public LearningRateScheduleKind Schedule { get; init; } = LearningRateScheduleKind.Constant;
+
+    /// <summary>Optimizer steps of linear warmup. Default 0.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>AdamW decoupled weight decay. Default 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Gradient clipping by global norm; 0 disables. Default 1.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>
+    /// β, the strength of the penalty −β·(ln π_t − ln π_anchor) added to each completion's reward or win rate, where
+    /// the anchor is π_ref, or the magnet π_mag when <see cref="MagnetResetInterval"/> &gt; 0. Also β of DPO and IPO.
+    /// 0 disables the penalty. Default 0.
+    /// </summary>
+    public double Beta { get; init; }
+
+    /// <summary>M: with M &gt; 0 the anchor is a magnet reset to π_t every M iterations (prox/magnet REBEL). Default 0 (anchor = π_ref).</summary>
+    public int MagnetResetInterval { get; init; }
+
+    /// <summary>α, the fraction of each iteration's pairs taken from the offline dataset (0 ≤ α &lt; 1). Default 0.</summary>
+    public double OfflineFraction { get; init; }
+
+    /// <summary>Offline preference dataset (JSONL, prompt/chosen/rejected or prompt/a/b/p); required when α &gt; 0.</summary>
+    public string? OfflineData { get; init; }
+
+    /// <summary>Offline targets from the dataset's labels (default) or by asking the judge.</summary>
+    public bool OfflineTargetsFromJudge { get; init; }
+
+    /// <summary>T, the sampling temperature; log-probabilities are computed at the same temperature. Default 1.</summary>
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>Maximum new tokens per completion. Default 32.</summary>
+    public int MaxNewTokens { get; init; } = 32;
+
+    /// <summary>Reward given to a completion that hit the length limit without EOS (reward mode). Default −1.</summary>
+    public double NoEosReward { get; init; } = -1.0;
+
+    /// <summary>Number of iterations t = 1 … T. Default 100.</summary>
+    public int Iterations { get; init; } = 100;
+
+    /// <summary>Write a checkpoint every this many iterations (and at the end); 0 = only at the end. Default 10.</summary>
+    public int CheckpointInterval { get; init; } = 10;
+
+    /// <summary>Evaluate the win rate against π_ref on held-out prompts every this many iterations; 0 disables. Default 10.</summary>
+    public int EvalInterval { get; init; } = 10;
+
+    /// <summary>Seed of every random choice of the run (prompts, sampling, minibatch order). Default 0.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>The JSON settings for configs: snake_case keys, enums as snake_case strings, comments allowed.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+    };
+
+    /// <summary>The losses <see cref="Loss"/> may name.</summary>
+    public static IReadOnlyList<string> KnownLosses { get; } = ["rebel", "sppo", "ipo", "dpo", "rloo"];
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid value (all problems at once).</summary>
+    public RebelOptions Validate()
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string message) { if (!ok) problems.Add(message); }
+        Check(KnownLosses.Contains(Loss), $"loss \"{Loss}\" is unknown (known: {string.Join(", ", KnownLosses)})");
+        Check(Eta > 0 && double.IsFinite(Eta), $"eta must be > 0, got {Eta}");
+        Check(SamplesPerPrompt >= 2, $"samples_per_prompt must be ≥ 2, got {SamplesPerPrompt}");
+        Check(Pairing != PairingScheme.Adjacent || SamplesPerPrompt % 2 == 0, $"adjacent pairing needs an even samples_per_prompt, got {SamplesPerPrompt}");
+        Check(PromptsPerIteration >= 1, $"prompts_per_iteration must be ≥ 1, got {PromptsPerIteration}");
+        Check(MinibatchPrompts >= 1 && MinibatchPrompts <= PromptsPerIteration, $"minibatch_prompts must be in [1, prompts_per_iteration = {PromptsPerIteration}], got {MinibatchPrompts}");
+        Check(Epochs >= 1, $"epochs must be ≥ 1, got {Epochs}");
+        Check(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate must be > 0, got {LearningRate}");
+        Check(WarmupSteps >= 0, $"warmup_steps must be ≥ 0, got {WarmupSteps}");
+        Check(WeightDecay >= 0, $"weight_decay must be ≥ 0, got {WeightDecay}");
+        Check(MaxGradNorm >= 0, $"max_grad_norm must be ≥ 0, got {MaxGradNorm}");
+        Check(Beta >= 0 && double.IsFinite(Beta), $"beta must be ≥ 0, got {Beta}");
+        Check(MagnetResetInterval >= 0, $"magnet_reset_interval must be ≥ 0, got {MagnetResetInterval}");
+        Check(OfflineFraction >= 0 && OfflineFraction < 1, $"offline_fraction must be in [0, 1), got {OfflineFraction}");
+        Check(OfflineFraction == 0 || !string.IsNullOrWhiteSpace(OfflineData), $"offline_fraction = {OfflineFraction} needs offline_data");
+        Check(Temperature > 0 && double.IsFinite(Temperature), $"temperature must be > 0, got {Temperature}");
+        Check(MaxNewTokens >= 1, $"max_new_tokens must be ≥ 1, got {MaxNewTokens}");
+        Check(double.IsFinite(NoEosReward), $"no_eos_reward must be finite, got {NoEosReward}");
+        Check(Iterations >= 1, $"iterations must be ≥ 1, got {Iterations}");
+        Check(CheckpointInterval >= 0, $"checkpoint_interval must be ≥ 0, got {CheckpointInterval}");
+        Check(EvalInterval >= 0, $"eval_interval must be ≥ 0, got {EvalInterval}");
+        Check(Loss is not ("dpo" or "ipo") || Beta > 0, $"loss \"{Loss}\" needs beta > 0");
+        Check(Loss != "rloo" || Mode == TrainingMode.Reward, "loss \"rloo\" needs mode = reward");
+        if (problems.Count > 0) throw new ArgumentException("Invalid REBEL options: " + string.Join("; ", problems) + ".");
+        return this;
+    }
+}
