@@ -10,7 +10,7 @@ namespace Rebel.Tensors.Kernels;
 /// Loop order per part: jc (nc columns, packed B block kept in L2/L3) → pc (kc of the sum, pack B) → ic (mc rows,
 /// pack alpha·A, kept in L2) → jr (one NR panel of B, stays in L1) → ir (one MR panel of A) → micro-kernel.
 /// </remarks>
-internal static unsafe class GemmManaged
+internal static unsafe partial class GemmManaged
 {
     /// <summary>Depth of a packed block: a B micro-panel (KC·NR floats = 16 KiB) stays in a 32 KiB L1.</summary>
     internal const int KC = 256;
@@ -37,28 +37,13 @@ internal static unsafe class GemmManaged
             ScaleC(c, ldc, 0, m, 0, n, beta);
             return;
         }
-        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Max(1, threads);
-        bool splitRows = m >= n;
-        int tile = splitRows ? GemmMicroKernel.MR : GemmMicroKernel.NR;
-        int extent = splitRows ? m : n;
-        int chunk = (extent + parts - 1) / parts;
-        chunk = (chunk + tile - 1) / tile * tile;
-        parts = (extent + chunk - 1) / chunk;
-        if (parts <= 1)
-        {
+        if (threads <= 1 || (long)m * n * k < ParallelThreshold)
             Blocked(transA, transB, k, a, lda, b, ldb, beta, c, ldc, 0, m, 0, n, alpha);
-            return;
-        }
-        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int lo = part * chunk, hi = Math.Min(extent, lo + chunk);
-            if (splitRows) Blocked(transA, transB, k, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, lo, hi, 0, n, alpha);
-            else Blocked(transA, transB, k, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, 0, m, lo, hi, alpha);
-        });
+        else
+            SgemmParallel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
     }
 
-    /// <summary>One thread's share: rows [i0, i1) and columns [j0, j1) of C.</summary>
+    /// <summary>Single-threaded: rows [i0, i1) and columns [j0, j1) of C, with this thread's packing buffers.</summary>
     private static void Blocked(bool transA, bool transB, int k, float* a, int lda, float* b, int ldb, float beta,
         float* c, int ldc, int i0, int i1, int j0, int j1, float alpha)
     {
@@ -118,12 +103,12 @@ internal static unsafe class GemmManaged
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
-    /// <summary>A 64-byte-aligned pointer to at least <paramref name="floats"/> floats (plus 16 of slack) of this thread's pinned buffer.</summary>
+    /// <summary>A 64-byte-aligned pointer to at least <paramref name="floats"/> floats of this thread's pinned buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Workspace(ref float[]? buffer, int floats)
     {
-        if (buffer is null || buffer.Length < floats + 32)
-            buffer = GC.AllocateUninitializedArray<float>(floats + 32, pinned: true);
+        if (buffer is null || buffer.Length < floats + 16)
+            buffer = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
         nint p = (nint)Unsafe.AsPointer(ref buffer[0]);
         return (float*)((p + 63) & ~(nint)63);
     }

@@ -43,7 +43,8 @@ internal static unsafe class GemmPacking
 
     // A stored [m, k]: the panel's MR rows are MR separate streams along k. Eight k-steps at a time are an 8×8
     // transpose (rows 6 and 7 are padding); each transposed column is stored 8 wide at dst + 6p, and the two padding
-    // floats it writes past its 6 are overwritten by the next store (the workspace keeps slack after the last panel).
+    // floats it writes past its 6 are overwritten by a later store of this panel (hence p + 8 < kc: never past the
+    // panel's end, which may belong to another thread).
     private static void PackARowsFull(float* src, int lda, int kc, float alpha, float* dst)
     {
         Debug.Assert(MR == 6);
@@ -53,7 +54,7 @@ internal static unsafe class GemmPacking
         {
             var scale = Vector256.Create(alpha);
             var zero = Vector256<float>.Zero;
-            for (; p + 8 <= kc; p += 8, dst += 8 * MR)
+            for (; p + 8 < kc; p += 8, dst += 8 * MR)
             {
                 Transpose8x8(
                     Vector256.Load(r0 + p) * scale, Vector256.Load(r1 + p) * scale, Vector256.Load(r2 + p) * scale,

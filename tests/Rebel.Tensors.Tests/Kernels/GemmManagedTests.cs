@@ -54,6 +54,25 @@ public class GemmManagedTests
     }
 
     [Test]
+    public void Sgemm_Managed_MultiThreadedInSeveralPassesOverK()
+    {
+        int saved = GemmManaged.SharedPackFloats;
+        try
+        {
+            GemmManaged.SharedPackFloats = 1; // one KC block per pass
+            foreach (var (beta, ta) in new[] { (0f, false), (1f, true), (-0.5f, false) })
+            {
+                var problem = new GemmReference(ta, !ta, 70, 90, 2 * GemmManaged.KC + 40, 1.5f, beta, pad: 1);
+                problem.AssertMatches(problem.Run(GemmBackend.Managed, threads: 2), $"passes, beta={beta}");
+            }
+        }
+        finally
+        {
+            GemmManaged.SharedPackFloats = saved;
+        }
+    }
+
+    [Test]
     public void Sgemm_Managed_WideMatrixCrossesColumnBlock()
     {
         var problem = new GemmReference(false, true, 3, GemmManaged.NC + 21, 5, 1f, 0f);
