@@ -1,0 +1,204 @@
+using System.Globalization;
+using Rebel.Judges.Caching;
+using Rebel.Judges.Composite;
+using Rebel.Judges.Llm;
+using Rebel.Judges.Process;
+using Rebel.Judges.Rules;
+
+namespace Rebel.Judges.Spec;
+
+/// <summary>
+/// Builds a judge from a spec string, as used in configs and on the command line.
+/// </summary>
+/// <remarks>
+/// Grammar (white space around parts is ignored):
+/// <code>
+/// spec := rule | rule "(" N ")"                     rule ∈ length, keywords, diversity, format; length(N): target N words
+///       | "vote(" member ("," member)* ")"          majority vote
+///       | "mean(" member ("," member)* ")"          weighted mean
+///       | "symmetrize(" spec ")"                    ½ (P(a ≻ b) + 1 − P(b ≻ a))
+///       | "cache(" FILE "," spec ")"                SQLite cache; spec = everything after the first top-level comma
+///       | "openai:" MODEL ["@" BASE_URL]            OpenAI-compatible server (key from OPENAI_API_KEY)
+///       | "process:" COMMAND                        a child process speaking JSON lines
+/// member := [WEIGHT "*"] spec
+/// </code>
+/// Commas and parentheses nest: <c>vote(length,symmetrize(cache(c.db,keywords)))</c>. Inside <c>vote</c>/<c>mean</c> a
+/// member is delimited by top-level commas, so a process command there must not contain a comma outside
+/// parentheses; as the last argument of <c>cache</c> any command works. Every judge's <see cref="IPairwiseJudge.Id"/>
+/// for these forms is itself a spec.
+/// </remarks>
+public static class JudgeSpec
+{
+    /// <summary>The valid forms, as listed in error messages.</summary>
+    public const string ValidForms = """
+        Valid judge specs:
+          length | length(N)        prefer the completion closer to N words (default 20)
+          keywords                  prefer higher coverage of the prompt's keywords
+          diversity                 prefer a larger share of distinct words
+          format                    prefer more passed format checks
+          vote(SPEC,SPEC,...)       majority vote (a member may be weighted: 2*length)
+          mean(SPEC,SPEC,...)       weighted mean of probabilities
+          symmetrize(SPEC)          average both orders: ½(P(a≻b) + 1 − P(b≻a))
+          cache(FILE,SPEC)          SQLite cache of SPEC's verdicts in FILE
+          openai:MODEL@BASE_URL     LLM judge on an OpenAI-compatible server (key from OPENAI_API_KEY)
+          process:COMMAND           a child process speaking JSON lines (see docs/judges.md)
+        (model:DIR, a trained preference model, is not available yet.)
+        """;
+
+    /// <summary>Parses <paramref name="spec"/> into a judge (which the caller owns and disposes).</summary>
+    /// <exception cref="JudgeSpecException">The spec is malformed; the message lists the valid forms.</exception>
+    public static IPairwiseJudge Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return ParseCore(spec.Trim());
+    }
+
+    private static IPairwiseJudge ParseCore(string spec)
+    {
+        if (spec.Length == 0) throw new JudgeSpecException(spec, "it is empty");
+        if (spec.StartsWith("openai:", StringComparison.Ordinal)) return OpenAI(spec, spec["openai:".Length..].Trim());
+        if (spec.StartsWith("process:", StringComparison.Ordinal))
+        {
+            var command = spec["process:".Length..].Trim();
+            if (command.Length == 0) throw new JudgeSpecException(spec, "the command after \"process:\" is empty");
+            return new ProcessJudge(command);
+        }
+        if (spec.StartsWith("model:", StringComparison.Ordinal))
+            throw new JudgeSpecException(spec, "model:DIR judges (a trained preference model) are not available yet");
+
+        int open = spec.IndexOf('(');
+        string name = (open < 0 ? spec : spec[..open]).Trim();
+        IReadOnlyList<string> args = [];
+        if (open >= 0)
+        {
+            if (spec[^1] != ')' || Close(spec, open) != spec.Length - 1)
+                throw new JudgeSpecException(spec, "its parentheses do not match, or text follows the closing one");
+            args = SplitTopLevel(spec, spec[(open + 1)..^1], int.MaxValue);
+        }
+
+        switch (name)
+        {
+            case "length":
+                if (args.Count == 0) return new LengthJudge();
+                if (args.Count == 1 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int target) && target >= 1)
+                    return new LengthJudge(target);
+                throw new JudgeSpecException(spec, "length takes one positive whole number of words, e.g. length(30)");
+            case "keywords": NoArguments(spec, args); return new KeywordCoverageJudge();
+            case "diversity": NoArguments(spec, args); return new DiversityJudge();
+            case "format": NoArguments(spec, args); return new FormatJudge();
+            case "vote": return Vote(spec, args, VoteRule.Majority);
+            case "mean": return Vote(spec, args, VoteRule.Mean);
+            case "symmetrize":
+                if (args.Count != 1) throw new JudgeSpecException(spec, "symmetrize takes exactly one spec");
+                return new SymmetrizedJudge(ParseCore(args[0]));
+            case "cache":
+                var parts = SplitTopLevel(spec, spec[(open + 1)..^1], 2);
+                if (parts.Count != 2 || parts[0].Length == 0)
+                    throw new JudgeSpecException(spec, "cache takes a file and a spec, e.g. cache(verdicts.db,keywords)");
+                var inner = ParseCore(parts[1]);
+                try
+                {
+                    return new CachingJudge(inner, parts[0]);
+                }
+                catch
+                {
+                    inner.Dispose();
+                    throw;
+                }
+            default:
+                throw new JudgeSpecException(spec, $"\"{name}\" is not a judge name");
+        }
+    }
+
+    private static void NoArguments(string spec, IReadOnlyList<string> args)
+    {
+        if (args.Count != 0) throw new JudgeSpecException(spec, "this judge takes no arguments");
+    }
+
+    private static VoteJudge Vote(string spec, IReadOnlyList<string> args, VoteRule rule)
+    {
+        if (args.Count == 0 || args.Any(a => a.Length == 0))
+            throw new JudgeSpecException(spec, "a vote needs one or more non-empty member specs, e.g. vote(length,keywords,diversity)");
+        var members = new List<(IPairwiseJudge, double)>();
+        try
+        {
+            foreach (var arg in args)
+            {
+                double weight = 1.0;
+                var member = arg;
+                int star = arg.IndexOf('*');
+                if (star > 0 && double.TryParse(arg[..star], NumberStyles.Float, CultureInfo.InvariantCulture, out double w))
+                {
+                    if (!(w > 0 && double.IsFinite(w))) throw new JudgeSpecException(arg, "a member's weight must be positive");
+                    weight = w;
+                    member = arg[(star + 1)..].Trim();
+                }
+                members.Add((ParseCore(member), weight));
+            }
+            return new VoteJudge(members, rule);
+        }
+        catch
+        {
+            foreach (var (judge, _) in members) judge.Dispose();
+            throw;
+        }
+    }
+
+    private static IPairwiseJudge OpenAI(string spec, string rest)
+    {
+        // MODEL@BASE_URL: split at the first "@" that starts a URL, so a model name may itself contain "@".
+        string model = rest;
+        Uri? endpoint = null;
+        int at = rest.IndexOf("@http", StringComparison.OrdinalIgnoreCase);
+        if (at >= 0)
+        {
+            model = rest[..at].Trim();
+            var url = rest[(at + 1)..].Trim();
+            if (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https"))
+                throw new JudgeSpecException(spec, $"\"{url}\" is not an http(s) URL");
+        }
+        else if (rest.Contains('@'))
+        {
+            throw new JudgeSpecException(spec, "the base URL after \"@\" must start with http:// or https://");
+        }
+        if (model.Length == 0) throw new JudgeSpecException(spec, "the model name is empty");
+        return new OpenAIJudge(new OpenAIJudgeOptions { Model = model, Endpoint = endpoint });
+    }
+
+    /// <summary>The index of the parenthesis closing the one at <paramref name="open"/>, or −1.</summary>
+    private static int Close(string s, int open)
+    {
+        int depth = 0;
+        for (int i = open; i < s.Length; i++)
+        {
+            if (s[i] == '(') depth++;
+            else if (s[i] == ')' && --depth == 0) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Splits at commas outside parentheses, into at most <paramref name="limit"/> trimmed parts.</summary>
+    private static List<string> SplitTopLevel(string spec, string inside, int limit)
+    {
+        var parts = new List<string>();
+        if (inside.Trim().Length == 0) return parts;
+        int depth = 0, start = 0;
+        for (int i = 0; i < inside.Length; i++)
+        {
+            switch (inside[i])
+            {
+                case '(': depth++; break;
+                case ')':
+                    if (--depth < 0) throw new JudgeSpecException(spec, "a closing parenthesis has no opening one");
+                    break;
+                case ',' when depth == 0 && parts.Count < limit - 1:
+                    parts.Add(inside[start..i].Trim());
+                    start = i + 1;
+                    break;
+            }
+        }
+        if (depth != 0) throw new JudgeSpecException(spec, "a parenthesis is not closed");
+        parts.Add(inside[start..].Trim());
+        return parts;
+    }
+}
