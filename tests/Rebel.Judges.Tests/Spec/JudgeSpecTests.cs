@@ -1,0 +1,70 @@
+using Rebel.Judges.Caching;
+using Rebel.Judges.Composite;
+using Rebel.Judges.Llm;
+using Rebel.Judges.Process;
+using Rebel.Judges.Rules;
+using Rebel.Judges.Spec;
+
+namespace Rebel.Judges.Tests.Spec;
+
+public class JudgeSpecTests
+{
+    [TestCase("length", typeof(LengthJudge), "length")]
+    [TestCase(" length( 30 ) ", typeof(LengthJudge), "length(30)")]
+    [TestCase("keywords", typeof(KeywordCoverageJudge), "keywords")]
+    [TestCase("diversity", typeof(DiversityJudge), "diversity")]
+    [TestCase("format", typeof(FormatJudge), "format")]
+    [TestCase("vote(length,keywords,diversity)", typeof(VoteJudge), "vote(length,keywords,diversity)")]
+    [TestCase("vote( 2*length , keywords )", typeof(VoteJudge), "vote(2*length,keywords)")]
+    [TestCase("mean(length,vote(keywords,diversity,format))", typeof(VoteJudge), "mean(length,vote(keywords,diversity,format))")]
+    [TestCase("symmetrize(vote(length(5),keywords))", typeof(SymmetrizedJudge), "symmetrize(vote(length(5),keywords))")]
+    [TestCase("openai:gpt-4o-mini@http://127.0.0.1:8000/v1", typeof(OpenAIJudge), "openai:gpt-4o-mini@http://127.0.0.1:8000/v1")]
+    [TestCase("openai:org/model@v2@https://example.com/v1/", typeof(OpenAIJudge), "openai:org/model@v2@https://example.com/v1")]
+    [TestCase("openai:gpt-4o", typeof(OpenAIJudge), "openai:gpt-4o@https://api.openai.com/v1")]
+    [TestCase("process:python3 rm.py --scale 2,3", typeof(ProcessJudge), "process:python3 rm.py --scale 2,3")]
+    public void Parse_ValidSpec_BuildsJudgeWhoseIdIsASpec(string spec, Type type, string id)
+    {
+        using var judge = JudgeSpec.Parse(spec);
+        Assert.That(judge, Is.TypeOf(type));
+        Assert.That(judge.Id, Is.EqualTo(id));
+        using var again = JudgeSpec.Parse(judge.Id);
+        Assert.That(again.Id, Is.EqualTo(id), "the id parses back to the same judge");
+    }
+
+    [Test]
+    public void Parse_NestedCacheAndProcessWithCommas()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.File("v.db");
+        using var judge = JudgeSpec.Parse($"vote(symmetrize(cache({file},keywords)),cache({file},process:sh -c 'f(1,2)' , x),length)");
+        var vote = (VoteJudge)judge;
+        Assert.That(vote.Members, Has.Count.EqualTo(3));
+        var cache = (CachingJudge)((VoteJudge)judge).Members[1];
+        Assert.That(cache.Path, Is.EqualTo(file));
+        Assert.That(cache.Id, Does.EndWith(",process:sh -c 'f(1,2)' , x)"), "cache's spec is everything after its first comma");
+    }
+
+    [TestCase("", "empty")]
+    [TestCase("lenght", "\"lenght\" is not a judge name")]
+    [TestCase("vote(length,keywords", "parentheses")]
+    [TestCase("vote(length))", "parentheses")]
+    [TestCase("vote()", "one or more")]
+    [TestCase("vote(length,,keywords)", "one or more")]
+    [TestCase("vote(length,nope)", "\"nope\" is not a judge name")]
+    [TestCase("length(0)", "positive whole number")]
+    [TestCase("length(x)", "positive whole number")]
+    [TestCase("keywords(3)", "no arguments")]
+    [TestCase("symmetrize(length,keywords)", "exactly one")]
+    [TestCase("cache(only.db)", "a file and a spec")]
+    [TestCase("openai:@http://127.0.0.1/v1", "model name is empty")]
+    [TestCase("openai:m@ftp.example.com", "http:// or https://")]
+    [TestCase("process:   ", "command")]
+    [TestCase("model:checkpoints/pm", "not available yet")]
+    [TestCase("vote(0*length)", "weight")]
+    public void Parse_BadSpec_SaysWhyAndListsValidForms(string spec, string why)
+    {
+        var e = Assert.Throws<JudgeSpecException>(() => JudgeSpec.Parse(spec));
+        Assert.That(e!.Message, Does.Contain(why));
+        Assert.That(e.Message, Does.Contain("vote(SPEC,SPEC,...)").And.Contain("openai:MODEL@BASE_URL"));
+    }
+}
