@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Rebel.Preference.LinearProgramming;
 
 /// <summary>
@@ -5,8 +7,10 @@ namespace Rebel.Preference.LinearProgramming;
 /// maximize cᵀy subject to A y ≤ b, y ≥ 0, with b ≥ 0 (so the slack basis starts feasible and no phase 1 is needed).
 /// </summary>
 /// <remarks>
-/// Entering column: most negative reduced cost (Dantzig) until the first degenerate pivot, then Bland's rule
-/// (smallest index) for the rest of the solve, which rules out cycling. Leaving row: minimum ratio, ties broken
+/// Entering column: most negative reduced cost (Dantzig), except inside a run of more than a few consecutive
+/// degenerate pivots, where Bland's rule (smallest index) is used until a pivot moves the objective. Cycling can
+/// only happen within degenerate pivots and Bland's rule cannot cycle, so every run ends; between runs the
+/// objective strictly increases, so no basis repeats and the method terminates. Leaving row: minimum ratio, ties broken
 /// by the smallest basic-variable index (Bland). At the optimum the objective row under slack i holds the dual
 /// value x_i of constraint i, so the dual program (minimize bᵀx, Aᵀx ≥ c, x ≥ 0) is solved too.
 /// Meant for well-scaled data (entries of order 1); tolerances are absolute.
@@ -14,6 +18,9 @@ namespace Rebel.Preference.LinearProgramming;
 internal static class DenseSimplex
 {
     private const double PivotTolerance = 1e-12;
+
+    /// <summary>Consecutive degenerate pivots after which Bland's rule takes over until the objective moves again.</summary>
+    private const int DegenerateRunBeforeBland = 8;
 
     /// <summary>An optimal primal/dual pair and the optimal objective cᵀy = bᵀx.</summary>
     internal sealed record Result(double[] Primal, double[] Dual, double Objective, int Pivots);
@@ -40,15 +47,15 @@ internal static class DenseSimplex
         }
         for (int j = 0; j < n; j++) t[m * cols + j] = -c[j];
 
-        bool bland = false;
-        int pivots = 0, maxPivots = 100 * (m + n) + 1000;
+        int degenerateRun = 0, pivots = 0, maxPivots = 100 * (m + n) + 1000;
         while (true)
         {
-            int enter = ChooseEntering(t, m, cols, rhs, bland);
+            // Bland's rule inside a long run of degenerate pivots (where cycling could happen), Dantzig otherwise
+            int enter = ChooseEntering(t, m, cols, rhs, bland: degenerateRun >= DegenerateRunBeforeBland);
             if (enter < 0) break;
             int leave = ChooseLeaving(t, m, cols, rhs, enter, basis);
             if (leave < 0) throw new InvalidOperationException($"the linear program is unbounded (column {enter})");
-            if (t[leave * cols + rhs] <= PivotTolerance) bland = true; // a degenerate pivot: Bland from here on
+            degenerateRun = t[leave * cols + rhs] <= PivotTolerance ? degenerateRun + 1 : 0;
             Pivot(t, m, cols, leave, enter);
             basis[leave] = enter;
             if (++pivots > maxPivots)
@@ -98,8 +105,7 @@ internal static class DenseSimplex
     private static void Pivot(double[] t, int m, int cols, int row, int col)
     {
         var pr = t.AsSpan(row * cols, cols);
-        double inv = 1.0 / pr[col];
-        for (int j = 0; j < cols; j++) pr[j] *= inv;
+        TensorPrimitives.Multiply(pr, 1.0 / pr[col], pr);
         pr[col] = 1.0;
         for (int i = 0; i <= m; i++)
         {
@@ -107,7 +113,7 @@ internal static class DenseSimplex
             var ri = t.AsSpan(i * cols, cols);
             double f = ri[col];
             if (f == 0.0) continue;
-            for (int j = 0; j < cols; j++) ri[j] -= f * pr[j];
+            TensorPrimitives.MultiplyAdd(pr, -f, ri, ri); // row_i ← row_i − f · pivot row
             ri[col] = 0.0;
         }
     }
