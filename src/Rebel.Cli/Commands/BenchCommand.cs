@@ -13,6 +13,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Run a micro-benchmark and print its table.");
         command.Subcommands.Add(GemmBenchCommand.Create());
+        command.Subcommands.Add(TokenizerBench.Create());
         return command;
     }
 }
