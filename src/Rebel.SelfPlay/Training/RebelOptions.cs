@@ -74,6 +74,12 @@ public sealed record RebelOptions
     /// <summary>Maximum new tokens per completion. Default 32.</summary>
     public int MaxNewTokens { get; init; } = 32;
 
+    /// <summary>
+    /// Preference mode: a completion cut off by <see cref="MaxNewTokens"/> loses to a finished one and ties with
+    /// another cut-off one, whatever the judge says. Default true.
+    /// </summary>
+    public bool PenalizeUnfinished { get; init; } = true;
+
     /// <summary>Reward given to a completion that hit the length limit without EOS (reward mode). Default −1.</summary>
     public double NoEosReward { get; init; } = -1.0;
 

@@ -1,0 +1,190 @@
+using Rebel.Preference;
+using Rebel.SelfPlay.Losses;
+using Rebel.SelfPlay.Policies;
+using Rebel.Tensors;
+using Rebel.Tensors.Memory;
+using Rebel.Tensors.Optim;
+
+namespace Rebel.SelfPlay.Training;
+
+// The regression phase, metrics, checkpoints, resume and evaluation of RebelTrainer.
+public sealed partial class RebelTrainer
+{
+    private sealed record FitResult(double MeanLoss, double RSquared, double MeanGradNorm, int Steps);
+
+    /// <summary>Minimizes the loss for E epochs over shuffled minibatches of whole groups.</summary>
+    private FitResult Train(int t, IterationBatch batch)
+    {
+        var pairsOf = new List<int>[batch.Count];
+        for (int p = 0; p < batch.PairA.Length; p++) (pairsOf[batch.PairA[p]] ??= []).Add(p);
+        double lossSum = 0, normSum = 0;
+        int steps = 0;
+        double ssRes = 0, ssTot = 0, deltaMean = batch.Deltas.Length == 0 ? 0 : batch.Deltas.Average(d => (double)d);
+        var order = Enumerable.Range(0, batch.Groups.Count).ToArray();
+        for (int epoch = 0; epoch < _options.Epochs; epoch++)
+        {
+            _rng.Shuffle<int>(order);
+            bool lastEpoch = epoch == _options.Epochs - 1;
+            for (int start = 0; start < order.Length; start += _options.MinibatchPrompts)
+            {
+                var groups = order.Skip(start).Take(_options.MinibatchPrompts).Select(g => batch.Groups[g]).ToList();
+                using var scope = new TensorScope();
+                var mb = Minibatch(batch, groups, pairsOf, out var globalPairs);
+                var lossTensor = _loss.Compute(mb);                                        // L(θ) on the minibatch
+                double loss = lossTensor.Item();
+                if (!double.IsFinite(loss)) throw new TrainingDivergedException(t, $"the {_loss.Name} loss is {loss}", _lastCheckpoint);
+                if (lastEpoch) AccumulateFit(mb, globalPairs, batch, deltaMean, ref ssRes, ref ssTot);
+                lossTensor.Backward();                                                     // ∇θ L
+                double norm = _options.MaxGradNorm > 0                                     // clip ‖∇‖ ≤ max_grad_norm
+                    ? GradientClipping.ClipByGlobalNorm(_optimizer.Parameters, _options.MaxGradNorm)
+                    : GradientClipping.GlobalNorm(_optimizer.Parameters);
+                if (!double.IsFinite(norm)) throw new TrainingDivergedException(t, $"the gradient norm is {norm}", _lastCheckpoint);
+                _optimizer.LearningRate = _schedule.LearningRate(_optimizer.StepCount);
+                _optimizer.Step();                                                         // AdamW
+                _optimizer.ZeroGrad();
+                lossSum += loss; normSum += norm; steps++;
+            }
+        }
+        double r2 = ssTot > 0 ? 1 - ssRes / ssTot : double.NaN;
+        return new FitResult(lossSum / Math.Max(1, steps), r2, normSum / Math.Max(1, steps), steps);
+    }
+
+    /// <summary>The loss inputs for the completions of <paramref name="groups"/>, re-indexed locally.</summary>
+    private LossBatch Minibatch(IterationBatch batch, List<int[]> groups, List<int>[] pairsOf, out List<int> globalPairs)
+    {
+        var members = groups.SelectMany(g => g).ToArray();
+        var local = new Dictionary<int, int>(members.Length);
+        for (int i = 0; i < members.Length; i++) local[members[i]] = i;
+        globalPairs = members.SelectMany(i => pairsOf[i] ?? []).Distinct().ToList();
+        var completions = members.Select(i => batch.Completions[i]).ToList();
+        float[] Pick(float[] source) => members.Select(i => source[i]).ToArray();
+        float[] PickPairs(float[] source, List<int> pairs) => pairs.Select(p => source[p]).ToArray();
+        return new LossBatch
+        {
+            LogProbs = _policy.LogProbs(completions, _options.Temperature),                 // ln π_θ(y), differentiable
+            OldLogProbs = Pick(batch.OldLogProbs),
+            RefLogProbs = batch.RefLogProbs is null ? null : Pick(batch.RefLogProbs),
+            PairA = globalPairs.Select(p => local[batch.PairA[p]]).ToArray(),
+            PairB = globalPairs.Select(p => local[batch.PairB[p]]).ToArray(),
+            PairTargets = PickPairs(batch.Deltas, globalPairs),
+            PairPreferences = PickPairs(batch.Preferences, globalPairs),
+            WinRates = batch.WinRates is null ? null : Pick(batch.WinRates),
+            Advantages = batch.Advantages is null ? null : Pick(batch.Advantages),
+        };
+    }
+
+    /// <summary>Residuals of REBEL's regression, (1/η)[(ln π_θ/π_t)(y) − (ln π_θ/π_t)(y′)] vs Δ, for R².</summary>
+    private void AccumulateFit(LossBatch mb, List<int> globalPairs, IterationBatch batch, double deltaMean, ref double ssRes, ref double ssTot)
+    {
+        var lp = mb.LogProbs.ToArray();
+        for (int q = 0; q < globalPairs.Count; q++)
+        {
+            int a = mb.PairA[q], b = mb.PairB[q];
+            double predicted = ((lp[a] - mb.OldLogProbs[a]) - (lp[b] - mb.OldLogProbs[b])) / _options.Eta;
+            double delta = batch.Deltas[globalPairs[q]];
+            ssRes += (predicted - delta) * (predicted - delta);
+            ssTot += (delta - deltaMean) * (delta - deltaMean);
+        }
+    }
+
+    private void WriteIterationMetrics(Dictionary<string, double> m, IterationBatch batch, FitResult fit, int prompts)
+    {
+        m[$"loss/{_loss.Name}"] = fit.MeanLoss;
+        m["loss/r2"] = fit.RSquared;
+        m["loss/grad_norm"] = fit.MeanGradNorm;
+        m["optim/lr"] = _optimizer.LearningRate;
+        m["optim/steps"] = _optimizer.StepCount;
+        m["targets/mean_abs_delta"] = batch.Deltas.Length == 0 ? 0 : batch.Deltas.Average(d => Math.Abs((double)d));
+        // KL(π_t ‖ π_ref) ≈ mean over y ~ π_t of ln π_t(y) − ln π_ref(y) (online samples only)
+        int online = batch.Groups.Take(prompts).Sum(g => g.Length);
+        double kl = 0;
+        for (int i = 0; i < online; i++) kl += batch.OldLogProbs[i] - batch.RefLogProbs![i];
+        m["policy/kl_ref"] = kl / Math.Max(1, online);
+        m["policy/eos_rate"] = batch.Completions.Take(online).Average(c => c.EndsWithEos ? 1.0 : 0.0);
+        m["policy/mean_tokens"] = batch.Completions.Take(online).Average(c => (double)c.Tokens.Length);
+        m["data/pairs_online"] = batch.OnlinePairs;
+        m["data/pairs_offline"] = batch.PairA.Length - batch.OnlinePairs;
+    }
+
+    /// <summary>Mean P(π_θ's completion ≻ π_ref's completion) over <paramref name="prompts"/>, one sample each.</summary>
+    public async Task<double> WinRateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default)
+    {
+        if (Judge is null) throw new InvalidOperationException("A win rate needs a judge.");
+        var evalRng = new Rng(_options.Seed ^ 0x5EEDUL);
+        var mine = _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
+        var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
+        var comparisons = prompts.Select((x, i) => new Comparison(x, mine[i].Text, theirs[i].Text)).ToList();
+        var verdicts = await Judge.JudgeAsync(comparisons, ct);
+        return verdicts.Average(v => v.P);
+    }
+
+    // ------------------------------------------------------------------ magnet, checkpoints, resume
+
+    /// <summary>Prox/magnet REBEL: every M iterations the magnet π_mag is reset to the current π_t.</summary>
+    private void ResetMagnetIfDue(int t)
+    {
+        int m = _options.MagnetResetInterval;
+        if (m <= 0 || _options.Beta <= 0) return;
+        if (t > 1 && (t - 1) % m == 0 && _magnetIteration != t - 1)
+        {
+            _magnet = _policy.Snapshot();                                    // π_mag ← π_t
+            _magnetIteration = t - 1;
+        }
+    }
+
+    private void Checkpoint(int t)
+    {
+        foreach (var p in _policy.Parameters)
+            foreach (var v in p.ToArray())
+                if (!float.IsFinite(v)) throw new TrainingDivergedException(t, $"parameter {p.Name} holds {v}", _lastCheckpoint);
+        Observer?.OnPhase(t, "checkpoint");
+        _lastCheckpoint = _checkpoints.Save(new TrainerState(t, _rng.GetState(), _magnetIteration), _policy, _optimizer, _magnet, _options);
+    }
+
+    /// <summary>Loads the newest checkpoint into the policy, optimizer, RNG and magnet; returns its iteration.</summary>
+    private int Restore()
+    {
+        var latest = _checkpoints.Latest() ?? throw new InvalidOperationException($"Nothing to resume: {_checkpoints.Directory} has no checkpoint.");
+        var state = CheckpointStore.ReadState(latest.Path);
+        _policy.LoadParameters(Path.Combine(latest.Path, "model"));
+        _optimizer.LoadState(Path.Combine(latest.Path, "optimizer.safetensors"));
+        _rng.SetState(state.Rng);
+        _magnetIteration = state.MagnetIteration;
+        var magnetDir = Path.Combine(latest.Path, "magnet");
+        if (Directory.Exists(magnetDir))
+        {
+            _magnet = _reference.Snapshot();
+            _magnet.LoadParameters(magnetDir);
+        }
+        _lastCheckpoint = latest.Path;
+        return state.Iteration;
+    }
+
+    private void ValidateInputs()
+    {
+        if (TrainPrompts.Count == 0) throw new InvalidOperationException("No training prompts.");
+        if (_options.Mode == TrainingMode.Preference && Judge is null) throw new InvalidOperationException("Preference mode needs a judge.");
+        if (_options.Mode == TrainingMode.Reward && Reward is null) throw new InvalidOperationException("Reward mode needs a reward model.");
+        if (_options.OfflineFraction > 0 && Offline.Count == 0)
+            throw new InvalidOperationException($"offline_fraction = {_options.OfflineFraction} but the offline dataset is empty.");
+    }
+
+    private static ILearningRateSchedule CreateSchedule(RebelOptions o)
+    {
+        long total = Math.Max(o.WarmupSteps, (long)o.Iterations * o.Epochs * StepsPerEpoch(o));
+        return o.Schedule switch
+        {
+            LearningRateScheduleKind.Linear => new LinearDecaySchedule(o.LearningRate, o.WarmupSteps, total),
+            LearningRateScheduleKind.Cosine => new CosineDecaySchedule(o.LearningRate, o.WarmupSteps, total),
+            _ => new ConstantSchedule(o.LearningRate, o.WarmupSteps),
+        };
+    }
+
+    /// <summary>Minibatches per epoch: online groups plus (approximately) offline pair groups.</summary>
+    private static long StepsPerEpoch(RebelOptions o)
+    {
+        int pairsPerPrompt = o.Pairing == PairingScheme.Adjacent ? o.SamplesPerPrompt / 2 : o.SamplesPerPrompt * (o.SamplesPerPrompt - 1) / 2;
+        double offlineGroups = o.OfflineFraction / (1 - o.OfflineFraction) * o.PromptsPerIteration * pairsPerPrompt;
+        return (long)Math.Ceiling((o.PromptsPerIteration + offlineGroups) / o.MinibatchPrompts);
+    }
+}
