@@ -86,7 +86,13 @@ public sealed class ProcessJudge : IPairwiseJudge
             }
             catch (IOException e)
             {
-                throw Failed($"could not send the batch: {e.Message}", e);
+                var ended = child.WaitForExit(2000) ? $"the process ended (exit code {child.ExitCode})" : "the process does not read its stdin";
+                throw Failed($"could not send the batch, {ended}: {e.Message}", e);
+            }
+            catch (OperationCanceledException)
+            {
+                Stop(); // a partly written request leaves the protocol out of step
+                throw;
             }
             var line = await ReadAnswerLine(child, cancellationToken).ConfigureAwait(false);
             return Parse(line, id, comparisons);
