@@ -41,12 +41,15 @@ internal static class GemmArguments
 
     private static void CheckOperand(string name, int rows, int cols, int ld, string ldName, int length, bool transposed)
     {
-        string stored = transposed ? $"stored transposed as {rows}×{cols}" : $"stored as {rows}×{cols}";
         if (ld < Math.Max(1, cols))
-            throw new ArgumentException($"GEMM {ldName} = {ld} is below the row width of {name} ({stored}).", ldName);
+            throw new ArgumentException($"GEMM {ldName} = {ld} is below the row width of {name} ({Stored(rows, cols, transposed)}).", ldName);
         long need = Span(rows, cols, ld);
         if (length < need)
             throw new ArgumentException(
-                $"GEMM operand {name} ({stored}, {ldName} = {ld}) needs {need} elements, got {Math.Max(length, 0)}.", name.ToLowerInvariant());
+                $"GEMM operand {name} ({Stored(rows, cols, transposed)}, {ldName} = {ld}) needs {need} elements, got {Math.Max(length, 0)}.",
+                name.ToLowerInvariant());
     }
+
+    private static string Stored(int rows, int cols, bool transposed) =>
+        transposed ? $"stored transposed as {rows}×{cols}" : $"stored as {rows}×{cols}";
 }

@@ -81,11 +81,12 @@ internal static unsafe partial class GemmManaged
         {
             int cols = Math.Min(NR, nc - jr);
             float* bp = packB + (nint)jr * kc;
-            for (int ir = 0; ir < mc; ir += MR)
-            {
-                int rows = Math.Min(MR, mc - ir);
-                GemmMicroKernel.Run(kc, packA + (nint)ir * kc, bp, c + (nint)ir * ldc + jr, ldc, rows, cols, accumulate);
-            }
+            int ir = 0;
+            if (cols == NR)
+                for (; ir + MR <= mc; ir += MR)
+                    GemmMicroKernel.Full(kc, packA + (nint)ir * kc, bp, c + (nint)ir * ldc + jr, ldc, accumulate);
+            for (; ir < mc; ir += MR)
+                GemmMicroKernel.Edge(kc, packA + (nint)ir * kc, bp, c + (nint)ir * ldc + jr, ldc, Math.Min(MR, mc - ir), cols, accumulate);
         }
     }
 

@@ -24,20 +24,44 @@ internal static unsafe class GemmMicroKernel
     /// <summary>True when the AVX2+FMA kernel runs; tests may clear it to exercise the portable kernel.</summary>
     internal static bool UseFma = Fma.IsSupported && Avx.IsSupported;
 
-    /// <summary>Computes the rows × cols top-left part of a tile into C (rows ≤ MR, cols ≤ NR).</summary>
+    /// <summary>A full MR×NR tile into C.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, int cols, bool accumulate)
+    public static void Full(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
     {
-        if (rows == MR && cols == NR)
-        {
-            if (UseFma) Fma6x16(kc, a, b, c, ldc, accumulate);
-            else Portable(kc, a, b, c, ldc, accumulate);
-            return;
-        }
+        if (UseFma) Fma6x16(kc, a, b, c, ldc, accumulate);
+        else Portable(kc, a, b, c, ldc, accumulate);
+    }
+
+    /// <summary>The rows × cols top-left part of a tile into C (rows ≤ MR, cols ≤ NR), through a local tile.</summary>
+    [SkipLocalsInit]
+    public static void Edge(int kc, float* a, float* b, float* c, nint ldc, int rows, int cols, bool accumulate)
+    {
         float* tile = stackalloc float[MR * NR + 8];
         tile = (float*)(((nint)tile + 31) & ~(nint)31);
-        if (UseFma) Fma6x16(kc, a, b, tile, NR, accumulate: false);
-        else Portable(kc, a, b, tile, NR, accumulate: false);
+        Full(kc, a, b, tile, NR, accumulate: false);
+        if (Avx.IsSupported)
+        {
+            // Whole-vector reloads of the tile (a narrower load right after a 32-byte store stalls store forwarding)
+            // and masked stores into C, which never touch the columns past the edge.
+            fixed (int* ones = s_leadingOnes)
+            {
+                var lo = Avx.LoadVector256(ones + 8 - Math.Min(cols, 8)).AsSingle();
+                var hi = Avx.LoadVector256(ones + 8 - Math.Max(cols - 8, 0)).AsSingle();
+                for (int i = 0; i < rows; i++, c += ldc, tile += NR)
+                {
+                    var t0 = Avx.LoadAlignedVector256(tile);
+                    var t1 = Avx.LoadAlignedVector256(tile + 8);
+                    if (accumulate)
+                    {
+                        t0 = Avx.Add(t0, Avx.MaskLoad(c, lo));
+                        t1 = Avx.Add(t1, Avx.MaskLoad(c + 8, hi));
+                    }
+                    Avx.MaskStore(c, lo, t0);
+                    Avx.MaskStore(c + 8, hi, t1);
+                }
+            }
+            return;
+        }
         for (int i = 0; i < rows; i++)
         {
             float* ci = c + i * ldc, ti = tile + i * NR;
@@ -45,6 +69,9 @@ internal static unsafe class GemmMicroKernel
             else for (int j = 0; j < cols; j++) ci[j] = ti[j];
         }
     }
+
+    // Eight all-ones lanes then eight zero lanes: loading 8 ints at offset 8 − n gives a mask of n leading lanes.
+    private static readonly int[] s_leadingOnes = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fma6x16(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
@@ -91,6 +118,7 @@ internal static unsafe class GemmMicroKernel
         Avx.Store(c + 8, hi);
     }
 
+    [SkipLocalsInit]
     private static void Portable(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
     {
         float* acc = stackalloc float[MR * NR];
