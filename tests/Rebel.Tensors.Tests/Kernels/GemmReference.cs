@@ -44,6 +44,7 @@ internal sealed unsafe class GemmReference
     }
 
     /// <summary>Asserts every element of C within a bound scaled by Σ|alpha·a·b| + |beta·c|; padding must be untouched.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AssertMatches(float[] c, string label)
     {
         // op(A) as rows and op(B) as columns, in double, so each element is one contiguous dot product.
