@@ -1,0 +1,36 @@
+using Rebel.Tensors;
+
+namespace Rebel.Models.Gpt2.Modules;
+
+/// <summary>
+/// A piece of a network that owns named parameters and child modules, so the whole model's parameters can be
+/// listed under dotted names (<c>h.0.attn.c_attn.weight</c>) in a fixed order.
+/// </summary>
+public abstract class Module
+{
+    private readonly List<(string Name, Tensor Value)> _parameters = [];
+    private readonly List<(string Name, Module Value)> _children = [];
+
+    /// <summary>Registers a trainable leaf tensor under <paramref name="name"/>.</summary>
+    protected Tensor Parameter(string name, Tensor value)
+    {
+        value.RequiresGrad = true;
+        _parameters.Add((name, value));
+        return value;
+    }
+
+    /// <summary>Registers a child module under <paramref name="name"/>.</summary>
+    protected T Child<T>(string name, T module) where T : Module
+    {
+        _children.Add((name, module));
+        return module;
+    }
+
+    /// <summary>Every parameter of this module and its children, depth first, named by dotted paths under <paramref name="prefix"/>.</summary>
+    public IEnumerable<(string Name, Tensor Value)> NamedParameters(string prefix = "")
+    {
+        foreach (var (name, value) in _parameters) yield return (prefix + name, value);
+        foreach (var (name, child) in _children)
+            foreach (var p in child.NamedParameters(prefix + name + ".")) yield return p;
+    }
+}
