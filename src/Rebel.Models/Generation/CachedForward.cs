@@ -1,0 +1,150 @@
+using System.Numerics.Tensors;
+using Rebel.Models.Gpt2;
+using Rebel.Tensors.Kernels;
+
+namespace Rebel.Models.Generation;
+
+/// <summary>
+/// GPT-2's forward pass for inference with a <see cref="KvCache"/>: each call appends tokens to their sequences'
+/// caches and returns logits only for the rows asked for. No graph is recorded; weights are read in place.
+/// </summary>
+/// <remarks>
+/// Legend: N rows (tokens in this call, any mix of sequences), C width, H heads, D head size, V vocabulary.
+/// A row at position p of sequence s attends to s's cached positions 0..p, which this call has already filled
+/// for every earlier row of s, so a whole prompt can be fed in one call (prefill) and single tokens after (decode).
+/// </remarks>
+internal sealed class CachedForward
+{
+    private readonly Gpt2Model _model;
+    private readonly Gpt2Config _config;
+    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _scratch = [], _last = [];
+
+    public CachedForward(Gpt2Model model, int batch, int capacity)
+    {
+        _model = model;
+        _config = model.Config;
+        if (capacity > _config.ContextLength)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Cache capacity exceeds the context length {_config.ContextLength}.");
+        Cache = new KvCache(_config.Layers, batch, _config.Heads, capacity, _config.HeadSize);
+    }
+
+    public KvCache Cache { get; }
+
+    /// <summary>
+    /// Appends token <c>ids[i]</c> to sequence <c>sequences[i]</c> for every row i (in order) and writes the logits of
+    /// rows <c>logitRows</c> into <paramref name="logits"/> [logitRows.Length, V].
+    /// </summary>
+    public void Forward(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> logitRows, Span<float> logits)
+    {
+        int n = ids.Length, c = _config.EmbeddingSize, v = _config.VocabSize, inner = _config.MlpSize;
+        Ensure(ref _x, n * c); Ensure(ref _h, n * c); Ensure(ref _qkv, n * 3 * c); Ensure(ref _attn, n * c);
+        Ensure(ref _mlp, n * inner); Ensure(ref _scratch, n * inner);
+        var positions = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int s = sequences[i];
+            positions[i] = Cache.Lengths[s]++;
+            if (positions[i] >= Cache.Capacity)
+                throw new InvalidOperationException($"Sequence {s} is full: the KV cache holds {Cache.Capacity} positions.");
+        }
+
+        // x = wte[id] + wpe[position]                                                     (N, C)
+        var wte = _model.Wte.Weight.AsSpan();
+        var wpe = _model.Wpe.Weight.AsSpan();
+        for (int i = 0; i < n; i++)
+            TensorPrimitives.Add(wte.Slice(ids[i] * c, c), wpe.Slice(positions[i] * c, c), _x.AsSpan(i * c, c));
+
+        for (int l = 0; l < _config.Layers; l++)
+        {
+            var block = _model.Blocks[l];
+            // attention: x += c_proj(attend(c_attn(ln_1(x))))
+            RowKernels.LayerNorm(_x, block.Ln1.Weight.AsSpan(), block.Ln1.Bias.AsSpan(), block.Ln1.Epsilon, _h, n);
+            Affine(_h, n, c, block.Attn.CAttn.Weight.AsSpan(), block.Attn.CAttn.Bias.AsSpan(), 3 * c, _qkv, beta: 0f); // (N, 3C)
+            StoreKeysValues(l, sequences, positions, n);
+            Attend(l, sequences, positions, n);                                                                       // (N, C)
+            Affine(_attn, n, c, block.Attn.CProj.Weight.AsSpan(), block.Attn.CProj.Bias.AsSpan(), c, _x, beta: 1f);  // x += ...
+            // MLP: x += c_proj(act(c_fc(ln_2(x))))
+            RowKernels.LayerNorm(_x, block.Ln2.Weight.AsSpan(), block.Ln2.Bias.AsSpan(), block.Ln2.Epsilon, _h, n);
+            Affine(_h, n, c, block.Mlp.CFc.Weight.AsSpan(), block.Mlp.CFc.Bias.AsSpan(), inner, _mlp, beta: 0f);      // (N, 4C)
+            var hidden = _mlp.AsSpan(0, n * inner);
+            if (_config.Activation == Gpt2Activation.Relu) RowKernels.Relu(hidden);
+            else RowKernels.GeluTanh(hidden, _scratch);
+            Affine(_mlp, n, inner, block.Mlp.CProj.Weight.AsSpan(), block.Mlp.CProj.Bias.AsSpan(), c, _x, beta: 1f);
+        }
+
+        // logits = ln_f(x[rows])·wteᵀ                                                      (R, V)
+        int r = logitRows.Length;
+        Ensure(ref _last, r * c);
+        for (int i = 0; i < r; i++) _x.AsSpan(logitRows[i] * c, c).CopyTo(_last.AsSpan(i * c, c));
+        RowKernels.LayerNorm(_last, _model.LnF.Weight.AsSpan(), _model.LnF.Bias.AsSpan(), _model.LnF.Epsilon, _last, r);
+        Gemm.Sgemm(false, true, r, v, c, 1f, _last, c, wte, c, 0f, logits[..(r * v)], v);
+    }
+
+    /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M].</summary>
+    private static void Affine(float[] x, int n, int k, ReadOnlySpan<float> w, ReadOnlySpan<float> b, int m, float[] y, float beta)
+    {
+        Gemm.Sgemm(false, false, n, m, k, 1f, x.AsSpan(0, n * k), k, w, m, beta, y.AsSpan(0, n * m), m);
+        RowKernels.AddBias(y, b, n);
+    }
+
+    /// <summary>Copies each row's k and v (from qkv = [q | k | v]) into the cache at its (sequence, head, ·, position).</summary>
+    private void StoreKeysValues(int layer, ReadOnlySpan<int> sequences, int[] positions, int n)
+    {
+        int c = _config.EmbeddingSize, d = Cache.HeadSize;
+        var keys = Cache.Keys[layer];
+        var values = Cache.Values[layer];
+        for (int i = 0; i < n; i++)
+        {
+            var k = _qkv.AsSpan(i * 3 * c + c, c);
+            var v = _qkv.AsSpan(i * 3 * c + 2 * c, c);
+            for (int h = 0; h < Cache.Heads; h++)
+            {
+                int at = Cache.Offset(sequences[i], h, 0) + positions[i];
+                for (int e = 0; e < d; e++)
+                {
+                    keys[at + e * Cache.Capacity] = k[h * d + e];
+                    values[at + e * Cache.Capacity] = v[h * d + e];
+                }
+            }
+        }
+    }
+
+    /// <summary>attn[i, head h] = Σ_{j ≤ p_i} softmax_j(q·k_j / √D) · v_j over row i's own sequence.</summary>
+    private void Attend(int layer, ReadOnlySpan<int> sequences, int[] positions, int n)
+    {
+        int heads = Cache.Heads, c = _config.EmbeddingSize;
+        var seqs = sequences.ToArray();
+        long work = 0;
+        for (int i = 0; i < n; i++) work += (positions[i] + 1) * (long)c;
+        if (work < 1 << 18)
+        {
+            var scores = new float[Cache.Capacity];
+            for (int job = 0; job < n * heads; job++) AttendOne(layer, seqs, positions, job / heads, job % heads, scores);
+            return;
+        }
+        Parallel.For(0, n * heads, () => new float[Cache.Capacity],
+            (job, _, scores) => { AttendOne(layer, seqs, positions, job / heads, job % heads, scores); return scores; }, _ => { });
+    }
+
+    private void AttendOne(int layer, int[] sequences, int[] positions, int row, int head, float[] scoreBuffer)
+    {
+        int c = _config.EmbeddingSize, d = Cache.HeadSize, length = positions[row] + 1, capacity = Cache.Capacity;
+        float scale = 1f / MathF.Sqrt(d);
+        var q = _qkv.AsSpan(row * 3 * c + head * d, d);
+        var keys = Cache.Keys[layer].AsSpan(Cache.Offset(sequences[row], head, 0), d * capacity);
+        var values = Cache.Values[layer].AsSpan(Cache.Offset(sequences[row], head, 0), d * capacity);
+        var scores = scoreBuffer.AsSpan(0, length);
+        // scores = Σ_e q_e · K[e, 0..length) / √D: D long multiply-adds over positions
+        TensorPrimitives.Multiply(keys[..length], q[0] * scale, scores);
+        for (int e = 1; e < d; e++) TensorPrimitives.MultiplyAdd(keys.Slice(e * capacity, length), q[e] * scale, scores, scores);
+        TensorPrimitives.SoftMax(scores, scores);
+        // out_e = Σ_j p_j · V[e, j]: D dot products over positions
+        var output = _attn.AsSpan(row * c + head * d, d);
+        for (int e = 0; e < d; e++) output[e] = TensorPrimitives.Dot(values.Slice(e * capacity, length), scores);
+    }
+
+    private static void Ensure(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new float[length];
+    }
+}

@@ -1,0 +1,128 @@
+using Rebel.Models.Gpt2;
+using Rebel.Tensors;
+
+namespace Rebel.Models.Generation;
+
+/// <summary>
+/// Batched sampling from a GPT-2 model with a KV cache: each prompt is fed once (prefill), then one token per live
+/// sequence per step (decode), so generating n tokens costs O(n) forward rows, not O(n²).
+/// </summary>
+/// <remarks>
+/// Sequences are independent: each has its own length, positions (0 at its first real token) and cache rows, so
+/// prompts of different lengths need no padding. A padded batch (left or right padding, or both) is accepted by
+/// <see cref="Generate(int[], float[], int, int, GenerationOptions)"/>, which drops the padding by its mask.
+/// Inference only: nothing is recorded for autograd.
+/// </remarks>
+public sealed class Generator
+{
+    private readonly Gpt2Model _model;
+    private readonly Func<int[], string>? _decode;
+
+    /// <summary>A generator over <paramref name="model"/>; with <paramref name="decode"/>, results carry their text.</summary>
+    public Generator(Gpt2Model model, Func<int[], string>? decode = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _decode = decode;
+    }
+
+    /// <summary>Generates one completion per prompt (token ids; each prompt needs at least one id).</summary>
+    /// <exception cref="ArgumentException">An empty prompt, an id outside the vocabulary, a prompt that fills the context, bad options.</exception>
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var config = _model.Config;
+        int batch = prompts.Count;
+        if (batch == 0) return [];
+        int longest = 0;
+        for (int i = 0; i < batch; i++)
+        {
+            var p = prompts[i] ?? throw new ArgumentException($"Generator: prompt {i} is null.", nameof(prompts));
+            if (p.Length == 0) throw new ArgumentException($"Generator: prompt {i} is empty; it needs at least one id (e.g. BOS).", nameof(prompts));
+            if (p.Length >= config.ContextLength)
+                throw new ArgumentException($"Generator: prompt {i} has {p.Length} ids, which leaves no room in the context of {config.ContextLength}.", nameof(prompts));
+            foreach (var id in p)
+                if ((uint)id >= (uint)config.VocabSize)
+                    throw new ArgumentException($"Generator: prompt {i} has token id {id}, outside the vocabulary [0, {config.VocabSize}).", nameof(prompts));
+            longest = Math.Max(longest, p.Length);
+        }
+        int? eos = options.StopAtEos ? options.EosTokenId ?? config.EosTokenId : null;
+        int capacity = Math.Min(config.ContextLength, longest + options.MaxNewTokens);
+        var forward = new CachedForward(_model, batch, capacity);
+        var sampler = new TokenSampler(options);
+        var rngs = new Rng[batch];
+        for (int i = 0; i < batch; i++) rngs[i] = new Rng(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(i + 1)));
+        var ids = new List<int>[batch];
+        var samplingLogProbs = new List<float>[batch];
+        var logProbs = new List<float>[batch];
+        var finish = new FinishReason?[batch];
+        for (int i = 0; i < batch; i++) { ids[i] = []; samplingLogProbs[i] = []; logProbs[i] = []; }
+        var logits = new float[batch * config.VocabSize];
+
+        // Prefill: every prompt token in one call; logits of each prompt's last token.
+        int total = prompts.Sum(p => p.Length);
+        var rowSequence = new int[total];
+        var rowId = new int[total];
+        var lastRows = new int[batch];
+        for (int i = 0, at = 0; i < batch; i++)
+        {
+            foreach (var id in prompts[i]) { rowSequence[at] = i; rowId[at] = id; at++; }
+            lastRows[i] = at - 1;
+        }
+        forward.Forward(rowSequence, rowId, lastRows, logits);
+        var live = Enumerable.Range(0, batch).ToList();
+
+        while (live.Count > 0)
+        {
+            // Sample the next token of every live sequence from its logits row.
+            for (int r = 0; r < live.Count; r++)
+            {
+                int s = live[r];
+                var (token, sampled, logProb) = sampler.Sample(logits.AsSpan(r * config.VocabSize, config.VocabSize), rngs[s]);
+                ids[s].Add(token);
+                samplingLogProbs[s].Add(sampled);
+                logProbs[s].Add(logProb);
+                if (eos == token) finish[s] = FinishReason.Eos;
+                else if (ids[s].Count >= options.MaxNewTokens) finish[s] = FinishReason.MaxNewTokens;
+                else if (forward.Cache.Lengths[s] >= capacity) finish[s] = FinishReason.ContextFull;
+            }
+            live.RemoveAll(s => finish[s] is not null);
+            if (live.Count == 0) break;
+
+            // Decode: feed each live sequence's newest token.
+            var sequences = live.ToArray();
+            var next = sequences.Select(s => ids[s][^1]).ToArray();
+            var rows = Enumerable.Range(0, sequences.Length).ToArray();
+            forward.Forward(sequences, next, rows, logits);
+        }
+
+        var results = new GeneratedSequence[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            var outIds = ids[i].ToArray();
+            results[i] = new GeneratedSequence(outIds, [.. samplingLogProbs[i]], [.. logProbs[i]], finish[i]!.Value, _decode?.Invoke(outIds));
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Generates for a padded batch ids [B, T] with mask [B, T] (1 = token, 0 = padding): row b's prompt is its unmasked
+    /// ids in order, so left padding, right padding and any mix give the same result as unpadded prompts.
+    /// </summary>
+    public IReadOnlyList<GeneratedSequence> Generate(int[] ids, float[] mask, int batch, int time, GenerationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (batch <= 0 || time <= 0 || ids.Length != batch * time || mask.Length != ids.Length)
+            throw new ArgumentException($"Generator: {ids.Length} ids and a mask of {mask.Length} do not form a [{batch}, {time}] batch.", nameof(ids));
+        var prompts = new int[batch][];
+        for (int b = 0; b < batch; b++)
+        {
+            var row = new List<int>(time);
+            for (int t = 0; t < time; t++) if (mask[b * time + t] != 0f) row.Add(ids[b * time + t]);
+            prompts[b] = [.. row];
+        }
+        return Generate(prompts, options);
+    }
+}

@@ -1,0 +1,46 @@
+namespace Rebel.Models.Generation;
+
+/// <summary>
+/// Keys and values of every processed token, per layer, for a batch of independent sequences. Layout per layer:
+/// [B, H, D, capacity] (transposed: one channel of one head over all positions is contiguous), so attention runs as
+/// D long vector operations over positions rather than one short dot product per position. Each sequence has its
+/// own length.
+/// </summary>
+internal sealed class KvCache
+{
+    public KvCache(int layers, int batch, int heads, int capacity, int headSize)
+    {
+        Batch = batch;
+        Heads = heads;
+        Capacity = capacity;
+        HeadSize = headSize;
+        Keys = new float[layers][];
+        Values = new float[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            Keys[l] = new float[(long)batch * heads * capacity * headSize];
+            Values[l] = new float[(long)batch * heads * capacity * headSize];
+        }
+        Lengths = new int[batch];
+    }
+
+    public int Batch { get; }
+
+    public int Heads { get; }
+
+    public int Capacity { get; }
+
+    public int HeadSize { get; }
+
+    /// <summary>Per layer, [B, H, D, capacity].</summary>
+    public float[][] Keys { get; }
+
+    /// <summary>Per layer, [B, H, D, capacity].</summary>
+    public float[][] Values { get; }
+
+    /// <summary>Tokens stored so far per sequence (= the position of its next token).</summary>
+    public int[] Lengths { get; }
+
+    /// <summary>Offset of channel <paramref name="channel"/> (of D) of (sequence, head) at position 0 in a layer's arrays.</summary>
+    public int Offset(int sequence, int head, int channel) => ((sequence * Heads + head) * HeadSize + channel) * Capacity;
+}
