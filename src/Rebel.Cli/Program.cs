@@ -17,6 +17,9 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(JudgeCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(LogprobsCommand.Create());
+        root.Subcommands.Add(SftCommand.Create());
         return root;
     }
 }

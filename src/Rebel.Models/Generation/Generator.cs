@@ -10,7 +10,7 @@ namespace Rebel.Models.Generation;
 /// <remarks>
 /// Sequences are independent: each has its own length, positions (0 at its first real token) and cache rows, so
 /// prompts of different lengths need no padding. A padded batch (left or right padding, or both) is accepted by
-/// <see cref="Generate(int[], float[], int, int, GenerationOptions)"/>, which drops the padding by its mask.
+/// <see cref="Generate(int[], float[], int, int, GenerationOptions, int)"/>, which drops the padding by its mask.
 /// Inference only: nothing is recorded for autograd.
 /// </remarks>
 public sealed class Generator
@@ -26,8 +26,12 @@ public sealed class Generator
     }
 
     /// <summary>Generates one completion per prompt (token ids; each prompt needs at least one id).</summary>
+    /// <param name="prompts">The prompts.</param>
+    /// <param name="options">Sampling settings.</param>
+    /// <param name="firstStream">Random stream of the first prompt; prompt i draws from stream firstStream + i. A caller
+    /// that splits a long list into batches passes each batch's start index, so results do not depend on the split.</param>
     /// <exception cref="ArgumentException">An empty prompt, an id outside the vocabulary, a prompt that fills the context, bad options.</exception>
-    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options)
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream = 0)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,7 +56,7 @@ public sealed class Generator
         var forward = new CachedForward(_model, batch, capacity);
         var sampler = new TokenSampler(options);
         var rngs = new Rng[batch];
-        for (int i = 0; i < batch; i++) rngs[i] = new Rng(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(i + 1)));
+        for (int i = 0; i < batch; i++) rngs[i] = new Rng(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(firstStream + i + 1)));
         var ids = new List<int>[batch];
         var samplingLogProbs = new List<float>[batch];
         var logProbs = new List<float>[batch];
@@ -110,7 +114,7 @@ public sealed class Generator
     /// Generates for a padded batch ids [B, T] with mask [B, T] (1 = token, 0 = padding): row b's prompt is its unmasked
     /// ids in order, so left padding, right padding and any mix give the same result as unpadded prompts.
     /// </summary>
-    public IReadOnlyList<GeneratedSequence> Generate(int[] ids, float[] mask, int batch, int time, GenerationOptions options)
+    public IReadOnlyList<GeneratedSequence> Generate(int[] ids, float[] mask, int batch, int time, GenerationOptions options, int firstStream = 0)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(mask);
@@ -123,6 +127,6 @@ public sealed class Generator
             for (int t = 0; t < time; t++) if (mask[b * time + t] != 0f) row.Add(ids[b * time + t]);
             prompts[b] = [.. row];
         }
-        return Generate(prompts, options);
+        return Generate(prompts, options, firstStream);
     }
 }

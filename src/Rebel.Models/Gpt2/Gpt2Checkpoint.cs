@@ -1,3 +1,4 @@
+using Rebel.Models.Tokenization;
 using Rebel.Tensors;
 using Rebel.Tensors.IO;
 
@@ -39,6 +40,21 @@ public static class Gpt2Checkpoint
         LoadInto(model, file);
         return model;
     }
+
+    /// <summary>
+    /// The tokenizer in <paramref name="directory"/> (<c>tokenizer.json</c>, or <c>vocab.json</c> + <c>merges.txt</c>),
+    /// or null when the directory has no tokenizer files (an ids-only model).
+    /// </summary>
+    public static ITokenizer? LoadTokenizer(string directory)
+    {
+        bool present = File.Exists(Path.Combine(directory, TokenizerFiles.TokenizerJson))
+            || (File.Exists(Path.Combine(directory, TokenizerFiles.VocabJson)) && File.Exists(Path.Combine(directory, TokenizerFiles.MergesTxt)));
+        return present ? TokenizerFiles.Load(directory) : null;
+    }
+
+    /// <summary>Writes <paramref name="model"/> and, when given, <paramref name="tokenizer"/>'s files, atomically (see the other overload).</summary>
+    public static void Save(string directory, Gpt2Model model, ITokenizer? tokenizer) =>
+        Save(directory, model, tokenizer is null ? null : tokenizer.Save);
 
     /// <summary>Copies the tensors of <paramref name="file"/> into <paramref name="model"/>'s parameters, checking names and shapes.</summary>
     internal static void LoadInto(Gpt2Model model, SafeTensorsFile file)
@@ -88,10 +104,7 @@ public static class Gpt2Checkpoint
         Directory.CreateDirectory(tmp);
         try
         {
-            model.Config.Save(Path.Combine(tmp, ConfigFile));
-            SafeTensorsWriter.Write(Path.Combine(tmp, WeightsFile),
-                model.Parameters.Select(p => (Prefix + p.Name, p.Value.ShapeArray, (ReadOnlyMemory<float>)p.Value.ToArray())),
-                new Dictionary<string, string> { ["format"] = "pt" });
+            WriteFiles(tmp, model);
             writeExtraFiles?.Invoke(tmp);
             ReplaceDirectory(tmp, full);
         }
@@ -100,6 +113,27 @@ public static class Gpt2Checkpoint
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Writes config.json, model.safetensors and (when given) the tokenizer's files into <paramref name="directory"/>
+    /// (created if missing) file by file, each atomically, leaving other files there in place — for a run directory
+    /// that also holds metrics and checkpoints.
+    /// </summary>
+    public static void WriteFiles(string directory, Gpt2Model model, ITokenizer? tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Directory.CreateDirectory(directory);
+        WriteFiles(directory, model);
+        tokenizer?.Save(directory);
+    }
+
+    private static void WriteFiles(string directory, Gpt2Model model)
+    {
+        model.Config.Save(Path.Combine(directory, ConfigFile));
+        SafeTensorsWriter.Write(Path.Combine(directory, WeightsFile),
+            model.Parameters.Select(p => (Prefix + p.Name, p.Value.ShapeArray, (ReadOnlyMemory<float>)p.Value.ToArray())),
+            new Dictionary<string, string> { ["format"] = "pt" });
     }
 
     /// <summary>Moves <paramref name="source"/> to <paramref name="target"/>, replacing an existing directory there.</summary>

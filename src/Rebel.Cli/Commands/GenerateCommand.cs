@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rebel.Models.Data;
+using Rebel.Models.Generation;
+using Rebel.Models.Gpt2;
+using Rebel.Models.Tokenization;
+
+namespace Rebel.Cli.Commands;
+
+/// <summary>
+/// <c>rebel generate --model DIR (--prompt TEXT ... | --input PROMPTS.jsonl) [--output OUT.jsonl] [--samples N]
+/// [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]</c>: samples completions with the KV cache.
+/// Input lines are <c>{"prompt": "..."}</c> (or <c>{"prompt_ids": [...]}</c>). Each output line (stdout without
+/// <c>--output</c>) is <c>{"prompt", "completion", "completion_ids", "logprob", "token_logprobs",
+/// "sampling_logprobs", "finish_reason"}</c>: <c>token_logprobs</c> are ln softmax(z/τ) without truncation (REBEL's
+/// quantity; <c>logprob</c> is their sum), <c>sampling_logprobs</c> those of the top-k/top-p distribution sampled from.
+/// </summary>
+internal static class GenerateCommand
+{
+    /// <summary>What one invocation needs.</summary>
+    internal sealed record Options(string ModelDirectory, IReadOnlyList<string> Prompts, string? Input, string? Output, int Samples,
+        GenerationOptions Generation, int BatchSize);
+
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
+        var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var input = new Option<FileInfo?>("--input") { Description = "Prompts JSONL ({\"prompt\": ...} or {\"prompt_ids\": [...]})." };
+        var output = new Option<FileInfo?>("--output") { Description = "JSONL to write (atomically); default: standard output." };
+        var samples = new Option<int>("--samples") { Description = "Completions per prompt (default 1).", DefaultValueFactory = _ => 1 };
+        var maxNew = new Option<int>("--max-new-tokens") { Description = "Most new tokens per completion (default 64).", DefaultValueFactory = _ => 64 };
+        var temperature = new Option<float>("--temperature") { Description = "τ (default 1; 0 = greedy).", DefaultValueFactory = _ => 1f };
+        var topK = new Option<int>("--top-k") { Description = "Keep the k most likely tokens (default 0 = off)." };
+        var topP = new Option<float>("--top-p") { Description = "Nucleus probability (default 1 = off).", DefaultValueFactory = _ => 1f };
+        var seed = new Option<ulong>("--seed") { Description = "Sampling seed (default 0)." };
+        var batch = new Option<int>("--batch-size") { Description = "Sequences per batch (default 16).", DefaultValueFactory = _ => 16 };
+        var command = new Command("generate", "Sample completions from a model (KV cache, temperature, top-k, top-p).")
+            { model, prompt, input, output, samples, maxNew, temperature, topK, topP, seed, batch };
+        command.SetAction(parse => Run(
+            new Options(parse.GetValue(model)!.FullName, parse.GetValue(prompt) ?? [], parse.GetValue(input)?.FullName, parse.GetValue(output)?.FullName,
+                parse.GetValue(samples),
+                new GenerationOptions(parse.GetValue(maxNew), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed)),
+                parse.GetValue(batch)),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Generates and writes; returns 0, or 1 with a one-line error for bad input.</summary>
+    internal static int Run(Options options, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            options.Generation.Validate();
+            if (options.Samples < 1) throw new ArgumentException($"--samples must be ≥ 1, got {options.Samples}.");
+            if (options.BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {options.BatchSize}.");
+            if ((options.Input is null) == (options.Prompts.Count == 0)) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
+            var model = Gpt2Checkpoint.Load(options.ModelDirectory);
+            var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
+            var prompts = options.Input is null ? options.Prompts.Select(p => (Text: (string?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
+                : ReadPrompts(options.Input, tokenizer, model);
+
+            var generator = new Generator(model, tokenizer is null ? null : ids => tokenizer.Decode(ids, skipSpecialTokens: true));
+            var jobs = prompts.SelectMany(p => Enumerable.Repeat(p, options.Samples)).ToList();
+            var lines = new List<JsonObject>(jobs.Count);
+            for (int start = 0; start < jobs.Count; start += options.BatchSize)
+            {
+                var chunk = jobs.Skip(start).Take(options.BatchSize).ToList();
+                var results = generator.Generate(chunk.Select(j => j.Ids).ToList(), options.Generation, firstStream: start);
+                for (int i = 0; i < chunk.Count; i++) lines.Add(Line(chunk[i].Text, chunk[i].Ids, results[i]));
+            }
+            if (options.Output is null)
+                foreach (var line in lines) output.WriteLine(line.ToJsonString());
+            else
+            {
+                JsonLines.WriteAtomic(options.Output, lines);
+                output.WriteLine($"generated {lines.Count} completions → {options.Output}");
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"rebel generate: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static JsonObject Line(string? prompt, int[] promptIds, GeneratedSequence result)
+    {
+        static JsonArray Numbers(IEnumerable<float> values) => new(values.Select(v => (JsonNode)(double)v).ToArray());
+        var line = new JsonObject();
+        if (prompt is not null) line["prompt"] = prompt;
+        else line["prompt_ids"] = new JsonArray(promptIds.Select(v => (JsonNode)v).ToArray());
+        if (result.Text is not null) line["completion"] = result.Text;
+        line["completion_ids"] = new JsonArray(result.Ids.Select(v => (JsonNode)v).ToArray());
+        line["logprob"] = result.LogProb;
+        line["token_logprobs"] = Numbers(result.LogProbs);
+        line["sampling_logprobs"] = Numbers(result.SamplingLogProbs);
+        line["finish_reason"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(result.FinishReason.ToString());
+        return line;
+    }
+
+    private static List<(string? Text, int[] Ids)> ReadPrompts(string path, ITokenizer? tokenizer, Gpt2Model model)
+    {
+        var prompts = new List<(string?, int[])>();
+        foreach (var record in JsonLines.Read(path))
+        {
+            if (record.Value.TryGetProperty("prompt_ids", out var ids))
+            {
+                if (ids.ValueKind != JsonValueKind.Array || ids.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number))
+                    throw new DataFormatException(path, record.Line, "field \"prompt_ids\" must be an array of token ids");
+                prompts.Add((null, ids.EnumerateArray().Select(e => e.GetInt32()).ToArray()));
+            }
+            else prompts.Add((record.RequireString(path, "prompt"), Encode(record.RequireString(path, "prompt"), tokenizer, model, path, record.Line)));
+        }
+        return prompts;
+    }
+
+    private static int[] Encode(string text, ITokenizer? tokenizer, Gpt2Model model, string source, int line)
+    {
+        if (tokenizer is null) throw new DataFormatException(source, line, "text prompts need a tokenizer, but the model directory has none (use prompt_ids)");
+        var ids = tokenizer.Encode(text);
+        if (ids.Length > 0) return ids;
+        int? start = model.Config.BosTokenId ?? tokenizer.EosId ?? model.Config.EosTokenId;
+        return start is { } s ? [s] : throw new DataFormatException(source, line, "empty prompt and no BOS/EOS token to start from");
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Rebel.Models.Data;
+using Rebel.Models.Gpt2;
+using Rebel.Models.Scoring;
+
+namespace Rebel.Cli.Commands;
+
+/// <summary>
+/// <c>rebel logprobs --model DIR --input IN.jsonl --output OUT.jsonl [--temperature T]</c>: each input line has
+/// <c>prompt_ids</c> and <c>completion_ids</c> (or <c>prompt</c> and <c>completion</c> text); each output line repeats
+/// it and adds <c>logprob</c> (the sum) and <c>token_logprobs</c> (one per completion token), at temperature 1
+/// unless <c>--temperature</c> is given.
+/// </summary>
+internal static class LogprobsCommand
+{
+    /// <summary>What one invocation needs.</summary>
+    internal sealed record Options(string ModelDirectory, string Input, string Output, float Temperature, int BatchSize);
+
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "JSONL of prompt_ids/completion_ids or prompt/completion.", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "JSONL to write (atomically).", Required = true };
+        var temperature = new Option<float>("--temperature") { Description = "τ: logits are divided by it (default 1).", DefaultValueFactory = _ => 1f };
+        var batch = new Option<int>("--batch-size") { Description = "Pairs per forward pass (default 16).", DefaultValueFactory = _ => 16 };
+        var command = new Command("logprobs", "Score completions: per-token and summed log-probs under a model.") { model, input, output, temperature, batch };
+        command.SetAction(parse => Run(
+            new Options(parse.GetValue(model)!.FullName, parse.GetValue(input)!.FullName, parse.GetValue(output)!.FullName,
+                parse.GetValue(temperature), parse.GetValue(batch)),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Scores the file; returns 0, or 1 with a one-line error for bad input.</summary>
+    internal static int Run(Options options, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            if (!(options.Temperature > 0)) throw new ArgumentException($"--temperature must be positive, got {options.Temperature}.");
+            var model = Gpt2Checkpoint.Load(options.ModelDirectory);
+            var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
+            int count = LogProbFile.Score(model, tokenizer, options.Input, options.Output, options.Temperature, options.BatchSize);
+            output.WriteLine($"scored {count} completions → {options.Output}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"rebel logprobs: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rebel.Models.Data;
+using Rebel.Models.Gpt2;
+using Rebel.Models.Tokenization;
+using Rebel.Models.Training;
+
+namespace Rebel.Cli.Commands;
+
+/// <summary>
+/// <c>rebel sft (--model DIR | --config tiny) --data FILE.jsonl --out DIR</c>: supervised fine-tuning on
+/// <c>{"prompt","completion"}</c> lines, loss on completion tokens only (EOS appended), AdamW with warmup + cosine
+/// decay, held-out eval loss every <c>--eval-every</c> steps. DIR receives the final model in Hugging Face layout
+/// (config.json, model.safetensors, tokenizer files), <c>sft_options.json</c>, <c>metrics.jsonl</c> (one line per step)
+/// and <c>checkpoints/step-N/</c> (model, tokenizer, <c>optimizer.safetensors</c>) every <c>--checkpoint-every</c> steps.
+/// With <c>--config tiny</c> the tokenizer comes from <c>--tokenizer DIR</c> or is trained on the data (byte-level BPE
+/// of <c>--vocab-size</c> tokens).
+/// </summary>
+internal static class SftCommand
+{
+    /// <summary>What one invocation needs.</summary>
+    internal sealed record Options(string? ModelDirectory, string? Preset, string? TokenizerDirectory, int VocabSize,
+        string Data, string Out, SftOptions Training);
+
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo?>("--model") { Description = "Start from this model directory." };
+        var preset = new Option<string?>("--config") { Description = "Start from a fresh model of this preset (tiny)." };
+        var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "With --config: tokenizer directory (default: train one on the data)." };
+        var vocab = new Option<int>("--vocab-size") { Description = "With --config and no --tokenizer: BPE vocabulary size (default 512).", DefaultValueFactory = _ => 512 };
+        var data = new Option<FileInfo>("--data") { Description = "SFT JSONL: {\"prompt\": ..., \"completion\": ...}.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output directory.", Required = true };
+        var defaults = new SftOptions();
+        var steps = new Option<int>("--steps") { Description = $"Optimizer steps (default {defaults.Steps}).", DefaultValueFactory = _ => defaults.Steps };
+        var batch = new Option<int>("--batch-size") { Description = $"Examples per step (default {defaults.BatchSize}).", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<double>("--lr") { Description = $"Peak learning rate (default {defaults.LearningRate}).", DefaultValueFactory = _ => defaults.LearningRate };
+        var warmup = new Option<int>("--warmup") { Description = $"Warmup steps (default {defaults.WarmupSteps}).", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var evalEvery = new Option<int>("--eval-every") { Description = $"Eval interval in steps (default {defaults.EvalEvery}).", DefaultValueFactory = _ => defaults.EvalEvery };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (default 0 = final model only)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of init, split and batches (default 0)." };
+        var command = new Command("sft", "Supervised fine-tuning of a GPT-2 model on prompt/completion pairs.")
+            { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed };
+        command.SetAction(parse => Run(
+            new Options(parse.GetValue(model)?.FullName, parse.GetValue(preset), parse.GetValue(tokenizer)?.FullName, parse.GetValue(vocab),
+                parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName,
+                new SftOptions
+                {
+                    Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                    MinLearningRate = Math.Min(new SftOptions().MinLearningRate, parse.GetValue(lr)),
+                    WarmupSteps = parse.GetValue(warmup), EvalEvery = parse.GetValue(evalEvery),
+                    CheckpointEvery = parse.GetValue(checkpointEvery), Seed = parse.GetValue(seed),
+                }),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Trains and writes DIR; returns 0, or 1 with a one-line error for bad input.</summary>
+    internal static int Run(Options options, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            options.Training.Validate();
+            if ((options.ModelDirectory is null) == (options.Preset is null)) throw new ArgumentException("give either --model DIR or --config PRESET.");
+            var (model, tokenizer) = Start(options);
+            var examples = SftData.Read(options.Data, tokenizer);
+            Directory.CreateDirectory(options.Out);
+            WriteResolvedOptions(options, model);
+            output.WriteLine($"rebel sft: {examples.Count} examples, {model.ParameterCount:N0} parameters, {options.Training.Steps} steps → {options.Out}");
+
+            var trainer = new SftTrainer(model, options.Training);
+            using var metrics = new StreamWriter(Path.Combine(options.Out, "metrics.jsonl"), append: false);
+            var start = DateTime.UtcNow;
+            trainer.Train(examples,
+                log: m =>
+                {
+                    var line = new JsonObject
+                    {
+                        ["step"] = m.Step, ["loss/train"] = m.TrainLoss, ["loss/eval"] = m.EvalLoss,
+                        ["optim/lr"] = m.LearningRate, ["optim/grad_norm"] = m.GradNorm, ["time/step_s"] = m.Seconds,
+                    };
+                    metrics.WriteLine(line.ToJsonString());
+                    metrics.Flush();
+                    if (m.EvalLoss is { } eval)
+                        output.WriteLine($"step {m.Step,6}/{options.Training.Steps}  loss/train {m.TrainLoss:F4}  loss/eval {eval:F4}  lr {m.LearningRate:E2}  " +
+                            $"{m.Step / (DateTime.UtcNow - start).TotalSeconds:F1} steps/s");
+                },
+                checkpoint: step =>
+                {
+                    var dir = Path.Combine(options.Out, "checkpoints", $"step-{step}");
+                    Gpt2Checkpoint.Save(dir, model, d =>
+                    {
+                        tokenizer.Save(d);
+                        trainer.Optimizer.SaveState(Path.Combine(d, "optimizer.safetensors"));
+                    });
+                });
+            Gpt2Checkpoint.WriteFiles(options.Out, model, tokenizer);
+            output.WriteLine($"rebel sft: wrote the model to {options.Out}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"rebel sft: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static (Gpt2Model Model, ITokenizer Tokenizer) Start(Options options)
+    {
+        if (options.ModelDirectory is { } dir)
+        {
+            var loaded = Gpt2Checkpoint.Load(dir);
+            var own = Gpt2Checkpoint.LoadTokenizer(dir) ?? throw new ArgumentException($"{dir}: the model directory has no tokenizer files.");
+            return (loaded, own);
+        }
+        var config = Gpt2Config.Preset(options.Preset!);
+        ITokenizer tokenizer = options.TokenizerDirectory is { } t
+            ? TokenizerFiles.Load(t)
+            : BpeTrainer.Train(SftData.Texts(options.Data), new BpeTrainerOptions { VocabSize = options.VocabSize });
+        config = config with { VocabSize = tokenizer.VocabSize, BosTokenId = tokenizer.EosId, EosTokenId = tokenizer.EosId };
+        return (new Gpt2Model(config, options.Training.Seed), tokenizer);
+    }
+
+    private static void WriteResolvedOptions(Options options, Gpt2Model model)
+    {
+        var json = new JsonObject
+        {
+            ["model"] = options.ModelDirectory, ["config"] = options.Preset, ["data"] = options.Data,
+            ["training"] = JsonSerializer.SerializeToNode(options.Training),
+            ["n_layer"] = model.Config.Layers, ["n_embd"] = model.Config.EmbeddingSize, ["vocab_size"] = model.Config.VocabSize,
+        };
+        var path = Path.Combine(options.Out, "sft_options.json");
+        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+}
