@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(LogprobsCommand.Create());
         root.Subcommands.Add(SftCommand.Create());
+        root.Subcommands.Add(GameCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,159 @@
+namespace Rebel.SelfPlay.Games;
+
+/// <summary>
+/// A softmax policy over a finite action set, with one row of logits per context (a game has one context):
+/// π(a | c) = exp θ_{c,a} / Σ_b exp θ_{c,b}.
+/// </summary>
+/// <remarks>
+/// The logits are the parameters: <see cref="Logits"/> returns a writable view of one context's row, so an
+/// update rule changes the policy by writing θ. Adding the same constant to a row leaves π unchanged.
+/// <see cref="Snapshot"/> is a deep copy (the frozen π_t of an iteration); <see cref="CopyFrom"/> overwrites the
+/// parameters in place. Sampling draws from a caller-owned, seeded <see cref="Random"/>, so runs are reproducible.
+/// </remarks>
+public sealed class TabularPolicy
+{
+    private readonly double[] _logits; // (contexts × actions), row-major
+
+    /// <summary>A uniform policy (all logits 0) over <paramref name="actions"/>, for each of <paramref name="contexts"/>.</summary>
+    /// <param name="actions">Action names: at least one, distinct, non-empty.</param>
+    /// <param name="contexts">Context names (default: a single context named "").</param>
+    /// <exception cref="ArgumentException">No actions, a blank or repeated action name, or no/repeated contexts.</exception>
+    public TabularPolicy(IReadOnlyList<string> actions, IReadOnlyList<string>? contexts = null)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        RequireDistinctNames(actions, nameof(actions), allowEmptyName: false);
+        contexts ??= [""];
+        RequireDistinctNames(contexts, nameof(contexts), allowEmptyName: true);
+        Actions = actions.ToArray();
+        Contexts = contexts.ToArray();
+        _logits = new double[Contexts.Count * Actions.Count];
+    }
+
+    private TabularPolicy(TabularPolicy source)
+    {
+        Actions = source.Actions;
+        Contexts = source.Contexts;
+        _logits = (double[])source._logits.Clone();
+    }
+
+    /// <summary>The action names, in the order of the logits.</summary>
+    public IReadOnlyList<string> Actions { get; }
+
+    /// <summary>The context names; index c selects row θ_c.</summary>
+    public IReadOnlyList<string> Contexts { get; }
+
+    /// <summary>The number of actions n.</summary>
+    public int ActionCount => Actions.Count;
+
+    /// <summary>A policy with the given probabilities in context 0: θ_a = ln π(a).</summary>
+    /// <exception cref="ArgumentException">Wrong length, a negative or non-finite entry, or a sum off 1 by more than 1e-6.</exception>
+    public static TabularPolicy FromProbabilities(IReadOnlyList<string> actions, ReadOnlySpan<double> probabilities)
+    {
+        var policy = new TabularPolicy(actions);
+        if (probabilities.Length != actions.Count)
+            throw new ArgumentException($"{probabilities.Length} probabilities for {actions.Count} actions.", nameof(probabilities));
+        var sum = 0.0;
+        foreach (var p in probabilities)
+        {
+            if (!(p >= 0) || double.IsInfinity(p)) throw new ArgumentException($"Probability {p} is not in [0, 1].", nameof(probabilities));
+            sum += p;
+        }
+        if (Math.Abs(sum - 1) > 1e-6) throw new ArgumentException($"Probabilities sum to {sum}, not 1.", nameof(probabilities));
+        var row = policy.Logits();
+        for (var a = 0; a < row.Length; a++) row[a] = Math.Log(probabilities[a]);
+        return policy;
+    }
+
+    /// <summary>The logits θ_c of one context: a writable view; writing it changes the policy.</summary>
+    public Span<double> Logits(int context = 0) => _logits.AsSpan(RowStart(context), ActionCount);
+
+    /// <summary>π(· | c) as a new array.</summary>
+    public double[] Probabilities(int context = 0)
+    {
+        var probs = new double[ActionCount];
+        SoftmaxMath.Softmax(Logits(context), probs);
+        return probs;
+    }
+
+    /// <summary>ln π(· | c) as a new array (ln π(a) = θ_a − ln Σ_b exp θ_b).</summary>
+    public double[] LogProbabilities(int context = 0)
+    {
+        var logProbs = new double[ActionCount];
+        SoftmaxMath.LogSoftmax(Logits(context), logProbs);
+        return logProbs;
+    }
+
+    /// <summary>ln π(a | c) for one action.</summary>
+    public double LogProbability(int action, int context = 0)
+    {
+        if ((uint)action >= (uint)ActionCount)
+            throw new ArgumentOutOfRangeException(nameof(action), $"Action {action} is outside [0, {ActionCount}).");
+        var row = Logits(context);
+        return row[action] - SoftmaxMath.LogSumExp(row);
+    }
+
+    /// <summary>Draws one action a ~ π(· | c) by inverting the cumulative distribution.</summary>
+    public int Sample(Random random, int context = 0)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return SampleFrom(Probabilities(context), random);
+    }
+
+    /// <summary>Draws <paramref name="count"/> independent actions from π(· | c).</summary>
+    public int[] SampleMany(Random random, int count, int context = 0)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var probs = Probabilities(context);
+        var draws = new int[count];
+        for (var i = 0; i < count; i++) draws[i] = SampleFrom(probs, random);
+        return draws;
+    }
+
+    /// <summary>A deep copy: later changes to either policy do not affect the other.</summary>
+    public TabularPolicy Snapshot() => new(this);
+
+    /// <summary>Overwrites this policy's logits with <paramref name="source"/>'s (same actions and contexts).</summary>
+    /// <exception cref="ArgumentException">The shapes differ (both are named).</exception>
+    public void CopyFrom(TabularPolicy source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.ActionCount != ActionCount || source.Contexts.Count != Contexts.Count)
+            throw new ArgumentException(
+                $"Cannot copy a policy of {source.Contexts.Count}×{source.ActionCount} (contexts × actions) " +
+                $"into one of {Contexts.Count}×{ActionCount}.", nameof(source));
+        source._logits.CopyTo(_logits, 0);
+    }
+
+    /// <summary>Draws an index from a probability vector (the last index absorbs rounding).</summary>
+    internal static int SampleFrom(ReadOnlySpan<double> probabilities, Random random)
+    {
+        var u = random.NextDouble();
+        var cumulative = 0.0;
+        for (var a = 0; a < probabilities.Length - 1; a++)
+        {
+            cumulative += probabilities[a];
+            if (u < cumulative) return a;
+        }
+        return probabilities.Length - 1;
+    }
+
+    private int RowStart(int context)
+    {
+        if ((uint)context >= (uint)Contexts.Count)
+            throw new ArgumentOutOfRangeException(nameof(context), $"Context {context} is outside [0, {Contexts.Count}).");
+        return context * ActionCount;
+    }
+
+    private static void RequireDistinctNames(IReadOnlyList<string> names, string parameter, bool allowEmptyName)
+    {
+        if (names.Count == 0) throw new ArgumentException("At least one name is needed.", parameter);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (name is null || (!allowEmptyName && string.IsNullOrWhiteSpace(name)))
+                throw new ArgumentException("A name is null or blank.", parameter);
+            if (!seen.Add(name)) throw new ArgumentException($"The name \"{name}\" appears twice.", parameter);
+        }
+    }
+}

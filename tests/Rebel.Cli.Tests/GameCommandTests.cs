@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Rebel.Cli.Tests;
+
+public class GameCommandTests
+{
+    private string _directory = "";
+
+    [SetUp]
+    public void CreateDirectory() => _directory = Directory.CreateTempSubdirectory("rebel-game-cli-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    private static (int Code, string Output, string Error) Invoke(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Test]
+    public void Game_Builtin_Exact_WritesTheContract()
+    {
+        var path = Path.Combine(_directory, "out.json");
+        var (code, output, error) = Invoke("game", "--game", "weighted-rps", "--algorithm", "rebel-optimistic",
+            "--iterations", "500", "--output", path);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("rebel-optimistic on weighted-rps"));
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        var policy = root.GetProperty("policy").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.That(policy, Is.EqualTo(new[] { 1 / 7.0, 4 / 7.0, 2 / 7.0 }).Within(1e-3));
+        Assert.That(root.GetProperty("average_policy").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("exploitability").GetDouble(), Is.LessThan(1e-3));
+        Assert.That(root.GetProperty("history").GetArrayLength(), Is.GreaterThan(100));
+        Assert.That(root.GetProperty("minimax_policy").EnumerateArray().Select(e => e.GetDouble()),
+            Is.EqualTo(new[] { 1 / 7.0, 4 / 7.0, 2 / 7.0 }).Within(1e-9));
+        Assert.That(root.GetProperty("mode").GetString(), Is.EqualTo("exact"));
+    }
+
+    [Test]
+    public void Game_File_Sampled_WithOverrides()
+    {
+        var game = Path.Combine(_directory, "coin.json");
+        File.WriteAllText(game, """{"name": "biased", "actions": ["x", "y"], "preference": [[0.5, 0.8], [0.2, 0.5]]}""");
+        var path = Path.Combine(_directory, "out.json");
+        var (code, _, error) = Invoke("game", "--game", game, "--algorithm", "rebel-prox", "--iterations", "300",
+            "--samples", "20", "--seed", "4", "--eta", "0.3", "--beta", "0.05", "--output", path);
+        Assert.That(code, Is.EqualTo(0), error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("game").GetString(), Is.EqualTo("biased"));
+        Assert.That(root.GetProperty("samples").GetInt32(), Is.EqualTo(20));
+        Assert.That(root.GetProperty("options").GetProperty("eta").GetDouble(), Is.EqualTo(0.3));
+        Assert.That(root.GetProperty("options").GetProperty("beta").GetDouble(), Is.EqualTo(0.05));
+        Assert.That(root.GetProperty("policy")[0].GetDouble(), Is.GreaterThan(0.9)); // x beats y: the dominant action wins
+    }
+
+    [Test]
+    public void Game_UnknownAlgorithm_FailsWithTheKnownNames()
+    {
+        var (code, _, error) = Invoke("game", "--game", "condorcet", "--algorithm", "ppo", "--output", Path.Combine(_directory, "o.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("Unknown algorithm \"ppo\"").And.Contain("rebel-optimistic"));
+    }
+
+    [Test]
+    public void Game_BadFile_FailsNamingTheFile()
+    {
+        var game = Path.Combine(_directory, "bad.json");
+        File.WriteAllText(game, """{"name": "bad", "actions": ["x", "y"], "preference": [[0.5, 0.8], [0.8, 0.5]]}""");
+        var (code, _, error) = Invoke("game", "--game", game, "--algorithm", "rebel", "--output", Path.Combine(_directory, "o.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain(game).And.Contain("not a preference matrix"));
+        Assert.That(File.Exists(Path.Combine(_directory, "o.json")), Is.False);
+    }
+
+    [Test]
+    public void Game_BadNumbers_Fail()
+    {
+        var output = Path.Combine(_directory, "o.json");
+        Assert.That(Invoke("game", "--game", "condorcet", "--algorithm", "rebel", "--samples", "0", "--output", output).Code, Is.EqualTo(1));
+        Assert.That(Invoke("game", "--game", "condorcet", "--algorithm", "rebel", "--eta", "-1", "--output", output).Error, Does.Contain("--eta"));
+        Assert.That(Invoke("game", "--game", "nowhere", "--algorithm", "rebel", "--output", output).Error, Does.Contain("neither a game file"));
+        Assert.That(Invoke("game", "--algorithm", "rebel", "--output", output).Code, Is.Not.EqualTo(0)); // --game is required
+    }
+}

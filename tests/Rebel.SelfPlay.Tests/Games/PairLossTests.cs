@@ -1,0 +1,113 @@
+using Rebel.SelfPlay.Games;
+using Rebel.SelfPlay.Games.Losses;
+
+namespace Rebel.SelfPlay.Tests.Games;
+
+public class PairLossTests
+{
+    private const int Actions = 5;
+
+    /// <summary>A batch with every kind of pair, including y = y′, and anchors that are a real ln π.</summary>
+    private static PairBatch Batch(int seed)
+    {
+        var random = new Random(seed);
+        var game = BuiltinGames.Random(Actions, seed);
+        var anchor = new double[Actions];
+        for (var a = 0; a < Actions; a++) anchor[a] = random.NextDouble() * 2 - 1;
+        SoftmaxMath.Normalize(anchor);
+        var probs = anchor.Select(Math.Exp).ToArray();
+        var batch = PairBatch.Draw(game.Preference, probs, probs, 40, random, anchor);
+        batch.Target[0] += 0.3; // an algorithm may fold extra terms into the target
+        return batch;
+    }
+
+    private static readonly string[] Losses = ["rebel", "sppo", "ipo"];
+
+    private static IPairLoss Create(string name) => name switch
+    {
+        "rebel" => new RebelRegressionLoss(0.7),
+        "sppo" => new SppoLoss(0.7),
+        _ => new IpoLoss(0.2),
+    };
+
+    [TestCaseSource(nameof(Losses))]
+    public void Gradient_MatchesCentralFiniteDifferences(string name)
+    {
+        var loss = Create(name);
+        for (var seed = 1; seed <= 3; seed++)
+        {
+            var batch = Batch(seed);
+            var random = new Random(100 + seed);
+            var theta = Enumerable.Range(0, Actions).Select(_ => random.NextDouble() * 4 - 2).ToArray();
+            var gradient = new double[Actions];
+            var curvature = new double[Actions];
+            loss.Evaluate(theta, batch, gradient, curvature);
+            const double h = 1e-5;
+            for (var k = 0; k < Actions; k++)
+            {
+                var plus = (double[])theta.Clone();
+                var minus = (double[])theta.Clone();
+                plus[k] += h;
+                minus[k] -= h;
+                var numeric = (Value(loss, plus, batch) - Value(loss, minus, batch)) / (2 * h);
+                Assert.That(gradient[k], Is.EqualTo(numeric).Within(1e-7 * Math.Max(1, Math.Abs(numeric))), $"seed {seed}, θ_{k}");
+                Assert.That(curvature[k], Is.GreaterThanOrEqualTo(0));
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Losses))]
+    public void GaussNewtonDiagonal_MatchesSumOfSquaredResidualDerivatives(string name)
+    {
+        var loss = Create(name);
+        // For L = (1/m) Σ ρ_i², the Gauss–Newton diagonal (2/m) Σ (∂ρ_i/∂θ_k)² equals the Hessian diagonal when every
+        // residual is linear in θ_k. For the pairwise losses it is exactly linear; for SPPO we compare with the
+        // Hessian at a point where all residuals vanish (θ = anchor, zero targets), where the second-order term drops.
+        var batch = Batch(4);
+        Array.Clear(batch.Target);
+        var theta = (double[])batch.AnchorLogProbs.Clone();
+        var gradient = new double[Actions];
+        var curvature = new double[Actions];
+        loss.Evaluate(theta, batch, gradient, curvature);
+        const double h = 1e-4;
+        for (var k = 0; k < Actions; k++)
+        {
+            var plus = (double[])theta.Clone();
+            var minus = (double[])theta.Clone();
+            plus[k] += h;
+            minus[k] -= h;
+            var second = (Value(loss, plus, batch) - 2 * Value(loss, theta, batch) + Value(loss, minus, batch)) / (h * h);
+            Assert.That(curvature[k], Is.EqualTo(second).Within(1e-5 * Math.Max(1, second)), $"θ_{k}");
+        }
+    }
+
+    [Test]
+    public void RebelRegression_FitsEtaTimesDeltaOnAConnectedBatch()
+    {
+        // Pairs (0,1), (1,2), (2,0) with targets 0.1, 0.2, −0.3 are consistent with r = (0.1, 0, −0.2) + c,
+        // so the fitted step θ − ln π_t must reproduce η·(r_y − r_y′) on every pair.
+        var anchor = new[] { Math.Log(0.5), Math.Log(0.3), Math.Log(0.2) };
+        var batch = new PairBatch([0, 1, 2], [1, 2, 0], [0.6, 0.7, 0.2], anchor);
+        const double eta = 2;
+        var theta = (double[])anchor.Clone();
+        var finalLoss = PairRegression.Fit(new RebelRegressionLoss(eta), batch, theta, 200, 0.5);
+        Assert.That(finalLoss, Is.LessThan(1e-20));
+        var u = theta.Select((t, a) => t - anchor[a]).ToArray();
+        Assert.That(u[0] - u[1], Is.EqualTo(eta * 0.1).Within(1e-10));
+        Assert.That(u[1] - u[2], Is.EqualTo(eta * 0.2).Within(1e-10));
+    }
+
+    [Test]
+    public void PairBatch_TargetsAreLabelMinusHalf_AndMismatchedArraysThrow()
+    {
+        var batch = new PairBatch([0, 1], [1, 0], [0.9, 0.1], [0.0, 0.0]);
+        Assert.That(batch.Target, Is.EqualTo(new[] { 0.4, -0.4 }).Within(1e-15));
+        Assert.Throws<ArgumentException>(() => new PairBatch([0], [1, 0], [0.9], [0.0, 0.0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RebelRegressionLoss(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SppoLoss(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new IpoLoss(0));
+    }
+
+    private static double Value(IPairLoss loss, double[] theta, PairBatch batch) =>
+        loss.Evaluate(theta, batch, new double[Actions], new double[Actions]);
+}
