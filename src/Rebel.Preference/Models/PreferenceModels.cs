@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rebel.Tensors;
+using Rebel.Tensors.IO;
+
+namespace Rebel.Preference.Models;
+
+/// <summary>Loads a trained preference model saved by <see cref="NeuralPreferenceModel.Save"/>.</summary>
+public static class PreferenceModels
+{
+    /// <summary>
+    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder, head) and <c>DIR/model.safetensors</c>,
+    /// and returns the model with its weights.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The config or the weights file is missing.</exception>
+    /// <exception cref="InvalidDataException">The config is malformed or names an unknown kind or encoder, or a tensor is
+    /// missing or has the wrong shape (the message names the file).</exception>
+    public static NeuralPreferenceModel Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"preference model directory not found: {directory}");
+        var configPath = Path.Combine(directory, NeuralPreferenceModel.ConfigFile);
+        var weightsPath = Path.Combine(directory, NeuralPreferenceModel.WeightsFile);
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"{configPath} not found (is {directory} a preference model directory?)", configPath);
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath} not found", weightsPath);
+
+        JsonObject config;
+        try
+        {
+            config = JsonNode.Parse(File.ReadAllText(configPath))?.AsObject() ?? throw new InvalidDataException($"{configPath}: the config is null");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{configPath}: not a JSON object ({e.Message})", e);
+        }
+
+        try
+        {
+            var model = Build(config);
+            using var file = SafeTensorsFile.Open(weightsPath);
+            model.LoadWeights(file);
+            return model;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"{configPath}: {e.Message}", e);
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(directory, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{configPath}: {e.Message}", e);
+        }
+    }
+
+    private static NeuralPreferenceModel Build(JsonObject config)
+    {
+        var encoderConfig = config["encoder"] as JsonObject ?? throw new InvalidDataException("the config lacks an \"encoder\" object");
+        var head = config["head"] as JsonObject ?? throw new InvalidDataException("the config lacks a \"head\" object");
+        string encoderType = (string?)encoderConfig["type"] ?? throw new InvalidDataException("the encoder config lacks \"type\"");
+        ICompletionEncoder encoder = encoderType switch
+        {
+            HashedFeatureEncoder.TypeName => HashedFeatureEncoder.FromConfig(encoderConfig),
+            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName})"),
+        };
+        string kind = (string?)config["kind"] ?? throw new InvalidDataException("the config lacks \"kind\"");
+        return kind switch
+        {
+            BradleyTerryRewardModel.KindName => new BradleyTerryRewardModel(encoder, new Rng(0)),
+            GeneralPreferenceModel.KindName => new GeneralPreferenceModel(encoder,
+                (int?)head["blocks"] ?? throw new InvalidDataException("the gpm head lacks \"blocks\""),
+                (double?)head["tau"] ?? throw new InvalidDataException("the gpm head lacks \"tau\""), new Rng(0)),
+            _ => throw new InvalidDataException($"unknown model kind \"{kind}\" (known: {BradleyTerryRewardModel.KindName}, {GeneralPreferenceModel.KindName})"),
+        };
+    }
+}
