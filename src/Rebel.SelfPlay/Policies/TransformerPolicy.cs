@@ -1,0 +1,106 @@
+using Rebel.Models.Generation;
+using Rebel.Models.Gpt2;
+using Rebel.Models.Scoring;
+using Rebel.Models.Tokenization;
+using Rebel.Tensors;
+
+namespace Rebel.SelfPlay.Policies;
+
+/// <summary>
+/// A GPT-2-family causal language model as a REBEL policy: completions are sampled with the KV-cache generator, and
+/// ln π(y | x) is the sum of the completion tokens' log-probabilities (EOS included) with logits divided by T.
+/// </summary>
+public sealed class TransformerPolicy : IPolicy
+{
+    private readonly bool _frozen;
+
+    /// <summary>A policy over <paramref name="model"/> with its <paramref name="tokenizer"/> (which must define EOS).</summary>
+    public TransformerPolicy(Gpt2Model model, ITokenizer tokenizer) : this(model, tokenizer, frozen: false) { }
+
+    private TransformerPolicy(Gpt2Model model, ITokenizer tokenizer, bool frozen)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+        EosId = tokenizer.EosId ?? model.Config.EosTokenId
+            ?? throw new ArgumentException("The tokenizer defines no end-of-sequence token; REBEL needs one to end completions.");
+        _frozen = frozen;
+        foreach (var (_, p) in model.Parameters) p.RequiresGrad = !frozen;
+    }
+
+    /// <summary>Loads a Hugging Face-layout model directory (config, safetensors, tokenizer files).</summary>
+    public static TransformerPolicy Load(string directory)
+    {
+        var model = Gpt2Checkpoint.Load(directory);
+        var tokenizer = Gpt2Checkpoint.LoadTokenizer(directory)
+            ?? throw new FileNotFoundException($"{directory}: no tokenizer files (vocab.json + merges.txt, or tokenizer.json).");
+        return new TransformerPolicy(model, tokenizer);
+    }
+
+    /// <summary>The network.</summary>
+    public Gpt2Model Model { get; }
+
+    /// <summary>The tokenizer shared with every snapshot.</summary>
+    public ITokenizer Tokenizer { get; }
+
+    /// <summary>The end-of-sequence id.</summary>
+    public int EosId { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Tensor> Parameters => _frozen ? [] : Model.Parameters.Select(p => p.Value).ToList();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Completion> Sample(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng)
+    {
+        var encoded = prompts.Select(p => Tokenizer.Encode(p)).ToList();
+        var inputs = new List<int[]>(prompts.Count * samplesPerPrompt);
+        foreach (var ids in encoded)
+            for (int k = 0; k < samplesPerPrompt; k++) inputs.Add(ids);
+        var options = new GenerationOptions(MaxNewTokens: maxNewTokens, Temperature: (float)temperature, Seed: rng.NextUInt64(), EosTokenId: EosId).Validate();
+        using var _ = Tensor.NoGrad();
+        var generated = new Generator(Model).Generate(inputs, options);
+        var result = new List<Completion>(generated.Count);
+        for (int i = 0; i < generated.Count; i++)
+        {
+            var g = generated[i];
+            var textIds = g.EndedWithEos ? g.Ids[..^1] : g.Ids;
+            result.Add(new Completion(prompts[i / samplesPerPrompt], Tokenizer.Decode(textIds), g.Ids, g.EndedWithEos));
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public Tensor LogProbs(IReadOnlyList<Completion> completions, double temperature)
+    {
+        var pairs = completions.Select(c => new PromptCompletion(Tokenizer.Encode(c.Prompt), c.Tokens)).ToList();
+        return SequenceLogProbs.Compute(Model, pairs, (float)temperature).Totals;
+    }
+
+    /// <inheritdoc/>
+    public Completion Encode(string prompt, string text) =>
+        new(prompt, text, [.. Tokenizer.Encode(text, allowSpecialTokens: false), EosId], EndsWithEos: true);
+
+    /// <inheritdoc/>
+    public IPolicy Snapshot()
+    {
+        var copy = new Gpt2Model(Model.Config);
+        CopyParameters(Model, copy);
+        return new TransformerPolicy(copy, Tokenizer, frozen: true);
+    }
+
+    /// <inheritdoc/>
+    public void Save(string directory) => Gpt2Checkpoint.Save(directory, Model, Tokenizer);
+
+    /// <inheritdoc/>
+    public void LoadParameters(string directory) => CopyParameters(Gpt2Checkpoint.Load(directory), Model);
+
+    private static void CopyParameters(Gpt2Model from, Gpt2Model to)
+    {
+        var source = from.Parameters.ToDictionary(p => p.Name, p => p.Value);
+        foreach (var (name, value) in to.Parameters)
+        {
+            if (!source.TryGetValue(name, out var s) || s.Size != value.Size)
+                throw new InvalidDataException($"Parameter {name} is missing or has another shape in the source model.");
+            s.AsSpan().CopyTo(value.AsSpan());
+        }
+    }
+}

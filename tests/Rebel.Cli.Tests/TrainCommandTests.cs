@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Rebel.SelfPlay.Training;
+using static Rebel.Cli.Tests.ModelCommandFixture;
+
+namespace Rebel.Cli.Tests;
+
+public class TrainCommandTests
+{
+    private static string WriteConfig(string dir, int iterations, string judge = "vote(length(4),diversity,keywords)")
+    {
+        File.WriteAllLines(Path.Combine(dir, "prompts.jsonl"), Corpus.Select(c => JsonSerializer.Serialize(new { prompt = c[..8] })));
+        var config = new
+        {
+            model = ModelDirectory, prompts = "prompts.jsonl", eval_prompts = "prompts.jsonl", judge, run_dir = "run",
+            rebel = new { iterations, prompts_per_iteration = 4, minibatch_prompts = 2, samples_per_prompt = 2, max_new_tokens = 6,
+                          checkpoint_interval = 1, eval_interval = 2, learning_rate = 1e-3, seed = 3 },
+        };
+        var path = Path.Combine(dir, "train.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    [Test]
+    public void Train_WithConfig_WritesConfigMetricsAndCheckpoints_ThenResumes()
+    {
+        var dir = Scratch();
+        var (code, stdout, error) = Run("train", "--config", WriteConfig(dir, 2));
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Contain("it    2/2"));
+        var run = Path.Combine(dir, "run");
+        Assert.That(File.Exists(Path.Combine(run, "config.json")), Is.True);
+        var rows = MetricsLog.Read(Path.Combine(run, "metrics.jsonl"));
+        Assert.That(rows, Has.Count.EqualTo(2));
+        Assert.That(rows[1].ContainsKey("eval/win_rate_vs_ref"), Is.True);
+        Assert.That(Directory.Exists(Path.Combine(run, "checkpoints", "iter-2", "model")), Is.True);
+
+        (code, stdout, error) = Run("train", "--config", WriteConfig(dir, 3), "--resume");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Contain("resuming at iteration 3"));
+        Assert.That(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void Train_BadInputs_AreClearErrors()
+    {
+        var dir = Scratch();
+        var (code, _, error) = Run("train", "--config", Path.Combine(dir, "missing.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("missing.json"));
+
+        (code, _, error) = Run("train", "--config", WriteConfig(dir, 1, judge: "nonsense("));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("nonsense("));
+
+        File.WriteAllText(Path.Combine(dir, "bad.json"), "{\"model\": \"m\", \"prompts\": \"p\", \"judge\": \"length\", \"rebel\": {\"eta\": -1}}");
+        (code, _, error) = Run("train", "--config", Path.Combine(dir, "bad.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("eta"));
+    }
+}
