@@ -86,7 +86,7 @@ public sealed class ProcessJudge : IPairwiseJudge
             }
             catch (IOException e)
             {
-                var ended = child.WaitForExit(2000) ? $"the process ended (exit code {child.ExitCode})" : "the process does not read its stdin";
+                var ended = HasEnded(child) ? $"the process ended (exit code {child.ExitCode})" : "the process does not read its stdin";
                 throw Failed($"could not send the batch, {ended}: {e.Message}", e);
             }
             catch (OperationCanceledException)
@@ -125,8 +125,7 @@ public sealed class ProcessJudge : IPairwiseJudge
             }
             if (line is null)
             {
-                child.WaitForExit(2000);
-                var code = child.HasExited ? $"exit code {child.ExitCode}" : "stdout closed";
+                var code = HasEnded(child) ? $"exit code {child.ExitCode}" : "stdout closed";
                 throw Failed($"the process ended before answering ({code})");
             }
             if (!string.IsNullOrWhiteSpace(line)) return line;
@@ -211,6 +210,17 @@ public sealed class ProcessJudge : IPairwiseJudge
         child.BeginErrorReadLine();
         Starts++;
         return child;
+    }
+
+    /// <summary>
+    /// Whether the child has exited (waiting up to 10 s, since a loaded machine can be slow to reap it); when it has,
+    /// also waits for its redirected stderr to be read to the end, so the error message holds its last lines.
+    /// </summary>
+    private static bool HasEnded(System.Diagnostics.Process child)
+    {
+        if (!child.WaitForExit(10_000)) return false;
+        child.WaitForExit(); // drains the asynchronous stderr reader
+        return true;
     }
 
     /// <summary>A batch-level failure: stops the child (its protocol state is unknown) and names its stderr.</summary>
