@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Rebel.Tensors.Kernels;
@@ -30,29 +31,57 @@ internal static class LayerNormKernels
 
     /// <summary>
     /// For rows of dy [R, C]: dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dy ⊙ w; dw += Σ_rows dy ⊙ x̂; db += Σ_rows dy.
-    /// <paramref name="scratch"/> holds at least 2C floats.
+    /// Two fused vector passes per row (sums and dw/db, then dx); x̂ and g are recomputed rather than stored.
     /// </summary>
     public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
-        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dw, Span<float> db, int c,
-        Span<float> scratch)
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dw, Span<float> db, int c)
     {
-        var xhat = scratch[..c];
-        var g = scratch.Slice(c, c);
+        int width = Vector<float>.Count;
         for (int r = 0, o = 0; r < mean.Length; r++, o += c)
         {
+            var xr = x.Slice(o, c);
             var dyr = dy.Slice(o, c);
             var dxr = dx.Slice(o, c);
-            float rs = rstd[r];
-            TensorPrimitives.Subtract(x.Slice(o, c), mean[r], xhat);
-            TensorPrimitives.Multiply(xhat, rs, xhat);                // x̂ = (x − μ)·r
-            TensorPrimitives.Multiply(dyr, w, g);                     // g = dy ⊙ w
-            float meanG = TensorPrimitives.Sum(g) / c;                // mean(g)
-            float meanGx = TensorPrimitives.Dot(g, xhat) / c;         // mean(g ⊙ x̂)
-            TensorPrimitives.FusedMultiplyAdd(dyr, xhat, dw, dw);     // dw += dy ⊙ x̂
-            TensorPrimitives.Add(db, dyr, db);                        // db += dy
-            TensorPrimitives.FusedMultiplyAdd(xhat, -meanGx, g, g);   // g − x̂·mean(g ⊙ x̂)
-            TensorPrimitives.Subtract(g, meanG, g);                   //   − mean(g)
-            TensorPrimitives.FusedMultiplyAdd(g, rs, dxr, dxr);       // dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂))
+            float mu = mean[r], rs = rstd[r];
+            var vMu = new Vector<float>(mu);
+            var vRs = new Vector<float>(rs);
+            var sumG = Vector<float>.Zero;
+            var sumGx = Vector<float>.Zero;
+            int j = 0;
+            for (; j <= c - width; j += width)
+            {
+                var xh = (new Vector<float>(xr[j..]) - vMu) * vRs;                   // x̂ = (x − μ)·r
+                var d = new Vector<float>(dyr[j..]);
+                var g = d * new Vector<float>(w[j..]);                               // g = dy ⊙ w
+                sumG += g;
+                sumGx += g * xh;
+                (new Vector<float>(dw[j..]) + d * xh).CopyTo(dw[j..]);               // dw += dy ⊙ x̂
+                (new Vector<float>(db[j..]) + d).CopyTo(db[j..]);                    // db += dy
+            }
+            float sg = Vector.Sum(sumG), sgx = Vector.Sum(sumGx);
+            for (; j < c; j++)
+            {
+                float xh = (xr[j] - mu) * rs, g = dyr[j] * w[j];
+                sg += g;
+                sgx += g * xh;
+                dw[j] += dyr[j] * xh;
+                db[j] += dyr[j];
+            }
+            float meanG = sg / c, meanGx = sgx / c;                                  // mean(g), mean(g ⊙ x̂)
+            var vMeanG = new Vector<float>(meanG);
+            var vMeanGx = new Vector<float>(meanGx);
+            j = 0;
+            for (; j <= c - width; j += width)
+            {
+                var xh = (new Vector<float>(xr[j..]) - vMu) * vRs;
+                var g = new Vector<float>(dyr[j..]) * new Vector<float>(w[j..]);
+                (new Vector<float>(dxr[j..]) + vRs * (g - vMeanG - xh * vMeanGx)).CopyTo(dxr[j..]); // dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂))
+            }
+            for (; j < c; j++)
+            {
+                float xh = (xr[j] - mu) * rs, g = dyr[j] * w[j];
+                dxr[j] += rs * (g - meanG - xh * meanGx);
+            }
         }
     }
 }

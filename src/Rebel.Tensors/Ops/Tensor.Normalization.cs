@@ -53,13 +53,10 @@ public sealed partial class Tensor
             float[] gd = gc.Data, dd = dx.Data;
             int go = gc.Offset, dOff = dx.Offset;
             RowParallel.For(rows, 4L * c, (part, lo, hi) =>
-            {
-                var scratch = ThreadScratch.Get(2 * c);
                 LayerNormKernels.Backward(gd.AsSpan(go + lo * c, (hi - lo) * c), xd.AsSpan(xo + lo * c, (hi - lo) * c),
                     wd.AsSpan(wo, c), sd.AsSpan(lo, hi - lo), sd.AsSpan(rows + lo, hi - lo),
                     dd.AsSpan(dOff + lo * c, (hi - lo) * c), partial.AsSpan(part * 2 * c, c), partial.AsSpan(part * 2 * c + c, c),
-                    c, scratch);
-            });
+                    c));
             for (int p = 1; p < parts; p++)
                 System.Numerics.Tensors.TensorPrimitives.Add(partial.AsSpan(0, 2 * c), partial.AsSpan(p * 2 * c, 2 * c), partial.AsSpan(0, 2 * c));
             if (xc.RequiresGrad && !directX) AccumulateGrad(xc, dx);
