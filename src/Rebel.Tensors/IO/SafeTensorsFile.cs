@@ -136,6 +136,17 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         CopyConverted(info, destination);
     }
 
+    /// <summary>Reads a tensor as a new float32 <see cref="Tensor"/> of its shape, named after it (not requiring gradients).</summary>
+    /// <exception cref="KeyNotFoundException">No tensor has this name.</exception>
+    /// <exception cref="NotSupportedException">The tensor's dtype is not F32, F16 or BF16.</exception>
+    public Tensor ReadTensor(string name)
+    {
+        var info = GetInfo(name);
+        var tensor = Tensor.FromArray(ReadFloat32(name), info.Shape.ToArray());
+        tensor.Name = name;
+        return tensor;
+    }
+
     /// <summary>Unmaps the file. Reads after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {

@@ -63,6 +63,22 @@ public static class SafeTensorsWriter
         }
     }
 
+    /// <summary>Writes named tensors (each <see cref="Tensor.Name"/> must be set) in F32; contiguous ones without a copy.</summary>
+    /// <exception cref="ArgumentException">A tensor has no name, or as for the other overload.</exception>
+    public static void Write(string path, IEnumerable<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        Write(path, tensors.Select((t, i) =>
+        {
+            ArgumentNullException.ThrowIfNull(t, $"tensor {i}");
+            if (string.IsNullOrEmpty(t.Name))
+                throw new ArgumentException($"tensor {i} (shape [{string.Join(", ", t.ShapeArray)}]) has no Name", nameof(tensors));
+            t.CheckAlive();
+            var data = t.IsContiguous ? new ReadOnlyMemory<float>(t.Data, t.Offset, t.Size) : t.ToArray();
+            return (t.Name, t.ShapeArray, data);
+        }), metadata);
+    }
+
     private static List<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> Validate(
         IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors)
     {

@@ -119,4 +119,23 @@ public class SafeTensorsWriterTests
             new (string, int[], ReadOnlyMemory<float>)[] { ("w", new[] { -1 }, ReadOnlyMemory<float>.Empty) }));
         Assert.That(Directory.GetFiles(_dir), Is.Empty);
     }
+    [Test]
+    public void WriteTensors_ThenReadTensor_RoundTripsNamedTensorsIncludingStridedViews()
+    {
+        var w = Tensor.FromArray(Random(6, 4), 2, 3);
+        w.Name = "w";
+        var wt = w.Transpose(0, 1); // a strided view: written in its logical row-major order
+        wt.Name = "w.T";
+        var path = Path.Combine(_dir, "t.safetensors");
+        SafeTensorsWriter.Write(path, [w, wt]);
+        using var file = SafeTensorsFile.Open(path);
+        var back = file.ReadTensor("w.T");
+        Assert.That((back.Name, back.ShapeArray), Is.EqualTo(("w.T", new[] { 3, 2 })));
+        Assert.That(back.ToArray(), Is.EqualTo(wt.ToArray()));
+        Assert.That(file.ReadTensor("w").ToArray(), Is.EqualTo(w.ToArray()));
+        Assert.That(back.RequiresGrad, Is.False);
+
+        var unnamed = Tensor.Zeros(2);
+        Assert.That(Assert.Throws<ArgumentException>(() => SafeTensorsWriter.Write(path, [unnamed]))!.Message, Does.Contain("no Name"));
+    }
 }
