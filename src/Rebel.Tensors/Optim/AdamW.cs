@@ -25,7 +25,15 @@ public sealed class AdamW : IOptimizer
     private readonly long[] _steps;
     private readonly float[]?[] _m;
     private readonly float[]?[] _v;
+    private readonly ChunkPlan _plan;
+    private readonly Action<int> _updateChunk;
+    private readonly bool[] _active;          // has a gradient in the current step
+    private readonly Scalars[] _scalars;      // per-parameter step constants of the current step
     private double _learningRate;
+
+    /// <summary>The float32 constants of one parameter's update, computed in double from η, λ, β and its t.</summary>
+    private readonly record struct Scalars(float Decay, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
+        float StepSize, float Bc2Sqrt, float Eps);
 
     /// <summary>An optimizer over <paramref name="parameters"/> (contiguous, uniquely named tensors).</summary>
     public AdamW(IEnumerable<Tensor> parameters, AdamWOptions? options = null)
@@ -35,6 +43,10 @@ public sealed class AdamW : IOptimizer
         _steps = new long[_parameters.Length];
         _m = new float[]?[_parameters.Length];
         _v = new float[]?[_parameters.Length];
+        _active = new bool[_parameters.Length];
+        _scalars = new Scalars[_parameters.Length];
+        _plan = new ChunkPlan(_parameters.Select(p => p.Size).ToArray());
+        _updateChunk = UpdateChunk;
         _learningRate = Options.LearningRate;
     }
 
@@ -58,27 +70,42 @@ public sealed class AdamW : IOptimizer
     public long ParameterStep(int index) => _steps[index];
 
     /// <inheritdoc/>
+    /// <remarks>Large parameter sets are updated in fixed chunks on several cores; the result does not depend on it.</remarks>
     public void Step()
     {
         var o = Options;
         for (int i = 0; i < _parameters.Length; i++)
         {
             var p = _parameters[i];
-            if (!ParameterList.TryGetGradient(p, out var grad)) continue;
-            var m = _m[i] ??= new float[p.Size];
-            var v = _v[i] ??= new float[p.Size];
+            _active[i] = ParameterList.TryGetGradient(p, out _);
+            if (!_active[i]) continue;
+            _m[i] ??= new float[p.Size];
+            _v[i] ??= new float[p.Size];
             long t = ++_steps[i];
             double biasCorrection1 = 1 - Math.Pow(o.Beta1, t);               // 1 − β₁ᵗ
             double biasCorrection2 = 1 - Math.Pow(o.Beta2, t);               // 1 − β₂ᵗ
-            OptimizerKernels.AdamW(p.AsSpan(), grad, m, v,
-                decay: (float)(1 - _learningRate * o.WeightDecay),           // 1 − η·λ
-                beta1: (float)o.Beta1, oneMinusBeta1: (float)(1 - o.Beta1),
-                beta2: (float)o.Beta2, oneMinusBeta2: (float)(1 - o.Beta2),
-                stepSize: (float)(_learningRate / biasCorrection1),          // η / (1 − β₁ᵗ)
-                bc2Sqrt: (float)Math.Sqrt(biasCorrection2),                  // √(1 − β₂ᵗ)
-                eps: (float)o.Epsilon);
+            _scalars[i] = new Scalars(
+                Decay: (float)(1 - _learningRate * o.WeightDecay),           // 1 − η·λ
+                Beta1: (float)o.Beta1, OneMinusBeta1: (float)(1 - o.Beta1),
+                Beta2: (float)o.Beta2, OneMinusBeta2: (float)(1 - o.Beta2),
+                StepSize: (float)(_learningRate / biasCorrection1),          // η / (1 − β₁ᵗ)
+                Bc2Sqrt: (float)Math.Sqrt(biasCorrection2),                  // √(1 − β₂ᵗ)
+                Eps: (float)o.Epsilon);
         }
+        _plan.Run(_updateChunk);
         StepCount++;
+    }
+
+    private void UpdateChunk(int chunk)
+    {
+        var (i, start, length) = _plan[chunk];
+        if (!_active[i]) return;
+        var p = _parameters[i];
+        var g = p.Grad!;
+        var s = _scalars[i];
+        OptimizerKernels.AdamW(p.Data.AsSpan(p.Offset + start, length), g.Data.AsSpan(g.Offset + start, length),
+            _m[i].AsSpan(start, length), _v[i].AsSpan(start, length),
+            s.Decay, s.Beta1, s.OneMinusBeta1, s.Beta2, s.OneMinusBeta2, s.StepSize, s.Bc2Sqrt, s.Eps);
     }
 
     /// <inheritdoc/>

@@ -4,13 +4,34 @@ namespace Rebel.Tensors.Optim;
 public static class GradientClipping
 {
     /// <summary>‖g‖ = √(Σ over parameters Σ gᵢ²), accumulated in double; parameters without a gradient are skipped (0 when none has one).</summary>
+    /// <remarks>Partial sums over fixed chunks (several cores for large models) are added in order, so the result is deterministic.</remarks>
     public static double GlobalNorm(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
+        var grads = Gradients(parameters);
+        var plan = new ChunkPlan(grads.Select(g => g.Size).ToArray());
+        var partial = new double[plan.Count];
+        plan.Run(c =>
+        {
+            var (i, start, length) = plan[c];
+            partial[c] = OptimizerKernels.SumOfSquares(grads[i].Data.AsSpan(grads[i].Offset + start, length));
+        });
         double sum = 0;
-        foreach (var p in parameters)
-            if (p.Grad is not null) sum += OptimizerKernels.SumOfSquares(p.Grad.AsSpan());
+        foreach (var s in partial) sum += s;
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>The non-null gradients, checked to be contiguous (so their storage can be sliced).</summary>
+    private static Tensor[] Gradients(IEnumerable<Tensor> parameters)
+    {
+        var grads = new List<Tensor>();
+        foreach (var p in parameters)
+        {
+            if (p.Grad is null) continue;
+            p.Grad.AsSpan(); // throws for a released or strided gradient
+            grads.Add(p.Grad);
+        }
+        return grads.ToArray();
     }
 
     /// <summary>
@@ -41,8 +62,16 @@ public static class GradientClipping
         }
         double coefficient = maxNorm / (norm + 1e-6);                       // c = maxNorm / (‖g‖ + 1e-6)
         if (coefficient < 1)
-            foreach (var p in list)
-                if (p.Grad is not null) OptimizerKernels.Scale(p.Grad.AsSpan(), (float)coefficient);
+        {
+            var grads = Gradients(list);
+            var plan = new ChunkPlan(grads.Select(g => g.Size).ToArray());
+            float c = (float)coefficient;
+            plan.Run(k =>
+            {
+                var (i, start, length) = plan[k];
+                OptimizerKernels.Scale(grads[i].Data.AsSpan(grads[i].Offset + start, length), c);
+            });
+        }
         return norm;
     }
 }

@@ -20,6 +20,10 @@ public sealed class Sgd : IOptimizer
     private readonly Tensor[] _parameters;
     private readonly long[] _steps;
     private readonly float[]?[] _buffers;
+    private readonly ChunkPlan _plan;
+    private readonly Action<int> _updateChunk;
+    private readonly bool[] _active;   // has a gradient in the current step
+    private readonly bool[] _first;    // its momentum buffer is initialized by the current step
     private double _learningRate;
 
     /// <summary>An optimizer over <paramref name="parameters"/> (contiguous, uniquely named tensors).</summary>
@@ -29,6 +33,10 @@ public sealed class Sgd : IOptimizer
         _parameters = ParameterList.Validate(parameters);
         _steps = new long[_parameters.Length];
         _buffers = new float[]?[_parameters.Length];
+        _active = new bool[_parameters.Length];
+        _first = new bool[_parameters.Length];
+        _plan = new ChunkPlan(_parameters.Select(p => p.Size).ToArray());
+        _updateChunk = UpdateChunk;
         _learningRate = Options.LearningRate;
     }
 
@@ -49,22 +57,34 @@ public sealed class Sgd : IOptimizer
     public long StepCount { get; private set; }
 
     /// <inheritdoc/>
+    /// <remarks>Large parameter sets are updated in fixed chunks on several cores; the result does not depend on it.</remarks>
     public void Step()
     {
-        var o = Options;
-        bool useMomentum = o.Momentum != 0;
+        bool useMomentum = Options.Momentum != 0;
         for (int i = 0; i < _parameters.Length; i++)
         {
             var p = _parameters[i];
-            if (!ParameterList.TryGetGradient(p, out var grad)) continue;
-            bool first = _buffers[i] is null;
-            var buffer = useMomentum ? (_buffers[i] ??= new float[p.Size]) : Span<float>.Empty;
-            OptimizerKernels.Sgd(p.AsSpan(), grad, buffer, first,
-                lr: (float)_learningRate, momentum: (float)o.Momentum, oneMinusDampening: (float)(1 - o.Dampening),
-                weightDecay: (float)o.WeightDecay, nesterov: o.Nesterov);
+            _active[i] = ParameterList.TryGetGradient(p, out _);
+            if (!_active[i]) continue;
+            _first[i] = _buffers[i] is null;
+            if (useMomentum) _buffers[i] ??= new float[p.Size];
             _steps[i]++;
         }
+        _plan.Run(_updateChunk);
         StepCount++;
+    }
+
+    private void UpdateChunk(int chunk)
+    {
+        var (i, start, length) = _plan[chunk];
+        if (!_active[i]) return;
+        var o = Options;
+        var p = _parameters[i];
+        var g = p.Grad!;
+        var buffer = _buffers[i] is { } b ? b.AsSpan(start, length) : Span<float>.Empty;
+        OptimizerKernels.Sgd(p.Data.AsSpan(p.Offset + start, length), g.Data.AsSpan(g.Offset + start, length), buffer, _first[i],
+            lr: (float)_learningRate, momentum: (float)o.Momentum, oneMinusDampening: (float)(1 - o.Dampening),
+            weightDecay: (float)o.WeightDecay, nesterov: o.Nesterov);
     }
 
     /// <inheritdoc/>

@@ -109,4 +109,33 @@ public class OptimizerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new AdamW([Named("p", 1f)]).LearningRate = -1);
         Assert.That(new AdamWOptions().Validate().WeightDecay, Is.EqualTo(0.01), "PyTorch's default");
     }
+    [Test]
+    public void Step_LargeParameters_ChunkedParallelUpdateEqualsOneSequentialPass()
+    {
+        // 5·2¹⁵ + 13 elements: enough for the parallel path, with a ragged last chunk; a small second parameter.
+        int n = 5 * (1 << 15) + 13;
+        var rng = new System.Random(7);
+        float[] Draw(int count) => Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var (big, small) = (Named("big", Draw(n)), Named("small", Draw(5)));
+        var (bigGrad, smallGrad) = (Draw(n), Draw(5));
+        var (p, m, v) = (big.ToArray(), new float[n], new float[n]);
+        var optimizer = new AdamW([big, small], new AdamWOptions { LearningRate = 0.01, WeightDecay = 0.1 });
+        for (int t = 1; t <= 2; t++)
+        {
+            big.Grad = Tensor.FromArray((float[])bigGrad.Clone(), n);
+            small.Grad = Tensor.FromArray((float[])smallGrad.Clone(), 5);
+            optimizer.Step();
+            OptimizerKernels.AdamW(p, bigGrad, m, v, (float)(1 - 0.01 * 0.1), 0.9f, (float)(1 - 0.9), 0.999f, (float)(1 - 0.999),
+                (float)(0.01 / (1 - Math.Pow(0.9, t))), (float)Math.Sqrt(1 - Math.Pow(0.999, t)), 1e-8f);
+        }
+        Assert.That(big.ToArray().AsSpan().SequenceEqual(p), Is.True, "chunked parallel update differs from one sequential pass");
+
+        big.Grad = Tensor.FromArray((float[])bigGrad.Clone(), n);
+        double expected = Math.Sqrt(bigGrad.Sum(x => (double)x * x) + smallGrad.Sum(x => (double)x * x));
+        double norm = GradientClipping.GlobalNorm([big, small]);
+        Assert.That(norm, Is.EqualTo(expected).Within(1e-10).Percent);
+        Assert.That(GradientClipping.GlobalNorm([big, small]), Is.EqualTo(norm), "fixed chunks: identical on every call");
+        GradientClipping.ClipByGlobalNorm([big, small], 1.0);
+        Assert.That(GradientClipping.GlobalNorm([big, small]), Is.EqualTo(1.0).Within(1e-5));
+    }
 }
