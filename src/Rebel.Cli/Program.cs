@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(LogprobsCommand.Create());
         root.Subcommands.Add(SftCommand.Create());
         root.Subcommands.Add(GameCommand.Create());
+        root.Subcommands.Add(TournamentCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Rebel.Judges;
+using Rebel.Judges.Spec;
+using Rebel.Models.Data;
+using Rebel.SelfPlay.Policies;
+using Rebel.SelfPlay.Tournaments;
+
+namespace Rebel.Cli.Commands;
+
+/// <summary>
+/// <c>rebel tournament --players P1,P2,... --prompts FILE --judge SPEC --out DIR [--samples N] [--anchor NAME]
+/// [--concurrency N] [--seed S]</c>: plays the players against each other on every prompt and writes
+/// <c>DIR/tournament.json</c>, <c>DIR/report.md</c> and SVG plots. Rerunning with the same arguments resumes a killed
+/// run from the verdicts saved in <c>DIR</c>.
+/// </summary>
+internal static class TournamentCommand
+{
+    public static Command Create()
+    {
+        var players = new Option<string>("--players") { Description = "Comma-separated players: completion files (JSONL {\"prompt\",\"completion\"}), model or checkpoint directories.", Required = true };
+        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts JSONL: one {\"prompt\"} per line.", Required = true };
+        var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output directory (also holds the resumable state).", Required = true };
+        var samples = new Option<int>("--samples") { Description = "Samples per prompt per player (default 1).", DefaultValueFactory = _ => 1 };
+        var anchor = new Option<string?>("--anchor") { Description = "Play every player against this one only, and pin its rating to 1000." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Judge calls in flight at once (default 4).", DefaultValueFactory = _ => 4 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of sampling and bootstrap (default 0).", DefaultValueFactory = _ => 0 };
+        var command = new Command("tournament", "Play a round-robin (or anchor) tournament and report win rates, ratings and the maximal lottery.")
+        {
+            players, prompts, judge, output, samples, anchor, concurrency, seed,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetRequiredValue(players).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            parse.GetRequiredValue(prompts).FullName, parse.GetRequiredValue(judge), parse.GetRequiredValue(output).FullName,
+            new TournamentOptions { Samples = parse.GetValue(samples), Anchor = parse.GetValue(anchor), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed) },
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs the verb; 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>).</summary>
+    internal static async Task<int> RunAsync(IReadOnlyList<string> playerPaths, string promptsPath, string spec, string directory,
+        TournamentOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            options.Validate();
+            var players = new PlayerResolver(LoadPolicy).Resolve(playerPaths);
+            var prompts = ReadPrompts(promptsPath);
+            using var judge = JudgeSpec.Parse(spec);
+            var clock = Stopwatch.StartNew();
+            var result = await Tournament.RunAsync(players, prompts, judge, directory, options, cancellationToken);
+            TournamentReport.Write(result, directory);
+            await error.WriteLineAsync($"{result.Games.Count} games ({result.JudgedThisRun} judged now in {result.JudgeCalls} judge calls, "
+                + $"{result.Games.Count - result.JudgedThisRun} resumed) in {clock.Elapsed.TotalSeconds:0.###} s with {judge.Id}");
+            var a = result.Analysis;
+            foreach (int i in Enumerable.Range(0, result.Players.Count).OrderByDescending(i => a.Elo[i]))
+                await output.WriteLineAsync($"{result.Players[i],-24} elo {a.Elo[i],8:0.0}  lottery {a.Lottery.Weights[i]:0.000}");
+            await output.WriteLineAsync($"wrote {Path.Combine(directory, "tournament.json")}");
+            return 0;
+        }
+        catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
+                                       or JudgeException or IOException or ArgumentOutOfRangeException)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// Loads a model or checkpoint directory as a samplable policy (shared with <c>rebel eval</c>); null while this build
+    /// has no policy that reads model directories, so a directory player is refused with a clear message.
+    /// </summary>
+    internal static Func<string, IPolicy>? LoadPolicy => null;
+
+    /// <summary>The prompts of a prompts JSONL file, in order.</summary>
+    internal static IReadOnlyList<string> ReadPrompts(string path)
+    {
+        var prompts = JsonLines.Read(path).Select(r => r.RequireString(path, "prompt")).ToList();
+        if (prompts.Count == 0) throw new TournamentException($"{path}: no prompts");
+        return prompts;
+    }
+}

@@ -1,0 +1,186 @@
+using Rebel.Judges;
+using Rebel.Preference;
+using Rebel.Preference.Statistics;
+using Rebel.Preference.Tournaments;
+
+namespace Rebel.SelfPlay.Tournaments;
+
+/// <summary>
+/// Plays a tournament: every player answers every prompt n times, the judge compares sample s of player i with
+/// sample s of player j on each prompt (all pairs i &lt; j, or every player against an anchor), and the verdicts
+/// are analysed (<see cref="TournamentAnalysis"/>). Runs in phases: generate → schedule → judge → analyse.
+/// </summary>
+/// <remarks>
+/// <para><b>Resuming.</b> Generated texts and every judged batch are saved in the output directory as they are
+/// produced (<c>completions/</c>, <c>verdicts.jsonl</c>, flushed to disk per batch). A run over the same directory,
+/// players, prompts, judge, samples and seed loads them and judges only the missing games, so its final results
+/// equal those of an uninterrupted run and no game is judged twice.</para>
+/// <para><b>Concurrency.</b> Games are sent to the judge in batches of <see cref="TournamentOptions.BatchSize"/>, with
+/// at most <see cref="TournamentOptions.Concurrency"/> calls in flight. The results do not depend on the order in
+/// which batches finish: games are analysed in canonical order.</para>
+/// <para><b>Failures.</b> A judge failure stops the tournament with a <see cref="TournamentException"/> naming the
+/// game; the batches judged before it stay saved and a rerun resumes from them. Cancellation stops it the same way
+/// (with <see cref="OperationCanceledException"/>).</para>
+/// </remarks>
+public static class Tournament
+{
+    /// <summary>Runs (or resumes) a tournament whose state lives in <paramref name="directory"/>.</summary>
+    /// <exception cref="TournamentException">Bad players or anchor, saved state from other settings, a player that cannot answer, or a judge failure.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; what was judged stays saved.</exception>
+    public static async Task<TournamentResult> RunAsync(IReadOnlyList<ITournamentPlayer> players, IReadOnlyList<string> prompts, IPairwiseJudge judge,
+        string directory, TournamentOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(players);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(judge);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options = (options ?? new TournamentOptions()).Validate();
+        if (players.Count < 2) throw new TournamentException($"a tournament needs at least 2 players, got {players.Count}");
+        if (prompts.Count == 0) throw new TournamentException("a tournament needs at least one prompt");
+        var names = players.Select(p => p.Name).ToArray();
+        var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new TournamentException($"two players are named \"{duplicate.Key}\"");
+        int? anchor = null;
+        if (options.Anchor is not null)
+        {
+            int a = Array.IndexOf(names, options.Anchor);
+            if (a < 0) throw new TournamentException($"the anchor \"{options.Anchor}\" is not a player; players are {string.Join(", ", names)}");
+            anchor = a;
+        }
+
+        using var store = TournamentStore.Open(directory, judge.Id, prompts, options.Samples, options.Seed);
+        var texts = Generate(players, prompts, options, store, cancellationToken);
+        var schedule = Schedule(names.Length, prompts.Count, options.Samples, anchor);
+        var missing = schedule.Where(m => !store.Saved.ContainsKey(Named(m, names))).ToList();
+        int calls = await JudgeAsync(missing, names, prompts, texts, judge, store, options, cancellationToken);
+        var games = schedule.Select(m => (m, store.Saved[Named(m, names)])).ToList();
+        return Analyse(names, prompts.Count, options, anchor, games, missing.Count, calls);
+    }
+
+    /// <summary>The games of a schedule in canonical order (prompt, sample, first, second): all i &lt; j, or (i, anchor) for i ≠ anchor.</summary>
+    public static IReadOnlyList<MatchKey> Schedule(int players, int prompts, int samples, int? anchor)
+    {
+        var games = new List<MatchKey>();
+        for (int k = 0; k < prompts; k++)
+            for (int s = 0; s < samples; s++)
+                for (int i = 0; i < players; i++)
+                    for (int j = i + 1; j < players; j++)
+                        if (anchor is not int a || i == a || j == a) games.Add(new MatchKey(i, j, k, s));
+        return games;
+    }
+
+    private static (string, string, int, int) Named(MatchKey m, string[] names) => (names[m.First], names[m.Second], m.Prompt, m.Sample);
+
+    // phase 1: every player's texts, loaded when saved by an earlier run, else generated and saved
+    private static string[][] Generate(IReadOnlyList<ITournamentPlayer> players, IReadOnlyList<string> prompts, TournamentOptions options,
+        TournamentStore store, CancellationToken cancellationToken)
+    {
+        var texts = new string[players.Count][];
+        for (int i = 0; i < players.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var player = players[i];
+            var saved = store.LoadCompletions(player.Name, prompts.Count, options.Samples);
+            if (saved is not null)
+            {
+                texts[i] = saved;
+                continue;
+            }
+            var generated = player.Complete(prompts, options.Samples, options.Seed ^ NameHash(player.Name));
+            if (generated.Count != prompts.Count * options.Samples)
+                throw new TournamentException($"player {player.Name} returned {generated.Count} completions for {prompts.Count} prompts × {options.Samples} samples");
+            store.SaveCompletions(player.Name, generated, options.Samples);
+            texts[i] = generated.ToArray();
+        }
+        return texts;
+    }
+
+    // phase 2: judge the missing games in batches, at most Concurrency calls at once, saving each batch as it returns
+    private static async Task<int> JudgeAsync(List<MatchKey> missing, string[] names, IReadOnlyList<string> prompts, string[][] texts,
+        IPairwiseJudge judge, TournamentStore store, TournamentOptions options, CancellationToken cancellationToken)
+    {
+        if (missing.Count == 0) return 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(options.Concurrency);
+        int calls = 0;
+        var batches = missing.Chunk(options.BatchSize).Select(async batch =>
+        {
+            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                var comparisons = batch.Select(m => new Comparison(prompts[m.Prompt],
+                    texts[m.First][m.Prompt * options.Samples + m.Sample], texts[m.Second][m.Prompt * options.Samples + m.Sample])).ToArray();
+                Interlocked.Increment(ref calls);
+                IReadOnlyList<Verdict> verdicts;
+                try
+                {
+                    verdicts = await judge.JudgeAsync(comparisons, stop.Token).ConfigureAwait(false);
+                }
+                catch (JudgeException e)
+                {
+                    var where = e.Index >= 0 && e.Index < batch.Length ? Describe(batch[e.Index], names) : $"a batch of {batch.Length} games starting with {Describe(batch[0], names)}";
+                    throw new TournamentException($"the judge failed on {where}: {e.Message}", e);
+                }
+                if (verdicts.Count != batch.Length)
+                    throw new TournamentException($"judge {judge.Id} returned {verdicts.Count} verdicts for {batch.Length} games");
+                store.Append(batch.Select((m, b) => (names[m.First], names[m.Second], m.Prompt, m.Sample, verdicts[b].P)).ToArray());
+            }
+            catch (Exception) when (!stop.IsCancellationRequested)
+            {
+                stop.Cancel(); // one failure stops the batches still waiting; finished ones are saved
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+
+        try
+        {
+            await Task.WhenAll(batches).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            var failure = batches.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            if (failure is TournamentException te)
+                throw new TournamentException($"{te.Message} ({store.Saved.Count} verdicts are saved in {store.VerdictsPath}; rerun to resume)", te.InnerException);
+            if (failure is not null) throw new TournamentException($"judging stopped: {failure.Message}", failure);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
+        }
+        return calls;
+    }
+
+    private static string Describe(MatchKey m, string[] names) =>
+        $"{names[m.First]} vs {names[m.Second]}, prompt {m.Prompt}, sample {m.Sample}";
+
+    // phase 3: per-prompt results → analysis with prompt-bootstrap intervals; online Elo in canonical order
+    private static TournamentResult Analyse(string[] names, int prompts, TournamentOptions options, int? anchor,
+        List<(MatchKey Key, double P)> games, int judged, int calls)
+    {
+        var outcomes = games.Select(g => new GameOutcome(g.Key.First, g.Key.Second, g.P)).ToArray();
+        var perPrompt = games.GroupBy(g => g.Key.Prompt).OrderBy(g => g.Key)
+            .Select(g => PairwiseResults.FromGames(names.Length, g.Select(x => new GameOutcome(x.Key.First, x.Key.Second, x.P)), names))
+            .ToArray();
+        var analysisOptions = new TournamentAnalysisOptions
+        {
+            Anchor = anchor,
+            AnchorRating = options.AnchorRating,
+            Bootstrap = options.BootstrapResamples == 0 || prompts < 2
+                ? null
+                : new BootstrapOptions { Resamples = options.BootstrapResamples, Seed = unchecked((int)options.Seed) },
+        };
+        var analysis = TournamentAnalysis.Compute(perPrompt, analysisOptions);
+        var elo = Preference.Tournaments.OnlineElo.Run(names.Length, outcomes, new OnlineEloOptions { InitialRating = options.AnchorRating });
+        return new TournamentResult(names, prompts, options.Samples, anchor, analysis, elo, games, judged, calls);
+    }
+
+    // FNV-1a of the name: a player's sampling seed does not depend on its position in --players
+    private static ulong NameHash(string name)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in name) h = (h ^ c) * 1099511628211UL;
+        return h;
+    }
+}
