@@ -14,6 +14,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Run a micro-benchmark and print its table.");
         command.Subcommands.Add(GemmBenchCommand.Create());
         command.Subcommands.Add(TokenizerBench.Create());
+        command.Subcommands.Add(TrainStepBench.Create());
         return command;
     }
 }

@@ -68,16 +68,14 @@ internal static class TournamentCommand
     }
 
     /// <summary>
-    /// Loads a model or checkpoint directory as a samplable policy (shared with <c>rebel eval</c>); null while this build
-    /// has no policy that reads model directories, so a directory player is refused with a clear message.
+    /// Loads a model directory, or a trainer checkpoint folder (its <c>model/</c> subfolder), as a samplable policy.
     /// </summary>
-    internal static Func<string, IPolicy>? LoadPolicy => null;
+    internal static Func<string, IPolicy>? LoadPolicy => path =>
+        TransformerPolicy.Load(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path);
 
     /// <summary>The prompts of a prompts JSONL file, in order.</summary>
     internal static IReadOnlyList<string> ReadPrompts(string path)
     {
-        var prompts = JsonLines.Read(path).Select(r => r.RequireString(path, "prompt")).ToList();
-        if (prompts.Count == 0) throw new TournamentException($"{path}: no prompts");
-        return prompts;
+        return PromptFile.Read(path);
     }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Side-by-side training-step benchmark: Rebel vs PyTorch 1.13 (Debian's python3-torch) on the same GPT-2
+# (V=512, T=128, C=256, 4 layers, 4 heads, batch 16), alternating runs, medians of the per-run medians.
+# Usage: bash bench/train-step.sh [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+dotnet build -c Release src/Rebel.Cli -v q -nologo >/dev/null
+out=$(mktemp)
+for r in $(seq "$rounds"); do
+  dotnet src/Rebel.Cli/bin/Release/net10.0/rebel.dll bench train-step --steps 10 | tee -a "$out"
+  /usr/bin/python3 bench/pytorch/train_step.py --steps 10 --threads 2 | tee -a "$out"
+done
+/usr/bin/python3 - "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+med = lambda impl, key: statistics.median(r[key] for r in rows if r["impl"] == impl)
+ours, torch = med("rebel", "median_ms"), med("pytorch", "median_ms")
+mo, mt = med("rebel", "peak_rss_mb"), med("pytorch", "peak_rss_mb")
+print(f"step time: rebel {ours:.1f} ms, pytorch {torch:.1f} ms, ratio {ours / torch:.2f}x")
+print(f"peak RSS:  rebel {mo:.0f} MB, pytorch {mt:.0f} MB, ratio {mo / mt:.2f}x")
+PY
+rm -f "$out"
