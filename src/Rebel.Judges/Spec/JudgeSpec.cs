@@ -2,8 +2,10 @@ using System.Globalization;
 using Rebel.Judges.Caching;
 using Rebel.Judges.Composite;
 using Rebel.Judges.Llm;
+using Rebel.Judges.Models;
 using Rebel.Judges.Process;
 using Rebel.Judges.Rules;
+using Rebel.Preference.Models;
 
 namespace Rebel.Judges.Spec;
 
@@ -20,6 +22,7 @@ namespace Rebel.Judges.Spec;
 ///       | "cache(" FILE "," spec ")"                SQLite cache; spec = everything after the first top-level comma
 ///       | "openai:" MODEL ["@" BASE_URL]            OpenAI-compatible server (key from OPENAI_API_KEY)
 ///       | "process:" COMMAND                        a child process speaking JSON lines
+///       | "model:" DIR                              a trained preference model (config.json + model.safetensors)
 /// member := [WEIGHT "*"] spec
 /// </code>
 /// Commas and parentheses nest: <c>vote(length,symmetrize(cache(c.db,keywords)))</c>. Inside <c>vote</c>/<c>mean</c> a
@@ -42,7 +45,7 @@ public static class JudgeSpec
           cache(FILE,SPEC)          SQLite cache of SPEC's verdicts in FILE
           openai:MODEL@BASE_URL     LLM judge on an OpenAI-compatible server (key from OPENAI_API_KEY)
           process:COMMAND           a child process speaking JSON lines (see docs/judges.md)
-        (model:DIR, a trained preference model, is not available yet.)
+          model:DIR                 a trained preference model (rebel preference train --out DIR)
         """;
 
     /// <summary>Parses <paramref name="spec"/> into a judge (which the caller owns and disposes).</summary>
@@ -63,8 +66,7 @@ public static class JudgeSpec
             if (command.Length == 0) throw new JudgeSpecException(spec, "the command after \"process:\" is empty");
             return new ProcessJudge(command);
         }
-        if (spec.StartsWith("model:", StringComparison.Ordinal))
-            throw new JudgeSpecException(spec, "model:DIR judges (a trained preference model) are not available yet");
+        if (spec.StartsWith("model:", StringComparison.Ordinal)) return Model(spec, spec["model:".Length..].Trim());
 
         int open = spec.IndexOf('(');
         string name = (open < 0 ? spec : spec[..open]).Trim();
@@ -141,6 +143,19 @@ public static class JudgeSpec
         {
             foreach (var (judge, _) in members) judge.Dispose();
             throw;
+        }
+    }
+
+    private static PreferenceModelJudge Model(string spec, string directory)
+    {
+        if (directory.Length == 0) throw new JudgeSpecException(spec, "the directory after \"model:\" is empty");
+        try
+        {
+            return new PreferenceModelJudge(PreferenceModels.Load(directory));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new JudgeSpecException(spec, $"the preference model could not be loaded: {e.Message}");
         }
     }
 

@@ -1,3 +1,4 @@
+using Rebel.Preference;
 using Rebel.Judges.Caching;
 using Rebel.Judges.Composite;
 using Rebel.Judges.Llm;
@@ -59,12 +60,29 @@ public class JudgeSpecTests
     [TestCase("openai:@http://127.0.0.1/v1", "model name is empty")]
     [TestCase("openai:m@ftp.example.com", "http:// or https://")]
     [TestCase("process:   ", "command")]
-    [TestCase("model:checkpoints/pm", "not available yet")]
+    [TestCase("model:checkpoints/does-not-exist", "could not be loaded")]
+    [TestCase("model:  ", "is empty")]
     [TestCase("vote(0*length)", "weight")]
     public void Parse_BadSpec_SaysWhyAndListsValidForms(string spec, string why)
     {
         var e = Assert.Throws<JudgeSpecException>(() => JudgeSpec.Parse(spec));
         Assert.That(e!.Message, Does.Contain(why));
         Assert.That(e.Message, Does.Contain("vote(SPEC,SPEC,...)").And.Contain("openai:MODEL@BASE_URL"));
+    }
+
+    [Test]
+    public async Task Parse_ModelDirectory_JudgesWithTheSavedModel()
+    {
+        using var dir = new TempDirectory();
+        var encoder = new Rebel.Preference.Models.HashedFeatureEncoder(new() { Buckets = 64, Hidden = 8 }, new Rebel.Tensors.Rng(1));
+        var model = new Rebel.Preference.Models.GeneralPreferenceModel(encoder, 2, 1.0, new Rebel.Tensors.Rng(2));
+        model.Save(dir.Path);
+        using var judge = JudgeSpec.Parse($"model:{dir.Path}");
+        var pairs = new[] { new Comparison("p", "river stone", "engine gear"), new Comparison("p", "engine gear", "river stone") };
+        var verdicts = await judge.JudgeAsync(pairs);
+        var expected = model.PreferenceProbabilities(pairs);
+        Assert.That(verdicts.Select(v => v.P), Is.EqualTo(expected));
+        Assert.That(verdicts[0].P + verdicts[1].P, Is.EqualTo(1.0));
+        Assert.That(judge.Id, Is.EqualTo("model:gpm-features"));
     }
 }
