@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Rebel.Cli.Tests;
+
+public class PreferenceCommandTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("rebel-preference-cli-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Rock–paper–scissors over three word families, three hard-labelled records per prompt.</summary>
+    private string WriteCyclicData(int prompts)
+    {
+        string[][] families = [["river", "stone", "cloud", "forest"], ["engine", "gear", "piston", "lever"], ["violin", "melody", "rhythm", "drum"]];
+        var lines = new List<string>();
+        for (int n = 0; n < prompts; n++)
+        {
+            var y = families.Select((f, i) => string.Join(' ', Enumerable.Range(0, 5).Select(j => f[(n * 7 + j * (i + 3)) % 4]))).ToArray();
+            for (int f = 0; f < 3; f++)
+                lines.Add(JsonSerializer.Serialize(new Dictionary<string, string> { ["prompt"] = $"prompt {n}", ["chosen"] = y[f], ["rejected"] = y[(f + 1) % 3] }));
+        }
+        var path = Path.Combine(_dir, "prefs.jsonl");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Test]
+    public void TrainEvalJudge_GeneralModel_SmokeTest()
+    {
+        var data = WriteCyclicData(60);
+        var model = Path.Combine(_dir, "pm");
+        var (code, output, error) = Run("preference", "train", "--data", data, "--model-type", "gpm", "--out", model,
+            "--buckets", "128", "--hidden", "16", "--blocks", "2", "--epochs", "6", "--lr", "0.01", "--validation-fraction", "0.2");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("eval/validation/accuracy").And.Contain("epoch 6 loss/train"));
+        Assert.That(File.Exists(Path.Combine(model, "config.json")) && File.Exists(Path.Combine(model, "model.safetensors")));
+
+        (code, output, error) = Run("preference", "eval", "--model", model, "--data", data, "--json");
+        Assert.That(code, Is.EqualTo(0), error);
+        using var metrics = JsonDocument.Parse(output);
+        Assert.That(metrics.RootElement.GetProperty("count").GetDouble(), Is.EqualTo(180));
+        Assert.That(metrics.RootElement.GetProperty("accuracy").GetDouble(), Is.GreaterThan(0.9));
+        Assert.That(metrics.RootElement.GetProperty("triples").GetDouble(), Is.EqualTo(60));
+
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}"""]);
+        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
+        (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
+        Assert.That(code, Is.EqualTo(0), error);
+        using var verdict = JsonDocument.Parse(File.ReadAllLines(verdicts)[0]);
+        Assert.That(verdict.RootElement.GetProperty("p").GetDouble(), Is.GreaterThan(0.5)); // the river family beats the engine family
+    }
+
+    [Test]
+    public void Train_BadDataLine_NamesFileAndLine()
+    {
+        var data = Path.Combine(_dir, "bad.jsonl");
+        File.WriteAllLines(data, ["""{"prompt": "x", "chosen": "a", "rejected": "b"}""", """{"prompt": "x", "chosen": "a"}"""]);
+        var (code, _, error) = Run("preference", "train", "--data", data, "--model-type", "bt", "--out", Path.Combine(_dir, "m"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("bad.jsonl:2:").And.Contain("rejected"));
+    }
+
+    [Test]
+    public void Train_UnknownModelType_SaysSo()
+    {
+        var data = WriteCyclicData(3);
+        var (code, _, error) = Run("preference", "train", "--data", data, "--model-type", "nope", "--out", Path.Combine(_dir, "m"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("nope"));
+    }
+
+    [Test]
+    public void Eval_MissingModel_Fails()
+    {
+        var data = WriteCyclicData(3);
+        var (code, _, error) = Run("preference", "eval", "--model", Path.Combine(_dir, "none"), "--data", data);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("none"));
+    }
+}
