@@ -1,3 +1,4 @@
+using Rebel.Models.Data;
 using System.Text;
 using System.Text.Json;
 
