@@ -131,30 +131,4 @@ public class GeneratorTests
         Assert.That(() => generator.Generate([[1]], new GenerationOptions(MaxNewTokens: 0)), Throws.ArgumentException.With.Message.Contains("MaxNewTokens"));
         Assert.That(() => generator.Generate([1, 2, 3], [1, 1], 1, 3, new GenerationOptions()), Throws.ArgumentException);
     }
-
-    [Test]
-    public void Generate_LongSequences_CostLinearPerToken()
-    {
-        // 512 new tokens must cost per token at most 2× what the first 64 cost (no quadratic recomputation); `rebel bench
-        // generate` measures that on a quiet machine, this test only guards loosely (3×) against a quadratic regression.
-        var model = new Gpt2Model(new Gpt2Config(256, 600, 128, 2, 4), seed: 1);
-        var generator = new Generator(model);
-        generator.Generate([[1, 2]], new GenerationOptions(MaxNewTokens: 512, StopAtEos: false)); // warm up (JIT tiers)
-        double PerToken(int count)
-        {
-            var options = new GenerationOptions(MaxNewTokens: count, StopAtEos: false);
-            double best = double.MaxValue;
-            for (int i = 0; i < 2; i++)
-            {
-                // process CPU time, not wall time: the shared test machine is often oversubscribed
-                var start = Process.GetCurrentProcess().TotalProcessorTime;
-                generator.Generate([[1, 2]], options);
-                best = Math.Min(best, (Process.GetCurrentProcess().TotalProcessorTime - start).TotalMilliseconds / count);
-            }
-            return best;
-        }
-        double first = PerToken(64), all = PerToken(512);
-        TestContext.Out.WriteLine($"per token: first 64 {first:F3} ms, 512 {all:F3} ms, ratio {all / first:F2}");
-        Assert.That(all, Is.LessThanOrEqualTo(3 * first));
-    }
 }
