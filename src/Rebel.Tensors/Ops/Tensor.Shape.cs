@@ -13,7 +13,7 @@ public sealed partial class Tensor
     {
         CheckAlive();
         var target = InferShape(shape);
-        var src = Contiguous();
+        var src = IsContiguous ? this : Detach(); // the copy is not recorded: the view below records against this tensor
         var y = new Tensor(src.Data, src.Offset, target, ShapeMath.ContiguousStrides(target), src);
         if (!Records(this)) return y;
         return y.Record("Reshape", [this], g => AccumulateGrad(this, g.Contiguous().Reshape(Dims)));
