@@ -1,0 +1,158 @@
+using Rebel.Judges;
+using Rebel.Preference;
+using Rebel.Preference.Statistics;
+using Rebel.SelfPlay.Policies;
+using Rebel.SelfPlay.Tournaments;
+
+namespace Rebel.SelfPlay.Evaluation;
+
+/// <summary>
+/// Win rate of a policy (or a fixed completion file) against a reference on a prompt set, through any pairwise judge:
+/// both sides answer every prompt n times, the judge compares sample s of the policy (shown as a) with sample s of
+/// the reference (shown as b), and the verdicts are summarized (<see cref="WinRateResult"/>: raw win rate with ties ½,
+/// standard error and bootstrap interval over prompts; <see cref="LengthControlledWinRate"/>). Runs in phases:
+/// generate → judge → summarize.
+/// </summary>
+/// <remarks>
+/// <para><b>Position bias.</b> The policy is always a and the reference always b. A judge that may favour a position
+/// should be symmetrized (spec <c>symmetrize(SPEC)</c>), which averages both orders.</para>
+/// <para><b>Determinism.</b> The policy samples from a generator seeded with a mix of <see cref="WinRateOptions.Seed"/>
+/// and 1, the reference with a mix of it and 2, and the bootstrap with the seed, so equal options give equal results
+/// (with a deterministic judge). Verdicts are collected in prompt-major order whatever order the batches finish in.</para>
+/// </remarks>
+public static class WinRateEvaluator
+{
+    /// <summary>Samples both policies (at the options' temperature and length limit), judges and summarizes.</summary>
+    /// <exception cref="ArgumentException">No prompts.</exception>
+    /// <exception cref="JudgeException">The judge failed; the message names the prompt and sample.</exception>
+    public static Task<WinRateResult> EvaluateAsync(IPolicy policy, IPolicy reference, IReadOnlyList<string> prompts, IPairwiseJudge judge,
+        WinRateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(reference);
+        options = (options ?? new WinRateOptions()).Validate();
+        return EvaluateAsync(new PolicyPlayer("policy", policy, options.Temperature, options.MaxNewTokens),
+            new PolicyPlayer("reference", reference, options.Temperature, options.MaxNewTokens), prompts, judge, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lets both players answer every prompt n times (policy players sample, completion files look their answers up),
+    /// judges and summarizes.
+    /// </summary>
+    /// <exception cref="ArgumentException">No prompts, or a player returned the wrong number of completions.</exception>
+    /// <exception cref="TournamentException">A player cannot answer a prompt (a completion file missing it).</exception>
+    /// <exception cref="JudgeException">The judge failed; the message names the prompt and sample.</exception>
+    public static Task<WinRateResult> EvaluateAsync(ITournamentPlayer policy, ITournamentPlayer reference, IReadOnlyList<string> prompts,
+        IPairwiseJudge judge, WinRateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(prompts);
+        options = (options ?? new WinRateOptions()).Validate();
+        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
+        var mine = policy.Complete(prompts, options.Samples, Mix(options.Seed, 1));       // y ~ π(· | x)
+        var theirs = reference.Complete(prompts, options.Samples, Mix(options.Seed, 2));  // y′ ~ π_ref(· | x)
+        return JudgeAsync(prompts, mine, theirs, judge, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Judges given completions: <paramref name="completions"/>[k·n + s] against <paramref name="referenceCompletions"/>[k·n + s]
+    /// on prompt k (prompt-major, n = <see cref="WinRateOptions.Samples"/>), in batches of
+    /// <see cref="WinRateOptions.BatchSize"/> with at most <see cref="WinRateOptions.Concurrency"/> calls in flight; then summarizes.
+    /// </summary>
+    /// <exception cref="ArgumentException">No prompts, or a completion list whose length is not K · n.</exception>
+    /// <exception cref="JudgeException">The judge failed or returned the wrong number of verdicts; the message names the prompt and sample.</exception>
+    public static async Task<WinRateResult> JudgeAsync(IReadOnlyList<string> prompts, IReadOnlyList<string> completions,
+        IReadOnlyList<string> referenceCompletions, IPairwiseJudge judge, WinRateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(completions);
+        ArgumentNullException.ThrowIfNull(referenceCompletions);
+        ArgumentNullException.ThrowIfNull(judge);
+        options = (options ?? new WinRateOptions()).Validate();
+        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
+        int n = options.Samples, total = prompts.Count * n;
+        if (completions.Count != total)
+            throw new ArgumentException($"{completions.Count} policy completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(completions));
+        if (referenceCompletions.Count != total)
+            throw new ArgumentException($"{referenceCompletions.Count} reference completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(referenceCompletions));
+
+        var comparisons = new Comparison[total];
+        for (int i = 0; i < total; i++) comparisons[i] = new Comparison(prompts[i / n], completions[i], referenceCompletions[i]);
+        var p = new double[total];
+        using var slots = new SemaphoreSlim(options.Concurrency);
+        var calls = Enumerable.Range(0, (total + options.BatchSize - 1) / options.BatchSize).Select(async b =>
+        {
+            int start = b * options.BatchSize, count = Math.Min(options.BatchSize, total - start);
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var batch = new ArraySegment<Comparison>(comparisons, start, count);
+                IReadOnlyList<Verdict> verdicts;
+                try
+                {
+                    verdicts = await judge.JudgeAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+                catch (JudgeException e) when (e.Index >= 0 && e.Index < count)
+                {
+                    int i = start + e.Index;
+                    throw new JudgeException(e.JudgeId, i, comparisons[i], $"{e.Reason} (prompt {i / n}, sample {i % n})", e);
+                }
+                if (verdicts.Count != count)
+                    throw new JudgeException(judge.Id, $"returned {verdicts.Count} verdicts for {count} comparisons (prompts {start / n} to {(start + count - 1) / n})");
+                for (int j = 0; j < count; j++) p[start + j] = verdicts[j].P;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(calls).ConfigureAwait(false);
+
+        var judged = new WinRateVerdict[total];
+        for (int i = 0; i < total; i++) judged[i] = new WinRateVerdict(i / n, i % n, prompts[i / n], completions[i], referenceCompletions[i], p[i]);
+        return Summarize(judged, options);
+    }
+
+    /// <summary>
+    /// The statistics of judged games: raw win rate (ties ½), its standard error and bootstrap interval over prompts,
+    /// win/tie/loss counts and the length-controlled win rate (formulas on <see cref="WinRateResult"/> and
+    /// <see cref="LengthControlledWinRate"/>). Prompts are grouped by <see cref="WinRateVerdict.PromptIndex"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No verdicts, a p outside [0, 1], or prompts with unequal numbers of samples.</exception>
+    public static WinRateResult Summarize(IReadOnlyList<WinRateVerdict> verdicts, WinRateOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(verdicts);
+        options = (options ?? new WinRateOptions()).Validate();
+        if (verdicts.Count == 0) throw new ArgumentException("no verdicts to summarize", nameof(verdicts));
+        foreach (var v in verdicts)
+            if (!(v.P >= 0 && v.P <= 1)) throw new ArgumentException($"the verdict for prompt {v.PromptIndex}, sample {v.Sample} is {v.P}; it must lie in [0, 1]", nameof(verdicts));
+        var groups = verdicts.GroupBy(v => v.PromptIndex).OrderBy(g => g.Key).ToArray();
+        int n = groups[0].Count();
+        var uneven = groups.FirstOrDefault(g => g.Count() != n);
+        if (uneven is not null)
+            throw new ArgumentException($"prompt {uneven.Key} has {uneven.Count()} verdicts but prompt {groups[0].Key} has {n}; every prompt needs the same number of samples", nameof(verdicts));
+
+        var means = groups.Select(g => g.Average(v => v.P)).ToArray();                   // m_k = (1/n) Σ_s p_ks
+        int k = means.Length;
+        double winRate = means.Average();                                                // W = (1/K) Σ_k m_k
+        double se = k < 2 ? double.NaN : Math.Sqrt(means.Sum(m => (m - winRate) * (m - winRate)) / (k - 1) / k); // sd(m)/√K
+        ConfidenceInterval? interval = k < 2 || options.BootstrapResamples == 0
+            ? null
+            : Bootstrap.PercentileIntervals(means, sample => [sample.Average()],
+                new BootstrapOptions { Resamples = options.BootstrapResamples, Confidence = options.Confidence, Seed = unchecked((int)options.Seed) })[0];
+        var ordered = groups.SelectMany(g => g.OrderBy(v => v.Sample)).ToArray();
+        var lc = LengthControlledWinRate.Fit(ordered.Select(v => v.P).ToArray(), ordered.Select(v => v.LengthDifference).ToArray());
+        return new WinRateResult(winRate, se, interval, options.Confidence,
+            ordered.Count(v => v.P > 0.5), ordered.Count(v => v.P == 0.5), ordered.Count(v => v.P < 0.5), k, n, lc, ordered);
+    }
+
+    // SplitMix64 of the seed and a stream number: the policy and the reference never share a sampling stream
+    internal static ulong Mix(ulong seed, ulong stream)
+    {
+        ulong z = seed + stream * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}
