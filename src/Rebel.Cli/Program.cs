@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(SftCommand.Create());
         root.Subcommands.Add(GameCommand.Create());
         root.Subcommands.Add(TournamentCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         return root;
     }
 }

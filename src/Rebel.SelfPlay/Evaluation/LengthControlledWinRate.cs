@@ -22,13 +22,14 @@ namespace Rebel.SelfPlay.Evaluation;
 /// there is a single verdict, there is nothing to adjust for: the model is intercept-only, β₁ = 0,
 /// LC = p̄ (the raw win rate) and SE = √(p̄(1 − p̄)/N). When every p_i is 0 (or every one is 1) the maximum is
 /// at β₀ = ∓∞: LC = p̄ and SE = 0 (the limits). When the verdicts are otherwise separated by length (the likelihood
-/// grows without bound as |β| → ∞), the fit does not converge: <see cref="Converged"/> is false and
-/// <see cref="WinRate"/> and the standard errors are NaN.</para>
+/// grows without bound as |β| → ∞; detected as |β₀| or |β₁| passing 30, or 100 Newton steps), the fit does not
+/// converge: <see cref="Converged"/> is false and <see cref="WinRate"/>, the coefficients and the standard errors are NaN.
+/// No penalty is added to force an answer: an undefined length-controlled rate is reported as undefined.</para>
 /// </remarks>
 /// <param name="WinRate">LC = σ(β₀), or NaN when the fit did not converge.</param>
 /// <param name="StandardError">SE(LC) by the delta method.</param>
-/// <param name="Intercept">β₀ (±∞ when every outcome is 1 or every one is 0).</param>
-/// <param name="Slope">β₁, the weight of tanh of the standardized length difference (0 for the intercept-only model).</param>
+/// <param name="Intercept">β₀ (±∞ when every outcome is 1 or every one is 0; NaN when the fit did not converge).</param>
+/// <param name="Slope">β₁, the weight of tanh of the standardized length difference (0 for the intercept-only model; NaN when the fit did not converge).</param>
 /// <param name="InterceptStandardError">SE(β₀) = √((I⁻¹)₀₀) (NaN when β₀ is infinite).</param>
 /// <param name="SlopeStandardError">SE(β₁) = √((I⁻¹)₁₁) (NaN for the intercept-only model and when β₀ is infinite).</param>
 /// <param name="LengthScale">s, the sample standard deviation of the length differences (0 when they do not vary).</param>
@@ -80,8 +81,10 @@ public sealed record LengthControlledWinRate(
         var z = d.Select(v => Math.Tanh(v / scale)).ToArray();              // z_i = tanh(d_i / s)
         double b0 = Math.Log(mean / (1 - mean)), b1 = 0;                     // start from the intercept-only fit
         double ll = LogLikelihood(p, z, b0, b1);
-        for (int it = 1; it <= MaxIterations; it++)
+        int it = 0;
+        while (it < MaxIterations)
         {
+            it++;
             var (g0, g1, i00, i01, i11) = GradientAndInformation(p, z, b0, b1);
             double det = i00 * i11 - i01 * i01;
             if (!(det > 0)) break;
@@ -105,7 +108,7 @@ public sealed record LengthControlledWinRate(
                 return new LengthControlledWinRate(lc, lc * (1 - lc) * Math.Sqrt(var0), b0, b1, Math.Sqrt(var0), Math.Sqrt(var1), scale, it, true);
             }
         }
-        return new LengthControlledWinRate(double.NaN, double.NaN, b0, b1, double.NaN, double.NaN, scale, MaxIterations, false);
+        return new LengthControlledWinRate(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, scale, it, false);
     }
 
     private static (double G0, double G1, double I00, double I01, double I11) GradientAndInformation(double[] p, double[] z, double b0, double b1)

@@ -105,6 +105,8 @@ public class LengthControlledWinRateTests
         Assert.That(fit.Converged, Is.False);
         Assert.That(fit.WinRate, Is.NaN);
         Assert.That(fit.StandardError, Is.NaN);
+        Assert.That(fit.Intercept, Is.NaN);
+        Assert.That(fit.Iterations, Is.InRange(1, 100));
     }
 
     [Test]

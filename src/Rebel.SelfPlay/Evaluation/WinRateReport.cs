@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rebel.Models.Data;
+
+namespace Rebel.SelfPlay.Evaluation;
+
+/// <summary>
+/// Writes a win-rate evaluation, each file atomically: <c>eval.json</c> (the statistics of <see cref="ToJson"/> plus
+/// the run's settings) and <c>verdicts.jsonl</c> (one line per prompt and sample: <c>prompt_index</c>, <c>sample</c>,
+/// <c>prompt</c>, <c>completion</c>, <c>reference_completion</c>, <c>p</c> = P(completion ≻ reference_completion)).
+/// </summary>
+public static class WinRateReport
+{
+    /// <summary>
+    /// The statistics as JSON: <c>win_rate</c>, <c>standard_error</c>, <c>interval</c> [low, high], <c>confidence</c>,
+    /// <c>wins</c>, <c>ties</c>, <c>losses</c>, <c>count</c>, <c>prompts</c>, <c>samples</c>, <c>lc_win_rate</c>,
+    /// <c>lc_standard_error</c>, <c>length_model</c> (intercept, slope, their standard errors, length_scale, iterations,
+    /// converged), <c>mean_length</c>, <c>mean_reference_length</c>. Undefined numbers (NaN, ±∞) are null.
+    /// </summary>
+    public static JsonObject ToJson(WinRateResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var lc = result.LengthControlled;
+        return new JsonObject
+        {
+            ["win_rate"] = Number(result.WinRate),
+            ["standard_error"] = Number(result.StandardError),
+            ["interval"] = result.Interval is null ? null : new JsonArray(Number(result.Interval.Lower), Number(result.Interval.Upper)),
+            ["confidence"] = result.Confidence,
+            ["wins"] = result.Wins,
+            ["ties"] = result.Ties,
+            ["losses"] = result.Losses,
+            ["count"] = result.Count,
+            ["prompts"] = result.Prompts,
+            ["samples"] = result.Samples,
+            ["lc_win_rate"] = Number(lc.WinRate),
+            ["lc_standard_error"] = Number(lc.StandardError),
+            ["length_model"] = new JsonObject
+            {
+                ["intercept"] = Number(lc.Intercept),
+                ["slope"] = Number(lc.Slope),
+                ["intercept_standard_error"] = Number(lc.InterceptStandardError),
+                ["slope_standard_error"] = Number(lc.SlopeStandardError),
+                ["length_scale"] = Number(lc.LengthScale),
+                ["iterations"] = lc.Iterations,
+                ["converged"] = lc.Converged,
+            },
+            ["mean_length"] = Number(result.MeanLength),
+            ["mean_reference_length"] = Number(result.MeanReferenceLength),
+        };
+    }
+
+    /// <summary>
+    /// Writes <c>eval.json</c> (<paramref name="settings"/>' keys first, e.g. policy, reference, judge and seed, then the
+    /// statistics) and <c>verdicts.jsonl</c> into <paramref name="directory"/>, creating it if needed.
+    /// </summary>
+    public static void Write(WinRateResult result, string directory, JsonObject? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var json = settings?.DeepClone().AsObject() ?? [];
+        foreach (var (key, value) in ToJson(result)) json[key] = value?.DeepClone();
+        JsonLines.WriteAtomic(Path.Combine(directory, "verdicts.jsonl"), result.Verdicts.Select(v => new VerdictLine(
+            v.PromptIndex, v.Sample, v.Prompt, v.Completion, v.ReferenceCompletion, v.P)), LineOptions);
+        AtomicFile.WriteAllText(Path.Combine(directory, "eval.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private static readonly JsonSerializerOptions LineOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private sealed record VerdictLine(int PromptIndex, int Sample, string Prompt, string Completion, string ReferenceCompletion, double P);
+
+    private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+}
