@@ -1,3 +1,5 @@
+using Rebel.SelfPlay.Policies;
+
 namespace Rebel.SelfPlay.Games;
 
 /// <summary>
@@ -9,6 +11,13 @@ namespace Rebel.SelfPlay.Games;
 /// update rule changes the policy by writing θ. Adding the same constant to a row leaves π unchanged.
 /// <see cref="Snapshot"/> is a deep copy (the frozen π_t of an iteration); <see cref="CopyFrom"/> overwrites the
 /// parameters in place. Sampling draws from a caller-owned, seeded <see cref="Random"/>, so runs are reproducible.
+/// <para><b>Why this is not an <see cref="IPolicy"/>.</b> The game algorithms update θ in closed form (exact mirror
+/// descent, analytic gradients of the sampled losses) in double precision: the exact runs reach exploitabilities of
+/// 1e-16, far below float32's ≈1e-7 round-off, and need no autograd graph. <see cref="IPolicy"/> is the trainer's
+/// interface — float32 <see cref="Rebel.Tensors.Tensor"/> parameters, differentiable log-probabilities, completions
+/// with prompts — and <see cref="CategoricalPolicy"/> is its tabular implementation. The two meet through
+/// <see cref="AsPolicy"/> (hand a game policy to <c>RebelTrainer</c>) and <see cref="FromPolicy"/> (read a trained
+/// policy back to measure its exploitability), with <see cref="GameJudge"/> as the game's judge.</para>
 /// </remarks>
 public sealed class TabularPolicy
 {
@@ -123,6 +132,29 @@ public sealed class TabularPolicy
                 $"Cannot copy a policy of {source.Contexts.Count}×{source.ActionCount} (contexts × actions) " +
                 $"into one of {Contexts.Count}×{ActionCount}.", nameof(source));
         source._logits.CopyTo(_logits, 0);
+    }
+
+    /// <summary>
+    /// This policy as an <see cref="IPolicy"/> for the REBEL trainer: a new <see cref="CategoricalPolicy"/> with the
+    /// same contexts (its prompts) and actions (its one-token completions) and logits θ rounded to float32. The copy
+    /// is independent: training it does not change this policy (read it back with <see cref="FromPolicy"/>).
+    /// </summary>
+    public CategoricalPolicy AsPolicy()
+    {
+        var policy = new CategoricalPolicy(Contexts, Actions);
+        var target = policy.Logits.AsSpan(); // (contexts × actions), row-major like _logits
+        for (var i = 0; i < _logits.Length; i++) target[i] = (float)_logits[i];
+        return policy;
+    }
+
+    /// <summary>The tabular policy with <paramref name="policy"/>'s contexts, actions and logits (widened to double).</summary>
+    public static TabularPolicy FromPolicy(CategoricalPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var tabular = new TabularPolicy(policy.Actions, policy.Contexts);
+        var source = policy.Logits.ToArray();
+        for (var i = 0; i < source.Length; i++) tabular._logits[i] = source[i];
+        return tabular;
     }
 
     /// <summary>Draws an index from a probability vector (the last index absorbs rounding).</summary>
