@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(GemmBenchCommand.Create());
         command.Subcommands.Add(TokenizerBench.Create());
         command.Subcommands.Add(TrainStepBench.Create());
+        command.Subcommands.Add(GamesBench.Create());
         return command;
     }
 }
