@@ -107,15 +107,22 @@ public sealed partial class RebelTrainer
     }
 
     /// <summary>Mean P(π_θ's completion ≻ π_ref's completion) over <paramref name="prompts"/>, one sample each.</summary>
-    public async Task<double> WinRateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default)
+    public async Task<double> WinRateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default) =>
+        (await EvaluateAgainstReferenceAsync(prompts, ct)).WinRate;
+
+    /// <summary>
+    /// The win rate of π_θ against π_ref over <paramref name="prompts"/>, one sample each from a generator seeded with
+    /// seed ⊕ 0x5EED (π_θ first, then π_ref), judged in one call: raw rate with ties ½, its bootstrap interval over
+    /// prompts and the length-controlled rate (<see cref="Evaluation.WinRateEvaluator"/>).
+    /// </summary>
+    public Task<Evaluation.WinRateResult> EvaluateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default)
     {
         if (Judge is null) throw new InvalidOperationException("A win rate needs a judge.");
         var evalRng = new Rng(_options.Seed ^ 0x5EEDUL);
         var mine = _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
         var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
-        var comparisons = prompts.Select((x, i) => new Comparison(x, mine[i].Text, theirs[i].Text)).ToList();
-        var verdicts = await Judge.JudgeAsync(comparisons, ct);
-        return verdicts.Average(v => v.P);
+        var options = new Evaluation.WinRateOptions { Seed = _options.Seed, BatchSize = Math.Max(1, prompts.Count), Concurrency = 1 };
+        return Evaluation.WinRateEvaluator.JudgeAsync(prompts, mine.Select(c => c.Text).ToArray(), theirs.Select(c => c.Text).ToArray(), Judge, options, ct);
     }
 
     // ------------------------------------------------------------------ magnet, checkpoints, resume

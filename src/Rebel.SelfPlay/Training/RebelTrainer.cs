@@ -124,7 +124,11 @@ public sealed partial class RebelTrainer
         if (_options.EvalInterval > 0 && t % _options.EvalInterval == 0 && EvalPrompts.Count > 0 && Judge is not null)
         {
             Observer?.OnPhase(t, "eval");
-            m["eval/win_rate_vs_ref"] = await WinRateAgainstReferenceAsync(EvalPrompts, ct);
+            var eval = await EvaluateAgainstReferenceAsync(EvalPrompts, ct);
+            m["eval/win_rate_vs_ref"] = eval.WinRate;
+            m["eval/win_rate_ci_low"] = eval.Interval?.Lower ?? double.NaN;
+            m["eval/win_rate_ci_high"] = eval.Interval?.Upper ?? double.NaN;
+            m["eval/lc_win_rate_vs_ref"] = eval.LengthControlled.WinRate;
             m["time/eval"] = Lap(clock);
         }
         m["throughput/samples_per_s"] = batch.Count / Math.Max(1e-9, m["time/generate"] + m["time/score"] + m["time/judge"] + m["time/train"]);
