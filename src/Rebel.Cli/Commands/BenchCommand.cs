@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(TokenizerBench.Create());
         command.Subcommands.Add(TrainStepBench.Create());
         command.Subcommands.Add(GamesBench.Create());
+        command.Subcommands.Add(GenerateBench.Create());
         return command;
     }
 }
