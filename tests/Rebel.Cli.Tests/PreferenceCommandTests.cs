@@ -91,4 +91,53 @@ public class PreferenceCommandTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error, Does.Contain("none"));
     }
+
+    [Test]
+    public void TrainJudge_Gpt2Encoder_SavesBackboneAndJudgesFromTheDirectory()
+    {
+        var data = WriteCyclicData(20);
+        var model = Path.Combine(_dir, "pm-gpt2");
+        var (code, output, error) = Run("preference", "train", "--data", data, "--model-type", "bt", "--out", model,
+            "--encoder", $"gpt2:{ModelCommandFixture.ModelDirectory}", "--pooling", "mean", "--max-tokens", "32", "--epochs", "2",
+            "--validation-fraction", "0.2");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("saved bt-gpt2").And.Contain("epoch 2 loss/train"));
+        using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json"))))
+        {
+            var encoder = config.RootElement.GetProperty("encoder");
+            Assert.That(encoder.GetProperty("type").GetString(), Is.EqualTo("gpt2"));
+            Assert.That(encoder.GetProperty("pooling").GetString(), Is.EqualTo("mean"));
+            Assert.That(encoder.GetProperty("max_tokens").GetInt32(), Is.EqualTo(32));
+        }
+        Assert.That(File.Exists(Path.Combine(model, "backbone", "config.json")), Is.True);
+
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}""", """{"prompt": "prompt 1", "a": "engine gear", "b": "river stone"}"""]);
+        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
+        (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
+        Assert.That(code, Is.EqualTo(0), error);
+        var p = File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("p").GetDouble()).ToArray();
+        Assert.That(p[0] + p[1], Is.EqualTo(1.0).Within(1e-12)); // the same two completions, asked both ways
+    }
+
+    [TestCase("gpt2:", "not known")]
+    [TestCase("gpt2:/no/such/model", "no/such/model")]
+    [TestCase("bag-of-words", "bag-of-words")]
+    public void Train_BadEncoder_SaysWhy(string encoder, string message)
+    {
+        var data = WriteCyclicData(3);
+        var (code, _, error) = Run("preference", "train", "--data", data, "--model-type", "bt", "--out", Path.Combine(_dir, "m"), "--encoder", encoder);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain(message));
+    }
+
+    [Test]
+    public void Train_Gpt2EncoderBadPooling_SaysWhy()
+    {
+        var data = WriteCyclicData(3);
+        var (code, _, error) = Run("preference", "train", "--data", data, "--model-type", "bt", "--out", Path.Combine(_dir, "m"),
+            "--encoder", $"gpt2:{ModelCommandFixture.ModelDirectory}", "--pooling", "max");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("max"));
+    }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Rebel.Models.Data;
+using Rebel.Models.Gpt2;
 using Rebel.Preference.Data;
 using Rebel.Preference.Evaluation;
 using Rebel.Preference.Models;
@@ -19,7 +20,7 @@ internal static class PreferenceCommand
 {
     /// <summary>What <c>train</c> needs.</summary>
     internal sealed record TrainOptions(string Data, string ModelType, string Encoder, string Out, int Blocks, double Temperature,
-        int Buckets, int Hidden, double ValidationFraction, PreferenceTrainingOptions Training);
+        int Buckets, int Hidden, double ValidationFraction, PreferenceTrainingOptions Training, string Pooling = "last", int MaxTokens = 0);
 
     public static Command Create()
     {
@@ -33,7 +34,13 @@ internal static class PreferenceCommand
     {
         var data = new Option<FileInfo>("--data") { Description = "Preference JSONL ({prompt,chosen,rejected} or {prompt,a,b,p}).", Required = true };
         var type = new Option<string>("--model-type") { Description = "bt (Bradley–Terry reward) or gpm (general preference model).", Required = true };
-        var encoder = new Option<string>("--encoder") { Description = "Text encoder: features (hashed words/bigrams + MLP).", DefaultValueFactory = _ => "features" };
+        var encoder = new Option<string>("--encoder")
+        {
+            Description = "Text encoder: features (hashed words/bigrams + MLP) or gpt2:DIR (a Hugging Face-layout GPT-2 directory with tokenizer, fine-tuned).",
+            DefaultValueFactory = _ => "features",
+        };
+        var pooling = new Option<string>("--pooling") { Description = "gpt2: last (hidden state at the last token, default) or mean.", DefaultValueFactory = _ => "last" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "gpt2: most tokens per prompt + completion, keeping the end (default 0 = context length).", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for config.json and model.safetensors.", Required = true };
         var blocks = new Option<int>("--blocks") { Description = "gpm: k, the number of 2×2 skew blocks (default 4).", DefaultValueFactory = _ => 4 };
         var tau = new Option<double>("--tau") { Description = "gpm: τ, the temperature (default 1).", DefaultValueFactory = _ => 1.0 };
@@ -45,12 +52,13 @@ internal static class PreferenceCommand
         var validation = new Option<double>("--validation-fraction") { Description = "Share of prompts held out (default 0.1).", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, split and minibatch order (default 0).", DefaultValueFactory = _ => 0UL };
         var command = new Command("train", "Fit a preference model to a JSONL file; prints held-out metrics.")
-            { data, type, encoder, output, blocks, tau, buckets, hidden, epochs, batch, lr, validation, seed };
+            { data, type, encoder, pooling, maxTokens, output, blocks, tau, buckets, hidden, epochs, batch, lr, validation, seed };
         command.SetAction(parse =>
         {
             var options = new TrainOptions(parse.GetValue(data)!.FullName, parse.GetValue(type)!, parse.GetValue(encoder)!, parse.GetValue(output)!.FullName,
                 parse.GetValue(blocks), parse.GetValue(tau), parse.GetValue(buckets), parse.GetValue(hidden), parse.GetValue(validation),
-                new PreferenceTrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) });
+                new PreferenceTrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) },
+                parse.GetValue(pooling)!, parse.GetValue(maxTokens));
             return Train(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
         return command;
@@ -73,10 +81,8 @@ internal static class PreferenceCommand
         try
         {
             o.Training.Validate();
-            if (o.Encoder != HashedFeatureEncoder.TypeName)
-                throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName})");
             var rng = new Rng(o.Training.Seed);
-            var encoder = new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Buckets = o.Buckets, Hidden = o.Hidden }, rng);
+            var encoder = CreateEncoder(o, rng);
             NeuralPreferenceModel model = o.ModelType switch
             {
                 BradleyTerryRewardModel.KindName => new BradleyTerryRewardModel(encoder, rng),
@@ -96,6 +102,27 @@ internal static class PreferenceCommand
             error.WriteLine(e.Message);
             return 1;
         }
+    }
+
+    /// <summary>The encoder named by <c>--encoder</c>: <c>features</c>, or <c>gpt2:DIR</c> (a GPT-2 checkpoint with its tokenizer).</summary>
+    private static ICompletionEncoder CreateEncoder(TrainOptions o, Rng rng)
+    {
+        const string gpt2Prefix = Gpt2CompletionEncoder.TypeName + ":";
+        if (o.Encoder == HashedFeatureEncoder.TypeName)
+            return new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Buckets = o.Buckets, Hidden = o.Hidden }, rng);
+        if (o.Encoder.StartsWith(gpt2Prefix, StringComparison.Ordinal) && o.Encoder.Length > gpt2Prefix.Length)
+        {
+            var options = new Gpt2CompletionEncoderOptions { Pooling = Gpt2CompletionEncoder.ParsePooling(o.Pooling), MaxTokens = o.MaxTokens };
+            try
+            {
+                return Gpt2CompletionEncoder.Load(o.Encoder[gpt2Prefix.Length..], options.Validate());
+            }
+            catch (ModelFormatException e)
+            {
+                throw new ArgumentException($"--encoder {o.Encoder}: {e.Message}", e);
+            }
+        }
+        throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName}, {gpt2Prefix}DIR)");
     }
 
     /// <summary>Runs <c>eval</c>; 0 on success, 1 on bad input.</summary>

@@ -20,4 +20,12 @@ public interface ICompletionEncoder
 
     /// <summary>The encoder's part of the model config (<c>type</c> plus its sizes), enough to rebuild it before loading weights.</summary>
     JsonObject Describe();
+
+    /// <summary>
+    /// Writes whatever besides the weights and <see cref="Describe"/> the encoder needs to be rebuilt (a backbone's
+    /// config, a tokenizer) into the model directory <paramref name="directory"/>; the default writes nothing.
+    /// </summary>
+    void SaveFiles(string directory)
+    {
+    }
 }

@@ -128,12 +128,14 @@ public abstract class NeuralPreferenceModel : IPreferenceModel
 
     /// <summary>
     /// Writes <c>config.json</c> and <c>model.safetensors</c> into <paramref name="directory"/> (created if missing),
-    /// each atomically (temporary file, then rename); the weights first, so a config never names missing weights.
+    /// each atomically (temporary file, then rename), after the encoder's own files (<see cref="ICompletionEncoder.SaveFiles"/>)
+    /// and the weights first, so a config never names missing weights.
     /// </summary>
     public void Save(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
+        Encoder.SaveFiles(directory);
         var weights = Path.Combine(directory, WeightsFile);
         var tmp = weights + ".tmp";
         SafeTensorsWriter.Write(tmp, Parameters.Select(t => (t.Name!, t.ShapeArray, (ReadOnlyMemory<float>)t.Contiguous().ToArray())));

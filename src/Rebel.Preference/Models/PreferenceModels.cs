@@ -9,8 +9,9 @@ namespace Rebel.Preference.Models;
 public static class PreferenceModels
 {
     /// <summary>
-    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder, head) and <c>DIR/model.safetensors</c>,
-    /// and returns the model with its weights.
+    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder <c>features</c> or <c>gpt2</c>, head),
+    /// the encoder's own files (a gpt2 encoder's <c>DIR/backbone/</c>) and <c>DIR/model.safetensors</c>, and returns the
+    /// model with its weights.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">The config or the weights file is missing.</exception>
@@ -37,12 +38,12 @@ public static class PreferenceModels
 
         try
         {
-            var model = Build(config);
+            var model = Build(config, directory);
             using var file = SafeTensorsFile.Open(weightsPath);
             model.LoadWeights(file);
             return model;
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or Rebel.Models.Gpt2.ModelFormatException)
         {
             throw new InvalidDataException($"{configPath}: {e.Message}", e);
         }
@@ -52,7 +53,7 @@ public static class PreferenceModels
         }
     }
 
-    private static NeuralPreferenceModel Build(JsonObject config)
+    private static NeuralPreferenceModel Build(JsonObject config, string directory)
     {
         var encoderConfig = config["encoder"] as JsonObject ?? throw new InvalidDataException("the config lacks an \"encoder\" object");
         var head = config["head"] as JsonObject ?? throw new InvalidDataException("the config lacks a \"head\" object");
@@ -60,7 +61,8 @@ public static class PreferenceModels
         ICompletionEncoder encoder = encoderType switch
         {
             HashedFeatureEncoder.TypeName => HashedFeatureEncoder.FromConfig(encoderConfig),
-            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName})"),
+            Gpt2CompletionEncoder.TypeName => Gpt2CompletionEncoder.FromConfig(encoderConfig, directory),
+            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName}, {Gpt2CompletionEncoder.TypeName})"),
         };
         string kind = (string?)config["kind"] ?? throw new InvalidDataException("the config lacks \"kind\"");
         return kind switch
