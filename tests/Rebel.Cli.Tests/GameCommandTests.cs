@@ -60,6 +60,22 @@ public class GameCommandTests
     }
 
     [Test]
+    public void Game_Plot_WritesAnSvgWithLastAndAverageLines()
+    {
+        var path = Path.Combine(_directory, "out.json");
+        var svg = Path.Combine(_directory, "run.svg");
+        var (code, _, error) = Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "rebel", "--iterations", "200",
+            "--output", path, "--plot", svg);
+        Assert.That(code, Is.EqualTo(0), error);
+        var doc = System.Xml.Linq.XDocument.Parse(File.ReadAllText(svg));
+        var lines = doc.Descendants().Where(e => e.Name.LocalName == "polyline").ToList();
+        Assert.That(lines, Has.Count.EqualTo(2));
+        Assert.That(lines[1].Attribute("stroke-dasharray"), Is.Not.Null, "the average iterate is dashed");
+        Assert.That(doc.Descendants().Where(e => e.Name.LocalName == "text").Select(t => t.Value),
+            Does.Contain("rebel on rock-paper-scissors, exact").And.Contain("rebel, last"));
+    }
+
+    [Test]
     public void Game_UnknownAlgorithm_FailsWithTheKnownNames()
     {
         var (code, _, error) = Invoke("game", "--game", "condorcet", "--algorithm", "ppo", "--output", Path.Combine(_directory, "o.json"));

@@ -4,6 +4,7 @@ using Rebel.Models.Data;
 using Rebel.Preference;
 using Rebel.SelfPlay.Games;
 using Rebel.SelfPlay.Games.Algorithms;
+using Rebel.SelfPlay.Games.Benchmark;
 
 namespace Rebel.Cli.Commands;
 
@@ -11,7 +12,7 @@ namespace Rebel.Cli.Commands;
 /// <c>rebel game --game FILE.json|NAME --algorithm NAME --iterations N [--samples S] [--seed S] --output OUT.json</c>:
 /// self-play on a preference game. OUT.json has <c>policy</c>, <c>average_policy</c>, <c>exploitability</c> and
 /// <c>history</c>, plus the minimax winner for comparison. Knob overrides: --eta, --beta, --magnet-interval,
-/// --magnet-mixing, --regression-steps, --regression-step-size.
+/// --magnet-mixing, --regression-steps, --regression-step-size; <c>--plot FILE.svg</c> also draws the history.
 /// </summary>
 internal static class GameCommand
 {
@@ -31,10 +32,11 @@ internal static class GameCommand
         var stepSize = new Option<double?>("--regression-step-size") { Description = "Override ω (damping of each step)." };
         var logEvery = new Option<int>("--log-every") { Description = "History interval (default: about 200 entries).", DefaultValueFactory = _ => 0 };
         var initScale = new Option<double>("--init-scale") { Description = "σ of π_0's logits, N(0, σ²); 0 = uniform.", DefaultValueFactory = _ => 1 };
+        var plot = new Option<FileInfo?>("--plot") { Description = "Also write an SVG of exploitability against iterations (last iterate solid, average dashed)." };
 
         var command = new Command("game", "Self-play on a preference game; reports last- and average-iterate exploitability.")
         {
-            game, algorithm, iterations, samples, seed, output, eta, beta, magnet, mixing, steps, stepSize, logEvery, initScale,
+            game, algorithm, iterations, samples, seed, output, eta, beta, magnet, mixing, steps, stepSize, logEvery, initScale, plot,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +71,11 @@ internal static class GameCommand
                 {
                     ["minimax_policy"] = minimax.Policy,
                 });
+                if (parse.GetValue(plot) is { } svg)
+                {
+                    var title = $"{result.Algorithm} on {result.Game}, " + (run.IsSampled ? $"sampled S = {run.Samples}" : "exact");
+                    AtomicFile.WriteAllText(svg.FullName, ExploitabilityChart.Render(title, [result.Algorithm], [result.History]));
+                }
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{result.Algorithm} on {result.Game} ({(run.IsSampled ? $"sampled, S = {run.Samples}" : "exact")}, " +
                     $"T = {run.Iterations}): exploitability last {result.Exploitability:E2}, average {result.AverageExploitability:E2} → {path}"));
