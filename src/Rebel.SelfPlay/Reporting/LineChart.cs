@@ -171,14 +171,16 @@ public static class LineChart
         return new Axis(min, max, step, ticks);
     }
 
-    /// <summary>A log₁₀ axis in exponent units, from the decade at or below <paramref name="min"/> to the decade
-    /// at or above <paramref name="max"/>, with ticks every 1, 2 or 3 decades.</summary>
+    /// <summary>A log₁₀ axis in exponent units covering [<paramref name="min"/>, <paramref name="max"/>], with a tick
+    /// every 1, 2 or 3 decades; both ends are widened to ticks, so the top and bottom are labelled.</summary>
     internal static Axis LogAxis(double min, double max)
     {
         var lo = Math.Floor(Math.Log10(min) + 1e-9);
         var hi = Math.Ceiling(Math.Log10(max) - 1e-9);
         if (hi <= lo) hi = lo + 1;
         double step = (hi - lo) switch { <= 8 => 1, <= 16 => 2, _ => 3 };
+        lo = Math.Floor(lo / step) * step;
+        hi = Math.Ceiling(hi / step) * step;
         var ticks = new List<double>();
         for (var t = lo; t <= hi + 1e-9; t += step) ticks.Add(t);
         return new Axis(lo, hi, step, ticks);

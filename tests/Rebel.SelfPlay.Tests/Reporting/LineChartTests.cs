@@ -92,10 +92,11 @@ public class LineChartTests
     [Test]
     public void LogAxis_ManyDecades_ThinsTheTicks()
     {
-        var axis = LineChart.LogAxis(1e-15, 0.5);
-        Assert.That(axis.Min, Is.EqualTo(-15));
-        Assert.That(axis.Max, Is.EqualTo(0));
+        var axis = LineChart.LogAxis(1e-15, 0.09);
         Assert.That(axis.Step, Is.EqualTo(2));
+        Assert.That(axis.Min, Is.EqualTo(-16), "widened to a tick");
+        Assert.That(axis.Max, Is.EqualTo(0), "widened to a tick, so the top is labelled");
+        Assert.That(axis.Ticks, Is.EqualTo(new double[] { -16, -14, -12, -10, -8, -6, -4, -2, 0 }));
     }
 
     [Test]
