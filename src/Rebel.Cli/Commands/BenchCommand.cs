@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Subcommands.Add(TrainStepBench.Create());
         command.Subcommands.Add(GamesBench.Create());
         command.Subcommands.Add(GenerateBench.Create());
+        command.Subcommands.Add(TournamentBench.Create());
         return command;
     }
 }

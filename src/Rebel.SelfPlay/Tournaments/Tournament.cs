@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rebel.Judges;
 using Rebel.Preference;
 using Rebel.Preference.Statistics;
@@ -49,12 +50,18 @@ public static class Tournament
         }
 
         using var store = TournamentStore.Open(directory, judge.Id, prompts, options.Samples, options.Seed);
+        long start = Stopwatch.GetTimestamp();
         var texts = Generate(players, prompts, options, store, cancellationToken);
+        double generate = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var schedule = Schedule(names.Length, prompts.Count, options.Samples, anchor);
         var missing = schedule.Where(m => !store.Saved.ContainsKey(Named(m, names))).ToList();
+        start = Stopwatch.GetTimestamp();
         int calls = await JudgeAsync(missing, names, prompts, texts, judge, store, options, cancellationToken);
+        double judging = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var games = schedule.Select(m => (m, store.Saved[Named(m, names)])).ToList();
-        return Analyse(names, prompts.Count, options, anchor, games, missing.Count, calls);
+        start = Stopwatch.GetTimestamp();
+        var result = Analyse(names, prompts.Count, options, anchor, games, missing.Count, calls);
+        return result with { Timings = new TournamentTimings(generate, judging, Stopwatch.GetElapsedTime(start).TotalSeconds) };
     }
 
     /// <summary>The games of a schedule in canonical order (prompt, sample, first, second): all i &lt; j, or (i, anchor) for i ≠ anchor.</summary>

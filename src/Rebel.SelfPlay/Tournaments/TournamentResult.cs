@@ -21,4 +21,8 @@ public sealed record TournamentResult(
     double[] OnlineElo,
     IReadOnlyList<(MatchKey Key, double P)> Games,
     int JudgedThisRun,
-    int JudgeCalls);
+    int JudgeCalls)
+{
+    /// <summary>Seconds spent per phase by this run (null when the result was not produced by <see cref="Tournament.RunAsync"/>).</summary>
+    public TournamentTimings? Timings { get; init; }
+}
