@@ -82,6 +82,20 @@ public class PairLossTests
     }
 
     [Test]
+    public void Fit_Sppo_KeepsTheLogitsOfActionsTheBatchNeverTouches()
+    {
+        // Action 2 has π = 1e-9 and is in no pair. SPPO's normalizer does not cancel, so its gradient is
+        // ∝ π_2·Σ residuals and its Gauss–Newton diagonal ∝ π_2²; a Jacobi step on it would be ∝ 1/π_2.
+        var anchor = new[] { Math.Log(0.6), Math.Log(0.4 - 1e-9), Math.Log(1e-9) };
+        var batch = new PairBatch([0, 0, 1, 0], [1, 0, 1, 1], [0.9, 0.5, 0.5, 0.8], anchor);
+        var theta = (double[])anchor.Clone();
+        var loss = PairRegression.Fit(new SppoLoss(1), batch, theta, 10, 0.5);
+        Assert.That(theta[2], Is.EqualTo(anchor[2]), "an untouched action keeps its logit");
+        Assert.That(theta[0], Is.Not.EqualTo(anchor[0]), "touched actions move");
+        Assert.That(double.IsFinite(loss) && theta.All(double.IsFinite));
+    }
+
+    [Test]
     public void RebelRegression_FitsEtaTimesDeltaOnAConnectedBatch()
     {
         // Pairs (0,1), (1,2), (2,0) with targets 0.1, 0.2, −0.3 are consistent with r = (0.1, 0, −0.2) + c,
