@@ -6,11 +6,12 @@ namespace Rebel.SelfPlay.Reporting;
 /// <summary>
 /// An SVG chart of one value per item with an optional interval: a horizontal bar from the axis origin to the value
 /// (lottery weights) or a dot (ratings), with a whisker from lower to upper bound. Items are drawn top to bottom in
-/// the given order.
+/// the given order. The axis has 4–6 ticks at round values (1, 2, 2.5 or 5 × 10^k apart); the label column is as wide
+/// as the longest label (cut at 28 characters).
 /// </summary>
 public static class IntervalChart
 {
-    private const int Row = 26, Left = 150, PlotWidth = 420, Top = 40;
+    private const int Row = 26, PlotWidth = 420, Top = 40, LabelLength = 28;
 
     /// <summary>The SVG document.</summary>
     /// <param name="title">Chart title.</param>
@@ -37,25 +38,28 @@ public static class IntervalChart
         double pad = axisMin is null && axisMax is null ? 0.05 * (max - min) : 0;
         min -= bars ? 0 : pad;
         max += pad;
-        double X(double v) => Left + (Math.Clamp(v, min, max) - min) / (max - min) * PlotWidth;
+        var names = labels.Select(l => HeatmapChart.Short(l, LabelLength)).ToArray();
+        int left = (int)Math.Ceiling(Math.Max(60, names.Max(l => l.Length) * 6.6 + 16));
+        double X(double v) => left + (Math.Clamp(v, min, max) - min) / (max - min) * PlotWidth;
 
-        int width = Left + PlotWidth + 40, height = Top + n * Row + 40;
+        int width = left + PlotWidth + 40, height = Top + n * Row + 40;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">""").Append('\n');
         svg.Append(CultureInfo.InvariantCulture, $"""<rect width="{width}" height="{height}" fill="white"/>""").Append('\n');
         svg.Append(CultureInfo.InvariantCulture, $"""<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">{HeatmapChart.Escape(title)}</text>""").Append('\n');
         double axisY = Top + n * Row + 6;
-        svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{Left}" y1="{axisY:0.#}" x2="{Left + PlotWidth}" y2="{axisY:0.#}" stroke="black"/>""").Append('\n');
-        for (int t = 0; t <= 4; t++)
+        svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{left}" y1="{axisY:0.#}" x2="{left + PlotWidth}" y2="{axisY:0.#}" stroke="black"/>""").Append('\n');
+        double step = TickStep(max - min);
+        for (double v = Math.Ceiling(min / step - 1e-9) * step; v <= max + 1e-9 * step; v += step)
         {
-            double v = min + (max - min) * t / 4, x = X(v);
+            double x = X(v);
             svg.Append(CultureInfo.InvariantCulture, $"""<line x1="{x:0.#}" y1="{Top - 4}" x2="{x:0.#}" y2="{axisY:0.#}" stroke="#e0e0e0"/>""").Append('\n');
-            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{x:0.#}" y="{axisY + 16:0.#}" text-anchor="middle">{Tick(v, max - min)}</text>""").Append('\n');
+            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{x:0.#}" y="{axisY + 16:0.#}" text-anchor="middle">{Tick(v, step)}</text>""").Append('\n');
         }
         for (int i = 0; i < n; i++)
         {
             double y = Top + i * Row + Row / 2.0;
-            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{Left - 8}" y="{y + 4:0.#}" text-anchor="end">{HeatmapChart.Escape(HeatmapChart.Short(labels[i]))}</text>""").Append('\n');
+            svg.Append(CultureInfo.InvariantCulture, $"""<text x="{left - 8}" y="{y + 4:0.#}" text-anchor="end">{HeatmapChart.Escape(names[i])}</text>""").Append('\n');
             double v = values[i];
             if (!double.IsFinite(v)) continue;
             if (bars)
@@ -73,6 +77,19 @@ public static class IntervalChart
         return svg.ToString();
     }
 
-    private static string Tick(double v, double range) =>
-        range >= 20 ? v.ToString("0", CultureInfo.InvariantCulture) : v.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>The round step (1, 2, 2.5 or 5 × 10^k) that cuts <paramref name="range"/> into 4–6 ticks or so.</summary>
+    internal static double TickStep(double range)
+    {
+        double raw = range / 4, power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        foreach (double m in new[] { 1, 2, 2.5, 5, 10 })
+            if (m * power >= raw * 0.999) return m * power;
+        return 10 * power;
+    }
+
+    private static string Tick(double v, double step)
+    {
+        if (Math.Abs(v) < step * 1e-9) v = 0; // no "-0" or 1e-17 at the origin
+        int decimals = Math.Max(0, (int)Math.Ceiling(-Math.Log10(step) - 1e-9) + (step / Math.Pow(10, Math.Floor(Math.Log10(step))) == 2.5 ? 1 : 0));
+        return v.ToString("F" + decimals, CultureInfo.InvariantCulture);
+    }
 }
