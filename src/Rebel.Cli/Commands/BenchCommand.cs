@@ -18,6 +18,7 @@ internal static class BenchCommand
         command.Subcommands.Add(GamesBench.Create());
         command.Subcommands.Add(GenerateBench.Create());
         command.Subcommands.Add(TournamentBench.Create());
+        command.Subcommands.Add(JudgeBench.Create());
         return command;
     }
 }

@@ -36,7 +36,20 @@ internal sealed class CachedForward
     /// </summary>
     public void Forward(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> logitRows, Span<float> logits)
     {
-        int n = ids.Length, c = _config.EmbeddingSize, v = _config.VocabSize, inner = _config.MlpSize;
+        int c = _config.EmbeddingSize, v = _config.VocabSize, r = logitRows.Length;
+        Ensure(ref _last, r * c);
+        Hidden(sequences, ids, logitRows, _last);
+        // logits = ln_f(x[rows])·wteᵀ                                                      (R, V)
+        Gemm.Sgemm(false, true, r, v, c, 1f, _last.AsSpan(0, r * c), c, _model.Wte.Weight.AsSpan(), c, 0f, logits[..(r * v)], v);
+    }
+
+    /// <summary>
+    /// As <see cref="Forward"/>, but writes the final hidden states ln_f(x) of rows <paramref name="rows"/> into
+    /// <paramref name="hidden"/> [rows.Length, C] instead of logits.
+    /// </summary>
+    public void Hidden(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> rows, Span<float> hidden)
+    {
+        int n = ids.Length, c = _config.EmbeddingSize, inner = _config.MlpSize;
         Ensure(ref _x, n * c); Ensure(ref _h, n * c); Ensure(ref _qkv, n * 3 * c); Ensure(ref _attn, n * c);
         Ensure(ref _mlp, n * inner); Ensure(ref _scratch, n * inner);
         var positions = new int[n];
@@ -66,18 +79,16 @@ internal sealed class CachedForward
             // MLP: x += c_proj(act(c_fc(ln_2(x))))
             RowKernels.LayerNorm(_x, block.Ln2.Weight.AsSpan(), block.Ln2.Bias.AsSpan(), block.Ln2.Epsilon, _h, n);
             Affine(_h, n, c, block.Mlp.CFc.Weight.AsSpan(), block.Mlp.CFc.Bias.AsSpan(), inner, _mlp, beta: 0f);      // (N, 4C)
-            var hidden = _mlp.AsSpan(0, n * inner);
-            if (_config.Activation == Gpt2Activation.Relu) RowKernels.Relu(hidden);
-            else RowKernels.GeluTanh(hidden, _scratch);
+            var inside = _mlp.AsSpan(0, n * inner);
+            if (_config.Activation == Gpt2Activation.Relu) RowKernels.Relu(inside);
+            else RowKernels.GeluTanh(inside, _scratch);
             Affine(_mlp, n, inner, block.Mlp.CProj.Weight.AsSpan(), block.Mlp.CProj.Bias.AsSpan(), c, _x, beta: 1f);
         }
 
-        // logits = ln_f(x[rows])·wteᵀ                                                      (R, V)
-        int r = logitRows.Length;
-        Ensure(ref _last, r * c);
-        for (int i = 0; i < r; i++) _x.AsSpan(logitRows[i] * c, c).CopyTo(_last.AsSpan(i * c, c));
-        RowKernels.LayerNorm(_last, _model.LnF.Weight.AsSpan(), _model.LnF.Bias.AsSpan(), _model.LnF.Epsilon, _last, r);
-        Gemm.Sgemm(false, true, r, v, c, 1f, _last, c, wte, c, 0f, logits[..(r * v)], v);
+        // hidden = ln_f(x[rows])                                                            (R, C)
+        int r = rows.Length;
+        for (int i = 0; i < r; i++) _x.AsSpan(rows[i] * c, c).CopyTo(hidden.Slice(i * c, c));
+        RowKernels.LayerNorm(hidden, _model.LnF.Weight.AsSpan(), _model.LnF.Bias.AsSpan(), _model.LnF.Epsilon, hidden, r);
     }
 
     /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M].</summary>
@@ -110,20 +121,64 @@ internal sealed class CachedForward
     }
 
     /// <summary>attn[i, head h] = Σ_{j ≤ p_i} softmax_j(q·k_j / √D) · v_j over row i's own sequence.</summary>
+    /// <remarks>
+    /// Rows are grouped into runs (consecutive rows of one sequence at consecutive positions, e.g. a prompt in prefill);
+    /// a run of m ≥ <see cref="BlockRows"/> rows is one (sequence, head) job of two GEMMs, shorter runs go row by row.
+    /// </remarks>
     private void Attend(int layer, ReadOnlySpan<int> sequences, int[] positions, int n)
     {
         int heads = Cache.Heads, c = _config.EmbeddingSize;
         var seqs = sequences.ToArray();
-        long work = 0;
-        for (int i = 0; i < n; i++) work += (positions[i] + 1) * (long)c;
+        var runs = new List<(int First, int Count)>();
+        long work = 0, buffer = Cache.Capacity;
+        for (int i = 0; i < n; i++)
+        {
+            work += (positions[i] + 1) * (long)c;
+            if (runs.Count > 0 && runs[^1].First + runs[^1].Count == i && seqs[i] == seqs[i - 1] && positions[i] == positions[i - 1] + 1)
+                runs[^1] = (runs[^1].First, runs[^1].Count + 1);
+            else runs.Add((i, 1));
+        }
+        foreach (var (first, count) in runs)
+            if (count >= BlockRows) buffer = Math.Max(buffer, (long)count * (positions[first] + count));
+        int size = checked((int)buffer);
         if (work < 1 << 18)
         {
-            var scores = new float[Cache.Capacity];
-            for (int job = 0; job < n * heads; job++) AttendOne(layer, seqs, positions, job / heads, job % heads, scores);
+            var scores = new float[size];
+            for (int job = 0; job < runs.Count * heads; job++) AttendRun(layer, seqs, positions, runs[job / heads], job % heads, scores);
             return;
         }
-        Parallel.For(0, n * heads, () => new float[Cache.Capacity],
-            (job, _, scores) => { AttendOne(layer, seqs, positions, job / heads, job % heads, scores); return scores; }, _ => { });
+        Parallel.For(0, runs.Count * heads, () => new float[size],
+            (job, _, scores) => { AttendRun(layer, seqs, positions, runs[job / heads], job % heads, scores); return scores; }, _ => { });
+    }
+
+    /// <summary>Shortest run of rows attended with GEMMs rather than row by row.</summary>
+    private const int BlockRows = 4;
+
+    private void AttendRun(int layer, int[] sequences, int[] positions, (int First, int Count) run, int head, float[] buffer)
+    {
+        if (run.Count < BlockRows)
+        {
+            for (int row = run.First; row < run.First + run.Count; row++) AttendOne(layer, sequences, positions, row, head, buffer);
+            return;
+        }
+        // Block of m rows at positions p0..p0+m−1 of one sequence: S = Q·Kᵀ/√D over keys 0..p0+m−1 (K is stored as Kᵀ),
+        // causal softmax per row (row i sees keys ≤ p0 + i), then out = S·V (V stored as Vᵀ).
+        int c = _config.EmbeddingSize, d = Cache.HeadSize, capacity = Cache.Capacity, m = run.Count, p0 = positions[run.First], length = p0 + m;
+        int offset = Cache.Offset(sequences[run.First], head, 0);
+        var q = _qkv.AsSpan(run.First * 3 * c + head * d, (m - 1) * 3 * c + d);                  // (m, D), row stride 3C
+        var keys = Cache.Keys[layer].AsSpan(offset, (d - 1) * capacity + length);                // Kᵀ (D, length), stride capacity
+        var values = Cache.Values[layer].AsSpan(offset, (d - 1) * capacity + length);            // Vᵀ (D, length)
+        var scores = buffer.AsSpan(0, m * length);                                               // (m, length)
+        Gemm.SgemmSingleThreaded(false, false, m, length, d, 1f / MathF.Sqrt(d), q, 3 * c, keys, capacity, 0f, scores, length);
+        for (int i = 0; i < m; i++)
+        {
+            var row = scores.Slice(i * length, length);
+            int visible = p0 + i + 1;
+            TensorPrimitives.SoftMax(row[..visible], row[..visible]);
+            row[visible..].Clear();
+        }
+        var output = _attn.AsSpan(run.First * c + head * d, (m - 1) * c + d);                    // (m, D), row stride C
+        Gemm.SgemmSingleThreaded(false, true, m, d, length, 1f, scores, length, values, capacity, 0f, output, c);
     }
 
     private void AttendOne(int layer, int[] sequences, int[] positions, int row, int head, float[] scoreBuffer)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Rebel.Models.Generation;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
 using Rebel.Tensors;
@@ -15,8 +16,9 @@ namespace Rebel.Preference.Models;
 /// whole prompt and completion; or the mean over all tokens. Sequences longer than
 /// <see cref="Gpt2CompletionEncoderOptions.MaxTokens"/> keep their last tokens. Texts are encoded with special-token
 /// matching off, so a completion that contains the text <c>&lt;|endoftext|&gt;</c> is read as ordinary text.</para>
-/// <para>A batch is right-padded to its longest sequence with an attention mask, so each item's vector is the one it
-/// gets alone. Parameters: the backbone's, named <c>encoder.</c> + their Hugging Face GPT-2 name (e.g.
+/// <para>With gradients on, a batch is right-padded to its longest sequence with an attention mask (through
+/// <see cref="Gpt2Model.Hidden"/>), so each item's vector is the one it gets alone; with gradients off (judging,
+/// evaluation) it runs the inference forward pass of <see cref="HiddenStates"/>, each sequence at its own length. Parameters: the backbone's, named <c>encoder.</c> + their Hugging Face GPT-2 name (e.g.
 /// <c>encoder.h.0.attn.c_attn.weight</c>). A saved model keeps the backbone's <c>config.json</c> and tokenizer files
 /// in <c>DIR/backbone/</c> and its weights in <c>DIR/model.safetensors</c> with the head's.</para>
 /// </remarks>
@@ -110,7 +112,13 @@ public sealed class Gpt2CompletionEncoder : ICompletionEncoder
             sequences[i] = Tokens(items[i].Prompt, items[i].Completion);
             time = Math.Max(time, sequences[i].Length);
         }
-        // Right padding to the longest sequence, masked out as keys.
+        if (!Tensor.IsGradEnabled)
+        {
+            // Inference: the KV-cache forward of generation, each sequence at its own length (no padding, no graph).
+            var pooled = Options.Pooling == Gpt2Pooling.LastToken ? HiddenStates.Last(_backbone, sequences) : HiddenStates.Mean(_backbone, sequences);
+            return Tensor.FromArray(pooled, n, c);                                        // (N, C)
+        }
+        // Training: right padding to the longest sequence, masked out as keys.
         var ids = new int[n * time];
         var mask = new float[n * time];
         bool padded = false;

@@ -65,6 +65,21 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// As <see cref="Sgemm"/>, but always with the managed kernel on the calling thread alone: for many small products
+    /// issued from parallel workers (e.g. attention per (sequence, head)), where a threaded BLAS inside each worker would
+    /// oversubscribe the cores.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative dimension.</exception>
+    /// <exception cref="ArgumentException">A leading dimension below the stored row width, or a span too short.</exception>
+    public static void SgemmSingleThreaded(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        GemmArguments.Check(transA, transB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        fixed (float* pa = a, pb = b, pc = c)
+            GemmManaged.Sgemm(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, threads: 1);
+    }
+
+    /// <summary>
     /// Batched GEMM over equally strided matrices: for t in [0, batch),
     /// C_t = alpha·op(A_t)·op(B_t) + beta·C_t with A_t = a[t·strideA ..], B_t = b[t·strideB ..], C_t = c[t·strideC ..].
     /// </summary>

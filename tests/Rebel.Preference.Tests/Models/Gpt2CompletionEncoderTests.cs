@@ -64,6 +64,9 @@ public class Gpt2CompletionEncoderTests
             for (int e = 0; e < c; e++)
                 Assert.That(batch[i * c + e], Is.EqualTo(expected[e]).Within(1e-4), $"item {i}, channel {e}");
         }
+        // The training path (padded batch through the autograd forward) gives the same vectors.
+        var recorded = encoder.Encode(Items).ToArray();
+        Assert.That(recorded, Is.EqualTo(batch).Within(1e-4));
         // Different items really get different vectors.
         Assert.That(batch.AsSpan(0, c).SequenceEqual(batch.AsSpan(c, c)), Is.False);
     }

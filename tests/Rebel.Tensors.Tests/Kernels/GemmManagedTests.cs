@@ -73,6 +73,20 @@ public class GemmManagedTests
     }
 
     [Test]
+    public void SgemmSingleThreaded_MatchesDoubleReference_AndChecksArguments()
+    {
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                var p = new GemmReference(ta, tb, 81, 70, 64, alpha: 0.5f, beta: 0.25f, pad: 2, seed: 5);
+                var c = (float[])p.C0.Clone();
+                Gemm.SgemmSingleThreaded(ta, tb, p.M, p.N, p.K, p.Alpha, p.A, p.Lda, p.B, p.Ldb, p.Beta, c, p.Ldc);
+                p.AssertMatches(c, $"single-threaded {ta}/{tb}");
+            }
+        Assert.Throws<ArgumentException>(() => Gemm.SgemmSingleThreaded(false, false, 4, 4, 4, 1f, new float[15], 4, new float[16], 4, 0f, new float[16], 4));
+    }
+
+    [Test]
     public void Sgemm_Managed_WideMatrixCrossesColumnBlock()
     {
         var problem = new GemmReference(false, true, 3, GemmManaged.NC + 21, 5, 1f, 0f);
