@@ -9,7 +9,8 @@ prompt index k = i // samples) this computes
         sum_i p_i log sigmoid(b0 + b1 z_i) + (1 - p_i) log sigmoid(-(b0 + b1 z_i)),
     found with scipy.optimize.minimize (BFGS on the analytic gradient) and polished with scipy.optimize.root;
     LC = sigmoid(b0); the covariance is the inverse of the numerically differentiated Hessian of the negative
-    log-likelihood (central differences of its gradient), SE(LC) = LC (1 - LC) sqrt(cov_00).
+    log-likelihood (central differences of its gradient), SE(LC) = LC (1 - LC) sqrt(cov_00), and the 95% interval on the
+    logit scale is sigmoid(b0 -+ z sqrt(cov_00)) with z = scipy.stats.norm.ppf(0.975).
 Writes tests/Rebel.SelfPlay.Tests/fixtures/win_rate.json. Run with Debian's python3:
     /usr/bin/python3 tools/win_rate_fixtures.py
 """
@@ -19,6 +20,7 @@ import os
 import numpy as np
 from scipy.optimize import minimize, root
 from scipy.special import expit, log_expit
+from scipy.stats import norm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "tests", "Rebel.SelfPlay.Tests", "fixtures", "win_rate.json")
@@ -50,6 +52,8 @@ def fit(p, d):
         "slope_se": float(np.sqrt(cov[1, 1])),
         "lc_win_rate": float(lc),
         "lc_standard_error": float(lc * (1 - lc) * np.sqrt(cov[0, 0])),
+        "lc_interval_low": float(expit(beta[0] - norm.ppf(0.975) * np.sqrt(cov[0, 0]))),
+        "lc_interval_high": float(expit(beta[0] + norm.ppf(0.975) * np.sqrt(cov[0, 0]))),
     }
 
 

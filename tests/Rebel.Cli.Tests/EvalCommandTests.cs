@@ -50,6 +50,7 @@ public class EvalCommandTests
             Assert.That(root.GetProperty("interval")[0].GetDouble(), Is.LessThan(0.625));
             Assert.That(root.GetProperty("standard_error").GetDouble(), Is.GreaterThan(0));
             Assert.That(root.GetProperty("lc_win_rate").ValueKind, Is.EqualTo(JsonValueKind.Number).Or.EqualTo(JsonValueKind.Null));
+            Assert.That(root.TryGetProperty("lc_interval", out _), Is.True);
             Assert.That(root.GetProperty("length_model").GetProperty("length_scale").GetDouble(), Is.GreaterThan(0));
             Assert.That(root.GetProperty("judge").GetString(), Is.EqualTo("length(4)"));
             Assert.That(root.GetProperty("policy").GetString(), Is.EqualTo("policy"));

@@ -82,7 +82,7 @@ internal static class EvalCommand
         var inv = CultureInfo.InvariantCulture;
         var lc = r.LengthControlled;
         var interval = r.Interval is null ? "no interval (one prompt)" : string.Create(inv, $"{r.Confidence * 100:0.#}% CI [{r.Interval.Lower:0.000}, {r.Interval.Upper:0.000}]");
-        var lcText = lc.Converged ? string.Create(inv, $"{lc.WinRate:0.000} ± {lc.StandardError:0.000}") : "undefined (verdicts separated by length)";
+        var lcText = lc.Converged ? string.Create(inv, $"{lc.WinRate:0.000} ± {lc.StandardError:0.000}, 95% logit interval [{lc.IntervalLower:0.000}, {lc.IntervalUpper:0.000}]") : "undefined (verdicts separated by length)";
         return string.Create(inv, $"{policy} vs {reference}: win rate {r.WinRate:0.000} ± {r.StandardError:0.000}, {interval}\n")
              + string.Create(inv, $"  {r.Wins} wins, {r.Ties} ties, {r.Losses} losses over {r.Prompts} prompts × {r.Samples} samples\n")
              + string.Create(inv, $"  length-controlled win rate {lcText} (mean length {r.MeanLength:0.#} vs {r.MeanReferenceLength:0.#} characters)");

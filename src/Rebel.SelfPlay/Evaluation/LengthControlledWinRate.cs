@@ -46,6 +46,24 @@ public sealed record LengthControlledWinRate(
     int Iterations,
     bool Converged)
 {
+    private const double Z95 = 1.959963984540054; // Φ⁻¹(0.975)
+
+    /// <summary>
+    /// The lower end of the 95% Wald interval of LC taken on the logit scale, σ(β₀ − 1.96 SE(β₀)). Unlike LC ± 1.96 SE(LC),
+    /// it stays in [0, 1] and does not collapse when β₀ is far from 0 (where the delta method's SE(LC) understates
+    /// the uncertainty, e.g. when every pair differs in length in the same direction and LC is an extrapolation).
+    /// Equal to LC when the standard error is 0; NaN when the fit did not converge.
+    /// </summary>
+    public double IntervalLower => Bound(-1);
+
+    /// <summary>The upper end, σ(β₀ + 1.96 SE(β₀)).</summary>
+    public double IntervalUpper => Bound(+1);
+
+    private double Bound(int side) =>
+        !Converged ? double.NaN
+        : StandardError == 0 || double.IsInfinity(Intercept) ? WinRate
+        : Sigmoid(Intercept + side * Z95 * InterceptStandardError);
+
     private const int MaxIterations = 100;
     private const double StepTolerance = 1e-12;
     private const double CoefficientLimit = 30; // |β| beyond this: σ(η) is within 1e-13 of 0 or 1, i.e. separation

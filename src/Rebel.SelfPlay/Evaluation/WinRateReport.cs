@@ -14,7 +14,7 @@ public static class WinRateReport
     /// <summary>
     /// The statistics as JSON: <c>win_rate</c>, <c>standard_error</c>, <c>interval</c> [low, high], <c>confidence</c>,
     /// <c>wins</c>, <c>ties</c>, <c>losses</c>, <c>count</c>, <c>prompts</c>, <c>samples</c>, <c>lc_win_rate</c>,
-    /// <c>lc_standard_error</c>, <c>length_model</c> (intercept, slope, their standard errors, length_scale, iterations,
+    /// <c>lc_standard_error</c>, <c>lc_interval</c> [σ(β₀ − 1.96 SE(β₀)), σ(β₀ + 1.96 SE(β₀))], <c>length_model</c> (intercept, slope, their standard errors, length_scale, iterations,
     /// converged), <c>mean_length</c>, <c>mean_reference_length</c>. Undefined numbers (NaN, ±∞) are null.
     /// </summary>
     public static JsonObject ToJson(WinRateResult result)
@@ -35,6 +35,7 @@ public static class WinRateReport
             ["samples"] = result.Samples,
             ["lc_win_rate"] = Number(lc.WinRate),
             ["lc_standard_error"] = Number(lc.StandardError),
+            ["lc_interval"] = lc.Converged ? new JsonArray(Number(lc.IntervalLower), Number(lc.IntervalUpper)) : null,
             ["length_model"] = new JsonObject
             {
                 ["intercept"] = Number(lc.Intercept),

@@ -42,6 +42,8 @@ public class LengthControlledWinRateTests
             Assert.That(fit.SlopeStandardError, Is.EqualTo(c.Value("slope_se")).Within(1e-6));
             Assert.That(fit.WinRate, Is.EqualTo(c.Value("lc_win_rate")).Within(1e-6));
             Assert.That(fit.StandardError, Is.EqualTo(c.Value("lc_standard_error")).Within(1e-6));
+            Assert.That(fit.IntervalLower, Is.EqualTo(c.Value("lc_interval_low")).Within(1e-6));
+            Assert.That(fit.IntervalUpper, Is.EqualTo(c.Value("lc_interval_high")).Within(1e-6));
         });
     }
 
@@ -95,6 +97,7 @@ public class LengthControlledWinRateTests
         Assert.That(fit.WinRate, Is.EqualTo(1));
         Assert.That(fit.StandardError, Is.Zero);
         Assert.That(fit.Intercept, Is.EqualTo(double.PositiveInfinity));
+        Assert.That((fit.IntervalLower, fit.IntervalUpper), Is.EqualTo((1.0, 1.0)));
     }
 
     [Test]
@@ -106,6 +109,7 @@ public class LengthControlledWinRateTests
         Assert.That(fit.WinRate, Is.NaN);
         Assert.That(fit.StandardError, Is.NaN);
         Assert.That(fit.Intercept, Is.NaN);
+        Assert.That(fit.IntervalLower, Is.NaN);
         Assert.That(fit.Iterations, Is.InRange(1, 100));
     }
 

@@ -15,8 +15,8 @@ namespace Rebel.Cli.Commands.Bench;
 /// <summary>
 /// <c>rebel bench tournament</c>: a full round-robin (default 8 players × 64 prompts × 2 samples = 3,584 games) with a
 /// rule judge. Players are tiny randomly initialised GPT-2 policies (sampled) and completion files, both made by the
-/// benchmark. Each repetition plays into a fresh directory (nothing resumed) and writes the report; prints a Markdown
-/// table of the median seconds per phase — sampling, judging (the judge's own time, then saving verdicts), statistics,
+/// benchmark. After one untimed warm-up, each repetition plays into a fresh directory (nothing resumed) and writes the report; prints a Markdown
+/// table of the seconds per phase of the repetition with the median total — sampling, judging (the judge's own time, then saving verdicts), statistics,
 /// report — and matches per second.
 /// </summary>
 internal static class TournamentBench
@@ -96,45 +96,45 @@ internal static class TournamentBench
             var prompts = Enumerable.Range(0, options.Prompts).Select(k => $"Describe the {Words[k % Words.Length]} {Words[(k * 7 + 3) % Words.Length]} ({k})").ToArray();
             var players = Players(options, prompts, scratch);
             var rows = new List<Repetition>();
-            for (int r = 0; r < options.Repetitions; r++)
+            for (int r = -1; r < options.Repetitions; r++)                               // r = −1: an untimed warm-up (JIT)
             {
                 using var judge = new TimedJudge(JudgeSpec.Parse(options.Judge));
-                var directory = Path.Combine(scratch, $"rep-{r}");
+                var directory = Path.Combine(scratch, $"rep-{r + 1}");
                 var clock = Stopwatch.StartNew();
                 var result = await Tournament.RunAsync(players, prompts, judge, directory,
-                    new TournamentOptions { Samples = options.Samples, Seed = (ulong)r, BootstrapResamples = options.Bootstrap }, cancellationToken);
+                    new TournamentOptions { Samples = options.Samples, Seed = (ulong)(r + 1), BootstrapResamples = options.Bootstrap }, cancellationToken);
                 double report = Time(() => TournamentReport.Write(result, directory));
                 var t = result.Timings!;
-                rows.Add(new Repetition(t.Generate, judge.Seconds, t.Judge - judge.Seconds, t.Analyse, report, clock.Elapsed.TotalSeconds, result.Games.Count));
+                if (r >= 0) rows.Add(new Repetition(t.Generate, judge.Seconds, t.Judge - judge.Seconds, t.Analyse, report, clock.Elapsed.TotalSeconds, result.Games.Count));
                 Directory.Delete(directory, recursive: true);
             }
 
             int games = rows[0].Games;
-            double Median(Func<Repetition, double> f)
-            {
-                var v = rows.Select(x => f(x)).Order().ToArray();
-                return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
-            }
-            double total = Median(x => x.Total);
+            var sorted = rows.OrderBy(x => x.Total).ToArray();
+            var median = sorted[sorted.Length / 2];                                  // the repetition with the median total
+            double total = median.Total;
+            double other = total - median.Sampling - median.Judge - median.Saving - median.Statistics - median.Report;
             output.WriteLine(string.Create(inv,
                 $"# rebel bench tournament: {options.Players} players ({options.Models} tiny random GPT-2, {options.Players - options.Models} completion files) × " +
                 $"{options.Prompts} prompts × {options.Samples} samples, round-robin = {games} games; judge {options.Judge}; bootstrap {options.Bootstrap}; " +
-                $"max {options.MaxNewTokens} new tokens; median of {options.Repetitions}; {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
+                $"max {options.MaxNewTokens} new tokens; the repetition with the median total of {options.Repetitions} after a warm-up " +
+                $"(totals {sorted[0].Total:F3}–{sorted[^1].Total:F3} s); {Environment.ProcessorCount} cores, .NET {Environment.Version}"));
             output.WriteLine();
             output.WriteLine("| phase | seconds | share |");
             output.WriteLine("|---|---:|---:|");
             foreach (var (name, value) in new (string, double)[]
                      {
-                         ("sampling (players answer every prompt)", Median(x => x.Sampling)),
-                         ("judging (the judge's own time)", Median(x => x.Judge)),
-                         ("saving verdicts (append + fsync per batch)", Median(x => x.Saving)),
-                         ("statistics (win rates, BT, lottery, Condorcet, bootstrap, online Elo)", Median(x => x.Statistics)),
-                         ("report (tournament.json, report.md, 3 SVG)", Median(x => x.Report)),
+                         ("sampling (players answer every prompt)", median.Sampling),
+                         ("judging (the judge's own time)", median.Judge),
+                         ("saving verdicts (append + fsync per batch)", median.Saving),
+                         ("statistics (win rates, BT, lottery, Condorcet, bootstrap, online Elo)", median.Statistics),
+                         ("report (tournament.json, report.md, 3 SVG)", median.Report),
+                         ("other (opening the store, checking saved state)", other),
                          ("total wall", total),
                      })
                 output.WriteLine(string.Create(inv, $"| {name} | {value:F3} | {100 * value / total:F0}% |"));
             output.WriteLine();
-            output.WriteLine(string.Create(inv, $"matches/s: {games / total:F0} overall, {games / Median(x => x.Judge):F0} in the judge"));
+            output.WriteLine(string.Create(inv, $"matches/s: {games / total:F0} overall, {games / median.Judge:F0} in the judge"));
         }
         finally
         {

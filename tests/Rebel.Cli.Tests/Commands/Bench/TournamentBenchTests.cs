@@ -12,7 +12,7 @@ public class TournamentBenchTests
             "--reps", "2", "--bootstrap", "20", "--max-new-tokens", "4", "--judge", "length");
         Assert.That(code, Is.Zero, error);
         Assert.That(output, Does.Contain("3 players (1 tiny random GPT-2, 2 completion files)").And.Contain("round-robin = 24 games"));
-        foreach (var phase in new[] { "| sampling", "| judging", "| saving verdicts", "| statistics", "| report", "| total wall" })
+        foreach (var phase in new[] { "| sampling", "| judging", "| saving verdicts", "| statistics", "| report", "| other", "| total wall" })
             Assert.That(output, Does.Contain(phase));
         var total = double.Parse(Regex.Match(output, @"\| total wall \| ([0-9.]+) \|").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(total, Is.GreaterThan(0));
