@@ -6,7 +6,7 @@ namespace Rebel.Judges.Rules;
 /// <see cref="MinKeywordLength"/> characters that are not common function words. A prompt without keywords
 /// makes every pair a tie. With a fixed keyword list, K is that list for every prompt.
 /// </summary>
-/// <remarks>Spec: <c>keywords</c>.</remarks>
+/// <remarks>Spec: <c>keywords</c>, or <c>keywords(W1|W2|...)</c> for a fixed list.</remarks>
 public sealed class KeywordCoverageJudge : RuleJudge
 {
     /// <summary>The shortest word counted as a keyword: 4 characters.</summary>
@@ -35,7 +35,7 @@ public sealed class KeywordCoverageJudge : RuleJudge
     }
 
     /// <inheritdoc/>
-    public override string Id => _fixedKeywords is null ? "keywords" : $"keywords[{string.Join('|', _fixedKeywords)}]";
+    public override string Id => _fixedKeywords is null ? "keywords" : $"keywords({string.Join('|', _fixedKeywords)})";
 
     /// <summary>K(x): the keywords of <paramref name="prompt"/> (or the fixed list).</summary>
     public IReadOnlyCollection<string> Keywords(string prompt) =>

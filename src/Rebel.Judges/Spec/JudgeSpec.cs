@@ -15,7 +15,8 @@ namespace Rebel.Judges.Spec;
 /// <remarks>
 /// Grammar (white space around parts is ignored):
 /// <code>
-/// spec := rule | rule "(" N ")"                     rule ∈ length, keywords, diversity, format; length(N): target N words
+/// spec := rule | rule "(" N ")"                     rule ∈ length, keywords, diversity, format, brevity; length(N): target N words
+///       | "keywords(" WORD ("|" WORD)* ")"          coverage of a fixed word list instead of the prompt's keywords
 ///       | "vote(" member ("," member)* ")"          majority vote
 ///       | "mean(" member ("," member)* ")"          weighted mean
 ///       | "symmetrize(" spec ")"                    ½ (P(a ≻ b) + 1 − P(b ≻ a))
@@ -37,6 +38,8 @@ public static class JudgeSpec
         Valid judge specs:
           length | length(N)        prefer the completion closer to N words (default 20)
           keywords                  prefer higher coverage of the prompt's keywords
+          keywords(W1|W2|...)       prefer higher coverage of a fixed word list
+          brevity                   prefer fewer words
           diversity                 prefer a larger share of distinct words
           format                    prefer more passed format checks
           vote(SPEC,SPEC,...)       majority vote (a member may be weighted: 2*length)
@@ -85,7 +88,12 @@ public static class JudgeSpec
                 if (args.Count == 1 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out int target) && target >= 1)
                     return new LengthJudge(target);
                 throw new JudgeSpecException(spec, "length takes one positive whole number of words, e.g. length(30)");
-            case "keywords": NoArguments(spec, args); return new KeywordCoverageJudge();
+            case "keywords":
+                if (args.Count == 0) return new KeywordCoverageJudge();
+                if (args.Count == 1 && args[0].Split('|').Select(w => w.Trim()) is var list && list.All(w => w.Length > 0))
+                    return new KeywordCoverageJudge(list);
+                throw new JudgeSpecException(spec, "keywords takes no argument or a list of non-empty words joined by |, e.g. keywords(red|blue)");
+            case "brevity": NoArguments(spec, args); return new BrevityJudge();
             case "diversity": NoArguments(spec, args); return new DiversityJudge();
             case "format": NoArguments(spec, args); return new FormatJudge();
             case "vote": return Vote(spec, args, VoteRule.Majority);

@@ -42,8 +42,17 @@ public class RuleJudgeTests
     {
         var judge = new KeywordCoverageJudge(["Alpha", "beta"]);
         Assert.That(judge.Score("anything", "alpha and gamma"), Is.EqualTo(0.5));
-        Assert.That(judge.Id, Is.EqualTo("keywords[alpha|beta]"));
+        Assert.That(judge.Id, Is.EqualTo("keywords(alpha|beta)"));
         Assert.Throws<ArgumentException>(() => _ = new KeywordCoverageJudge([" "]));
+    }
+
+    [Test]
+    public void Brevity_FewerWordsWin()
+    {
+        var judge = new BrevityJudge();
+        Assert.That(judge.Score("", "red apple, old lamp."), Is.EqualTo(-4.0));
+        Assert.That(P(judge, "", "apple lamp", "red apple lamp"), Is.EqualTo(1.0));
+        Assert.That(P(judge, "", "one two", "three, four!"), Is.EqualTo(0.5));
     }
 
     [Test]
