@@ -10,8 +10,8 @@ The judge is a weighted majority vote of three transitive criteria that trade of
 
 Coverage and detail both cost words, so among good completions the majority is often cyclic
 (a = 3 things plainly, b = 2 things with 2 adjectives, c = 4 things with 1 adjective: a beats b, b beats c,
-c beats a). Weights 1.2 (brevity), 1.1 (coverage), 1.0 (detail) break the one-against-one votes that arise
-when a criterion ties, so the vote itself rarely ties. The reference completions in the SFT corpus are reasonable but improvable: they skip some
+c beats a). Weights 1.2 (coverage), 1.1 (brevity), 1.0 (detail) break the one-against-one votes that arise
+when a criterion ties, so the vote itself rarely ties; coverage weighing most means an empty answer never wins. The reference completions in the SFT corpus are reasonable but improvable: they skip some
 things, pad with filler words and "and", and sometimes repeat themselves.
 
 Outputs (all under data/default/), written deterministically from the seed:
@@ -54,10 +54,11 @@ FILLERS = ["very", "really", "just", "quite", "some", "the"]
 # Prompt templates use only short words and the keyword judge's stop words ("write", "tell", "about", "please").
 TEMPLATES = ["Write about {}.", "Tell me about {}.", "Please write about {}."]
 
-# Vote weights: any two criteria outvote the third; when only two disagree (the third ties), brevity beats
-# coverage beats detail. Ties of the vote are then rare, and the trade-off makes cycles common.
-WEIGHTS = (1.1, 1.0, 1.2)
-JUDGE_SPEC = "vote(1.1*keywords,keywords({}),1.2*brevity)".format("|".join(ADJECTIVES))
+# Vote weights: any two criteria outvote the third; when only two disagree (the third ties), coverage beats
+# brevity beats detail. Ties of the vote are then rare, the trade-off makes cycles common, and saying nothing
+# (which wins brevity) loses to anything that names one of the things.
+WEIGHTS = (1.2, 1.0, 1.1)
+JUDGE_SPEC = "vote(1.2*keywords,keywords({}),1.1*brevity)".format("|".join(ADJECTIVES))
 
 
 def words(text):

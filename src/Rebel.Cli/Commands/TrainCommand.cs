@@ -1,29 +1,32 @@
 using System.CommandLine;
+using System.Globalization;
 using Rebel.Cli.Training;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
-using Rebel.Preference.Data;
-using Rebel.SelfPlay.Policies;
+using Rebel.Models.Gpt2;
+using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
 using Spectre.Console;
 
 namespace Rebel.Cli.Commands;
 
 /// <summary>
-/// <c>rebel train [--config FILE] [--resume]</c>: REBEL self-play on a GPT-2-family policy against any judge spec,
-/// with metrics, checkpoints and exact resume in the run directory.
+/// <c>rebel train [--config FILE] [--resume]</c>: the whole loop of a run — the SFT reference (built or loaded), REBEL
+/// self-play against the judge, the Bradley–Terry baseline, a tournament on held-out prompts and <c>report.md</c>.
+/// Without <c>--config</c> it runs the shipped default task, <c>data/default.json</c>.
 /// </summary>
 internal static class TrainCommand
 {
-    /// <summary>The configuration used when <c>--config</c> is not given.</summary>
+    /// <summary>The configuration used when <c>--config</c> is not given (relative to the working directory).</summary>
     public const string DefaultConfig = "data/default.json";
 
     public static Command Create()
     {
-        var config = new Option<FileInfo?>("--config") { Description = $"Run configuration (JSON; see docs/selfplay.md). Default: {DefaultConfig}." };
-        var resume = new Option<bool>("--resume") { Description = "Continue from the newest checkpoint in the run directory." };
-        var command = new Command("train", "Train a policy with REBEL self-play against a pairwise judge.") { config, resume };
+        var config = new Option<FileInfo?>("--config") { Description = $"Run configuration (JSON; see docs/default-task.md). Default: {DefaultConfig}, the shipped task." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an unfinished run from its newest checkpoint (finished stages are always reused)." };
+        var command = new Command("train", "Build the reference, train it with REBEL against a pairwise judge, run the baseline and a tournament, write report.md.")
+            { config, resume };
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)?.FullName ?? DefaultConfig, parse.GetValue(resume),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
@@ -40,32 +43,19 @@ internal static class TrainCommand
         {
             await error.WriteLineAsync(e.Message);
             if (configPath == DefaultConfig && e is FileNotFoundException)
-                await error.WriteLineAsync("No default task is shipped yet; run `rebel train --config FILE` with your own model, prompts and judge (see docs/selfplay.md).");
+                await error.WriteLineAsync("Run `rebel train` from the repository root (where data/default.json is), or pass --config FILE.");
             return 1;
         }
 
         try
         {
-            var policy = TransformerPolicy.Load(config.Model);
-            var reference = policy.Snapshot();                                   // π_ref: frozen copy of the start
-            using var judge = JudgeSpec.Parse(config.Judge);
-            var options = config.Rebel;
-            Directory.CreateDirectory(config.RunDir);
-            File.WriteAllText(Path.Combine(config.RunDir, "config.json"), config.ToJson());
-            var prompts = PromptFile.Read(config.Prompts);
-            var evalPrompts = config.EvalPrompts is null ? [] : PromptFile.Read(config.EvalPrompts);
-            var offline = options.OfflineData is null ? [] : PreferenceDataset.Read(options.OfflineData).ToList();
-            RebelTrainer Build(ITrainingObserver observer) => new(policy, reference, options, config.RunDir)
-            {
-                TrainPrompts = prompts, EvalPrompts = evalPrompts, Judge = judge, Offline = offline, Observer = observer,
-            };
             bool interactive = output == Console.Out && !Console.IsOutputRedirected;
-            var final = interactive
-                ? await AnsiConsole.Progress().AutoClear(false).StartAsync(ctx =>
-                    Build(new SpectreTrainingObserver(ctx.AddTask("REBEL", maxValue: options.Iterations))).RunAsync(resume, ct))
-                : await Build(new ConsoleTrainingObserver(output)).RunAsync(resume, ct);
-            await output.WriteLineAsync($"Done. Final checkpoint: {final}");
-            await output.WriteLineAsync($"Metrics: {Path.Combine(config.RunDir, "metrics.jsonl")}");
+            var summary = interactive
+                ? await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(ctx =>
+                    new TrainPipeline(config, new SpectreLineWriter(), (name, n) => new SpectreTrainingObserver(ctx.AddTask(name, maxValue: n)))
+                        .RunAsync(resume, ct))
+                : await new TrainPipeline(config, output, (name, _) => new ConsoleTrainingObserver(output, name)).RunAsync(resume, ct);
+            await PrintSummaryAsync(summary, output);
             return 0;
         }
         catch (TrainingDivergedException e)
@@ -73,11 +63,39 @@ internal static class TrainCommand
             await error.WriteLineAsync(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is JudgeSpecException or JudgeException or DataFormatException or FileNotFoundException
-                                   or InvalidDataException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException
+                                   or FileNotFoundException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
             await error.WriteLineAsync(e.Message);
             return 1;
         }
+    }
+
+    private static async Task PrintSummaryAsync(TrainSummary summary, TextWriter output)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        await output.WriteLineAsync();
+        if (summary.Tournament is { } t)
+        {
+            var a = t.Analysis;
+            var names = t.Players;
+            int reference = 0, final = names.Count - (summary.BaselineDir is null ? 1 : 2);
+            string Rate(int i, int j) => a.WinRateIntervals is { } ci
+                ? string.Create(inv, $"{a.WinRates[i][j]:0.000} [{ci[i][j].Lower:0.000}, {ci[i][j].Upper:0.000}]")
+                : string.Create(inv, $"{a.WinRates[i][j]:0.000}");
+            await output.WriteLineAsync($"Win rate of {names[final]} vs {names[reference]} on held-out prompts: {Rate(final, reference)}");
+            if (summary.BaselineDir is not null)
+            {
+                int baseline = names.Count - 1;
+                await output.WriteLineAsync($"Win rate of {names[baseline]} vs {names[reference]}: {Rate(baseline, reference)}");
+                await output.WriteLineAsync($"Win rate of {names[final]} vs {names[baseline]}: {Rate(final, baseline)}");
+            }
+            int top = Enumerable.Range(0, names.Count).MaxBy(i => a.Lottery.Weights[i]);
+            await output.WriteLineAsync(string.Create(inv, $"Largest maximal-lottery weight: {names[top]} ({a.Lottery.Weights[top]:0.00})"));
+        }
+        await output.WriteLineAsync(string.Create(inv,
+            $"Time: {string.Join(", ", summary.Timings.Select(s => string.Create(inv, $"{s.Stage} {s.Seconds:0}s")))}; total {summary.Timings.Sum(s => s.Seconds):0}s"));
+        await output.WriteLineAsync($"Final checkpoint: {summary.FinalCheckpoint}");
+        await output.WriteLineAsync($"Report: {summary.ReportPath}");
     }
 }

@@ -1,34 +1,51 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Rebel.SelfPlay.Training;
 
 namespace Rebel.Cli.Training;
 
 /// <summary>
-/// A <c>rebel train --config FILE</c> run: which model, prompts and judge, where to write, and the REBEL options.
-/// Relative paths are resolved against the config file's folder.
+/// A <c>rebel train</c> run: the starting policy (a model directory, or an SFT reference built from a corpus), the
+/// prompts and judge, REBEL's options, and the optional baseline and tournament stages. Relative paths are resolved
+/// against the config file's folder. <c>data/default.json</c> is the shipped example; docs/default-task.md explains
+/// every value.
 /// </summary>
 public sealed record TrainConfig
 {
-    /// <summary>The policy to train: a Hugging Face-layout GPT-2-family model directory (also π_ref).</summary>
-    public required string Model { get; init; }
+    /// <summary>The policy to train: a Hugging Face-layout GPT-2-family model directory, which is also π_ref.
+    /// Give either this or <see cref="Reference"/>.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Build π_ref by SFT instead of loading <see cref="Model"/> (cached in <c>RUN_DIR/reference/</c>).</summary>
+    public ReferenceConfig? Reference { get; init; }
 
     /// <summary>Training prompts, JSONL <c>{"prompt"}</c>.</summary>
     public required string Prompts { get; init; }
 
-    /// <summary>Held-out prompts for the periodic win rate against π_ref (optional).</summary>
+    /// <summary>Held-out prompts for the periodic win rate against π_ref and the tournament (optional).</summary>
     public string? EvalPrompts { get; init; }
+
+    /// <summary>How many held-out prompts (the first ones) each periodic win-rate check uses. Default 128.</summary>
+    public int PeriodicEvalPrompts { get; init; } = 128;
 
     /// <summary>The judge spec, e.g. <c>vote(length,keywords,diversity)</c> (see docs/judges.md).</summary>
     public required string Judge { get; init; }
 
-    /// <summary>The run directory (config.json, metrics.jsonl, checkpoints/).</summary>
+    /// <summary>The run directory (config.json, metrics.jsonl, checkpoints/, report.md).</summary>
     public string RunDir { get; init; } = "runs/train";
 
     /// <summary>REBEL's options (η, K, β, M, α, …); see <see cref="RebelOptions"/>.</summary>
     public RebelOptions Rebel { get; init; } = new();
 
-    /// <summary>Reads a config file and resolves its relative paths.</summary>
+    /// <summary>The Bradley–Terry reward-model baseline run with the same budget (null: skipped).</summary>
+    public BaselineConfig? Baseline { get; init; }
+
+    /// <summary>The closing tournament on held-out prompts (null: skipped; it needs <see cref="EvalPrompts"/>).</summary>
+    public TournamentStageConfig? Tournament { get; init; }
+
+    /// <summary>Reads a config file, resolves its relative paths and validates it.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not valid JSON for this record (unknown keys included).</exception>
+    /// <exception cref="ArgumentException">Invalid values, all named.</exception>
     public static TrainConfig Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: config file not found", path);
@@ -44,16 +61,41 @@ public sealed record TrainConfig
         if (config is null) throw new InvalidDataException($"{path}: empty config");
         var root = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string Resolve(string p) => Path.GetFullPath(Path.Combine(root, p));
+        string? ResolveOptional(string? p) => p is null ? null : Resolve(p);
         config = config with
         {
-            Model = Resolve(config.Model),
+            Model = ResolveOptional(config.Model),
+            Reference = config.Reference is null ? null : config.Reference with { SftData = Resolve(config.Reference.SftData) },
             Prompts = Resolve(config.Prompts),
-            EvalPrompts = config.EvalPrompts is null ? null : Resolve(config.EvalPrompts),
+            EvalPrompts = ResolveOptional(config.EvalPrompts),
             RunDir = Resolve(config.RunDir),
-            Rebel = config.Rebel with { OfflineData = config.Rebel.OfflineData is null ? null : Resolve(config.Rebel.OfflineData) },
+            Rebel = config.Rebel with { OfflineData = ResolveOptional(config.Rebel.OfflineData) },
+            Baseline = config.Baseline is null ? null : config.Baseline with { Data = ResolveOptional(config.Baseline.Data) },
         };
-        config.Rebel.Validate();
-        return config;
+        try
+        {
+            return config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the sections do not fit together or hold invalid values.</summary>
+    public TrainConfig Validate()
+    {
+        if ((Model is null) == (Reference is null))
+            throw new ArgumentException("give either \"model\" (a model directory) or \"reference\" (how to build one by SFT), not both or neither.");
+        Reference?.Validate();
+        Rebel.Validate();
+        Baseline?.Validate();
+        Tournament?.Validate();
+        if (PeriodicEvalPrompts < 1) throw new ArgumentException($"periodic_eval_prompts must be ≥ 1, got {PeriodicEvalPrompts}.");
+        if (Tournament is not null && EvalPrompts is null) throw new ArgumentException("the tournament needs \"eval_prompts\" (held-out prompts).");
+        if (Baseline is not null && (Baseline.Data ?? Rebel.OfflineData) is null)
+            throw new ArgumentException("the baseline needs preference data: set baseline.data or rebel.offline_data.");
+        return this;
     }
 
     /// <summary>The resolved config as JSON (written to the run directory).</summary>

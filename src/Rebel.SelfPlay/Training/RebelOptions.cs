@@ -92,6 +92,12 @@ public sealed record RebelOptions
     /// <summary>Evaluate the win rate against π_ref on held-out prompts every this many iterations; 0 disables. Default 10.</summary>
     public int EvalInterval { get; init; } = 10;
 
+    /// <summary>
+    /// Log <c>policy/win_rate_vs_ref_batch</c> each iteration: one fresh π_ref sample per prompt of the batch judged
+    /// against one of π_t's samples (B extra judge calls; the verdicts do not enter training). Default true.
+    /// </summary>
+    public bool BatchWinRate { get; init; } = true;
+
     /// <summary>Seed of every random choice of the run (prompts, sampling, minibatch order). Default 0.</summary>
     public ulong Seed { get; init; }
 

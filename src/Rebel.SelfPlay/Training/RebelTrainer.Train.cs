@@ -19,12 +19,10 @@ public sealed partial class RebelTrainer
         for (int p = 0; p < batch.PairA.Length; p++) (pairsOf[batch.PairA[p]] ??= []).Add(p);
         double lossSum = 0, normSum = 0;
         int steps = 0;
-        double ssRes = 0, ssTot = 0, deltaMean = batch.Deltas.Length == 0 ? 0 : batch.Deltas.Average(d => (double)d);
         var order = Enumerable.Range(0, batch.Groups.Count).ToArray();
         for (int epoch = 0; epoch < _options.Epochs; epoch++)
         {
             _rng.Shuffle<int>(order);
-            bool lastEpoch = epoch == _options.Epochs - 1;
             for (int start = 0; start < order.Length; start += _options.MinibatchPrompts)
             {
                 var groups = order.Skip(start).Take(_options.MinibatchPrompts).Select(g => batch.Groups[g]).ToList();
@@ -33,7 +31,6 @@ public sealed partial class RebelTrainer
                 var lossTensor = _loss.Compute(mb);                                        // L(θ) on the minibatch
                 double loss = lossTensor.Item();
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(t, $"the {_loss.Name} loss is {loss}", _lastCheckpoint);
-                if (lastEpoch) AccumulateFit(mb, globalPairs, batch, deltaMean, ref ssRes, ref ssTot);
                 lossTensor.Backward();                                                     // ∇θ L
                 double norm = _options.MaxGradNorm > 0                                     // clip ‖∇‖ ≤ max_grad_norm
                     ? GradientClipping.ClipByGlobalNorm(_optimizer.Parameters, _options.MaxGradNorm)
@@ -45,8 +42,7 @@ public sealed partial class RebelTrainer
                 lossSum += loss; normSum += norm; steps++;
             }
         }
-        double r2 = ssTot > 0 ? 1 - ssRes / ssTot : double.NaN;
-        return new FitResult(lossSum / Math.Max(1, steps), r2, normSum / Math.Max(1, steps), steps);
+        return new FitResult(lossSum / Math.Max(1, steps), RSquared(batch), normSum / Math.Max(1, steps), steps);
     }
 
     /// <summary>The loss inputs for the completions of <paramref name="groups"/>, re-indexed locally.</summary>
@@ -73,18 +69,23 @@ public sealed partial class RebelTrainer
         };
     }
 
-    /// <summary>Residuals of REBEL's regression, (1/η)[(ln π_θ/π_t)(y) − (ln π_θ/π_t)(y′)] vs Δ, for R².</summary>
-    private void AccumulateFit(LossBatch mb, List<int> globalPairs, IterationBatch batch, double deltaMean, ref double ssRes, ref double ssTot)
+    /// <summary>
+    /// R² of REBEL's regression after this iteration's updates: predictions (1/η)[(ln π_θ/π_t)(y) − (ln π_θ/π_t)(y′)]
+    /// (one no-grad scoring pass with the updated θ) against the targets Δ over all pairs of the batch.
+    /// </summary>
+    private double RSquared(IterationBatch batch)
     {
-        var lp = mb.LogProbs.ToArray();
-        for (int q = 0; q < globalPairs.Count; q++)
+        if (batch.Deltas.Length == 0) return double.NaN;
+        var updated = ScoreNoGrad(_policy, batch.Completions);                               // ln π_θ(y) after the updates
+        double mean = batch.Deltas.Average(d => (double)d), ssRes = 0, ssTot = 0;
+        for (int p = 0; p < batch.PairA.Length; p++)
         {
-            int a = mb.PairA[q], b = mb.PairB[q];
-            double predicted = ((lp[a] - mb.OldLogProbs[a]) - (lp[b] - mb.OldLogProbs[b])) / _options.Eta;
-            double delta = batch.Deltas[globalPairs[q]];
-            ssRes += (predicted - delta) * (predicted - delta);
-            ssTot += (delta - deltaMean) * (delta - deltaMean);
+            int a = batch.PairA[p], b = batch.PairB[p];
+            double predicted = ((updated[a] - batch.OldLogProbs[a]) - (updated[b] - batch.OldLogProbs[b])) / _options.Eta;
+            ssRes += (predicted - batch.Deltas[p]) * (predicted - batch.Deltas[p]);
+            ssTot += (batch.Deltas[p] - mean) * (batch.Deltas[p] - mean);
         }
+        return ssTot > 0 ? 1 - ssRes / ssTot : double.NaN;
     }
 
     private void WriteIterationMetrics(Dictionary<string, double> m, IterationBatch batch, FitResult fit, int prompts)
@@ -117,12 +118,12 @@ public sealed partial class RebelTrainer
     /// </summary>
     public Task<Evaluation.WinRateResult> EvaluateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default)
     {
-        if (Judge is null) throw new InvalidOperationException("A win rate needs a judge.");
+        var judge = EvalJudge ?? Judge ?? throw new InvalidOperationException("A win rate needs a judge.");
         var evalRng = new Rng(_options.Seed ^ 0x5EEDUL);
         var mine = _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
         var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
         var options = new Evaluation.WinRateOptions { Seed = _options.Seed, BatchSize = Math.Max(1, prompts.Count), Concurrency = 1 };
-        return Evaluation.WinRateEvaluator.JudgeAsync(prompts, mine.Select(c => c.Text).ToArray(), theirs.Select(c => c.Text).ToArray(), Judge, options, ct);
+        return Evaluation.WinRateEvaluator.JudgeAsync(prompts, mine.Select(c => c.Text).ToArray(), theirs.Select(c => c.Text).ToArray(), judge, options, ct);
     }
 
     // ------------------------------------------------------------------ magnet, checkpoints, resume

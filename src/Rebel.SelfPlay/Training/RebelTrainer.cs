@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Rebel.Judges;
+using Rebel.Judges.Caching;
 using Rebel.Preference;
 using Rebel.Preference.Data;
 using Rebel.Preference.Models;
@@ -31,6 +32,7 @@ public sealed partial class RebelTrainer
     private IPolicy? _magnet;
     private int _magnetIteration;
     private string? _lastCheckpoint;
+    private long _cacheHits;
 
     /// <summary>A trainer for <paramref name="policy"/> with frozen reference <paramref name="reference"/> (π_ref).</summary>
     public RebelTrainer(IPolicy policy, IPolicy reference, RebelOptions options, string runDirectory)
@@ -57,6 +59,12 @@ public sealed partial class RebelTrainer
 
     /// <summary>The pairwise judge l(x, y, y′) (preference mode; also used for win rates when present).</summary>
     public IPairwiseJudge? Judge { get; init; }
+
+    /// <summary>
+    /// The judge of the win rates against π_ref (periodic and per batch) when it should differ from the training
+    /// judge — e.g. the task judge while training against a learned reward model. Null: <see cref="Judge"/>.
+    /// </summary>
+    public IPairwiseJudge? EvalJudge { get; init; }
 
     /// <summary>The reward r(x, y) (reward mode).</summary>
     public IRewardModel? Reward { get; init; }
@@ -114,6 +122,10 @@ public sealed partial class RebelTrainer
         var judged = await JudgeOrRewardAsync(batch, ct);                    // l(x, y, y′) or r(x, y)
         ComputeTargets(batch, judged);                                       // Δ (and win rates / advantages)
         m["judge/calls"] = judged.Calls;
+        if (_options.BatchWinRate && (EvalJudge ?? Judge) is not null)
+            m["policy/win_rate_vs_ref_batch"] = await BatchWinRateAsync(batch, prompts, ct); // π_t vs π_ref on this batch's prompts
+        if (Judge is CachingJudge cache) m["judge/cache_hits"] = cache.Hits - _cacheHits;
+        _cacheHits = (Judge as CachingJudge)?.Hits ?? 0;
         m["time/judge"] = Lap(clock);
 
         Observer?.OnPhase(t, "train");
@@ -121,7 +133,7 @@ public sealed partial class RebelTrainer
         m["time/train"] = Lap(clock);
 
         WriteIterationMetrics(m, batch, fit, prompts.Count);
-        if (_options.EvalInterval > 0 && t % _options.EvalInterval == 0 && EvalPrompts.Count > 0 && Judge is not null)
+        if (_options.EvalInterval > 0 && t % _options.EvalInterval == 0 && EvalPrompts.Count > 0 && (EvalJudge ?? Judge) is not null)
         {
             Observer?.OnPhase(t, "eval");
             var eval = await EvaluateAgainstReferenceAsync(EvalPrompts, ct);
@@ -251,6 +263,18 @@ public sealed partial class RebelTrainer
             for (int j = 0; j < group.Length; j++) advantages[group[j]] = a[j];
         }
         return advantages;
+    }
+
+    /// <summary>
+    /// The win rate of π_t against π_ref on the iteration's prompts: one fresh sample of π_ref per prompt against the
+    /// first of π_t's K samples, ties ½ (B extra judge calls; not used for training).
+    /// </summary>
+    private async Task<double> BatchWinRateAsync(IterationBatch batch, List<string> prompts, CancellationToken ct)
+    {
+        var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, _rng);
+        var comparisons = prompts.Select((x, g) => new Comparison(x, batch.Completions[batch.Groups[g][0]].Text, theirs[g].Text)).ToList();
+        var verdicts = await (EvalJudge ?? Judge)!.JudgeAsync(comparisons, ct);
+        return verdicts.Average(v => v.P);
     }
 
     private static double Lap(Stopwatch clock)

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Rebel.Models.Data;
+using Rebel.Preference.Statistics;
+using Rebel.SelfPlay.Training;
+
+namespace Rebel.Cli.Training;
+
+/// <summary>
+/// Writes <c>RUN_DIR/report.md</c>: the headline win rates (final self-play policy and baseline against π_ref and each
+/// other, with 95% bootstrap intervals over prompts), the maximal lottery, the training curves and the time per stage.
+/// </summary>
+internal static class RunReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Write(TrainSummary summary)
+    {
+        var config = summary.Config;
+        var md = new StringBuilder();
+        md.Append("# REBEL run report\n\n");
+        md.Append(Inv, $"Judge: `{config.Judge}`. Start: {(config.Model is null ? "SFT reference built in `reference/`" : $"`{config.Model}`")}.\n\n");
+        var o = config.Rebel;
+        md.Append(Inv, $"REBEL ({o.Loss}, {o.Mode.ToString().ToLowerInvariant()} mode): {o.Iterations} iterations × {o.PromptsPerIteration} prompts × K = {o.SamplesPerPrompt}, ")
+          .Append(Inv, $"η = {o.Eta}, β = {o.Beta}, magnet reset M = {o.MagnetResetInterval}, offline fraction α = {o.OfflineFraction}, ")
+          .Append(Inv, $"{o.Epochs} epoch(s), learning rate {o.LearningRate}, temperature {o.Temperature}, max {o.MaxNewTokens} new tokens.\n\n");
+
+        Headline(md, summary);
+        Curves(md, summary);
+        Timing(md, summary);
+        AtomicFile.WriteAllText(summary.ReportPath, md.ToString());
+    }
+
+    /// <summary>The final policy's, the checkpoints' and the baseline's standing in the tournament.</summary>
+    private static void Headline(StringBuilder md, TrainSummary summary)
+    {
+        if (summary.Tournament is not { } t)
+        {
+            md.Append("No tournament was configured.\n\n");
+            return;
+        }
+        var a = t.Analysis;
+        var names = t.Players;
+        int reference = Index(names, TrainPipeline.ReferenceName);
+        int final = names.Count - (summary.BaselineDir is null ? 1 : 2);
+        int baseline = summary.BaselineDir is null ? -1 : names.Count - 1;
+        md.Append(Inv, $"## Result on {t.Prompts} held-out prompts × {t.Samples} samples (task judge)\n\n");
+        md.Append("| matchup | win rate (ties ½) | 95% interval (bootstrap over prompts) |\n|---|---:|---|\n");
+        void Row(int i, int j)
+        {
+            if (i < 0 || j < 0) return;
+            md.Append(Inv, $"| {names[i]} vs {names[j]} | {a.WinRates[i][j]:0.000} | {Interval(a.WinRateIntervals?[i][j])} |\n");
+        }
+        Row(final, reference);
+        Row(baseline, reference);
+        Row(final, baseline);
+        md.Append('\n');
+
+        var weights = a.Lottery.Weights;
+        int top = Enumerable.Range(0, names.Count).MaxBy(i => weights[i]);
+        bool beatsEarlier = Enumerable.Range(0, final).All(i => a.WinRates[final][i] > 0.5);
+        md.Append(Inv, $"Maximal lottery (the mixture no player beats on average): ")
+          .Append(string.Join(", ", Enumerable.Range(0, names.Count).Select(i => string.Create(Inv, $"{names[i]} {weights[i]:0.00}")))).Append(".\n");
+        md.Append(Inv, $"The largest weight is on **{names[top]}**; the final self-play policy {(beatsEarlier ? "beats" : "does not beat")} every earlier checkpoint and the reference.\n");
+        md.Append(a.Condorcet.Winner is int w ? $"Condorcet winner: {names[w]}. " : "No Condorcet winner. ")
+          .Append(Inv, $"Majority 3-cycles among the players: {a.Condorcet.CycleCount}.\n\n");
+        if (summary.RewardModelAccuracy is { } acc)
+            md.Append(Inv, $"The baseline's Bradley–Terry reward model agrees with {acc:P1} of the held-out offline labels (which carry annotation noise).\n\n");
+        md.Append("Full tables: [tournament/report.md](tournament/report.md).\n\n")
+          .Append("![win rates](tournament/win_rates.svg)\n\n![lottery](tournament/lottery.svg)\n\n");
+    }
+
+    /// <summary>Loss and win rate against π_ref over iterations, from each run's metrics.jsonl.</summary>
+    private static void Curves(StringBuilder md, TrainSummary summary)
+    {
+        var runs = new List<(string Name, string Dir)> { ("self-play", summary.Config.RunDir) };
+        if (summary.BaselineDir is { } b) runs.Add(("baseline", b));
+        md.Append("## Training\n\n| run | iteration | loss | R² | KL(π‖π_ref) | win rate vs π_ref (held-out) |\n|---|---:|---:|---:|---:|---:|\n");
+        foreach (var (name, dir) in runs)
+        {
+            var path = Path.Combine(dir, "metrics.jsonl");
+            if (!File.Exists(path)) continue;
+            foreach (var row in MetricsLog.Read(path).Where(r => r.ContainsKey("eval/win_rate_vs_ref")))
+                md.Append(Inv, $"| {name} | {row["iteration"]:0} | {Get(row, $"loss/{summary.Config.Rebel.Loss}"):0.0000} | {Get(row, "loss/r2"):0.00} | {Get(row, "policy/kl_ref"):0.000} | {row["eval/win_rate_vs_ref"]:0.000} |\n");
+        }
+        md.Append('\n');
+    }
+
+    private static void Timing(StringBuilder md, TrainSummary summary)
+    {
+        md.Append("## Time (this invocation)\n\n| stage | seconds |\n|---|---:|\n");
+        foreach (var (stage, seconds) in summary.Timings) md.Append(Inv, $"| {stage} | {seconds:0.0} |\n");
+        md.Append(Inv, $"| total | {summary.Timings.Sum(t => t.Seconds):0.0} |\n\n");
+    }
+
+    private static double Get(Dictionary<string, double> row, string key) => row.TryGetValue(key, out var v) ? v : double.NaN;
+
+    private static int Index(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
+        return -1;
+    }
+
+    private static string Interval(ConfidenceInterval? ci) => ci is null ? "" : string.Create(Inv, $"[{ci.Lower:0.000}, {ci.Upper:0.000}]");
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rebel.Judges;
+using Rebel.Judges.Models;
+using Rebel.Judges.Spec;
+using Rebel.Models.Data;
+using Rebel.Preference.Data;
+using Rebel.Preference.Models;
+using Rebel.SelfPlay.Policies;
+using Rebel.SelfPlay.Tournaments;
+using Rebel.SelfPlay.Training;
+
+namespace Rebel.Cli.Training;
+
+/// <summary>
+/// What <c>rebel train</c> runs, stage by stage: (1) the reference π_ref (loaded, or built by SFT and cached);
+/// (2) REBEL self-play against the judge; (3) optionally the same budget against a Bradley–Terry reward model fitted
+/// to the offline data (the transitive baseline); (4) optionally a tournament on held-out prompts; (5) the report.
+/// Every stage that finished before is reused, so a rerun (or <c>--resume</c> after a kill) redoes nothing finished.
+/// </summary>
+internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<string, int, ITrainingObserver> observer)
+{
+    /// <summary>Player name of π_ref in the tournament and the report.</summary>
+    public const string ReferenceName = "sft-reference";
+
+    /// <summary>Player name of the baseline's final policy.</summary>
+    public const string BaselineName = "bt-baseline";
+
+    /// <summary>Runs every stage; returns what the report shows.</summary>
+    public async Task<TrainSummary> RunAsync(bool resume, CancellationToken ct)
+    {
+        var timings = new List<(string Stage, double Seconds)>();
+        var clock = Stopwatch.StartNew();
+        void Done(string stage)
+        {
+            timings.Add((stage, clock.Elapsed.TotalSeconds));
+            clock.Restart();
+        }
+
+        Directory.CreateDirectory(config.RunDir);
+        AtomicFile.WriteAllText(Path.Combine(config.RunDir, "config.json"), config.ToJson());
+        var prompts = PromptFile.Read(config.Prompts);
+        var evalPrompts = config.EvalPrompts is null ? [] : PromptFile.Read(config.EvalPrompts);
+        var offline = config.Rebel.OfflineData is null ? [] : PreferenceDataset.Read(config.Rebel.OfflineData).ToList();
+
+        // 1. π_ref
+        string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), output);
+        Done("reference (tokenizer + SFT)");
+
+        // 2. REBEL self-play against the task judge
+        using var judge = JudgeSpec.Parse(config.Judge);
+        output.WriteLine($"self-play: REBEL against {judge.Id}");
+        var selfPlay = await RunArmAsync("self-play", judge, judge, referenceDir, config.RunDir, prompts, evalPrompts, offline, resume, ct);
+        Done("REBEL self-play");
+
+        // 3. the transitive baseline: the same REBEL budget against a Bradley–Terry reward model
+        string? baselineDir = null;
+        double? rewardModelAccuracy = null;
+        if (config.Baseline is { } baseline)
+        {
+            baselineDir = Path.Combine(config.RunDir, "baseline");
+            var rmDir = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, Path.Combine(baselineDir, "reward-model"), output);
+            rewardModelAccuracy = BaselineStage.ValidationAccuracy(rmDir);
+            using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
+            output.WriteLine("baseline: REBEL against the Bradley–Terry reward model (same options and budget)");
+            await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
+            Done("baseline (reward model + REBEL)");
+        }
+
+        // 4. the tournament on held-out prompts, under the task judge
+        TournamentResult? tournament = null;
+        if (config.Tournament is { } t)
+        {
+            var players = TournamentPlayers(t, referenceDir, selfPlay, baselineDir);
+            var played = evalPrompts.Take(t.Prompts).ToList();
+            output.WriteLine($"tournament: {players.Count} players × {played.Count} held-out prompts × {t.Samples} samples under {judge.Id}");
+            var dir = Path.Combine(config.RunDir, "tournament");
+            tournament = await Tournament.RunAsync(players, played, judge, dir, new TournamentOptions
+            {
+                Samples = t.Samples, Seed = t.Seed, BootstrapResamples = t.BootstrapResamples,
+            }, ct);
+            TournamentReport.Write(tournament, dir);
+            Done("tournament");
+        }
+
+        var summary = new TrainSummary(config, selfPlay.Final, baselineDir, tournament, timings, rewardModelAccuracy);
+        RunReport.Write(summary);
+        Done("report");
+        return summary with { Timings = timings };
+    }
+
+    private async Task<ArmResult> RunArmAsync(string name, IPairwiseJudge judge, IPairwiseJudge evalJudge, string referenceDir, string runDir,
+        IReadOnlyList<string> prompts, IReadOnlyList<string> evalPrompts, IReadOnlyList<PreferenceRecord> offline, bool resume, CancellationToken ct)
+    {
+        var options = config.Rebel;
+        var store = new CheckpointStore(runDir);
+        var finalPath = store.PathOf(options.Iterations);
+        if (Directory.Exists(finalPath))
+        {
+            output.WriteLine($"{name}: already trained ({finalPath}); delete {runDir} to train again");
+            return new ArmResult(runDir, finalPath, Checkpoints(store));
+        }
+        if (store.Latest() is { } latest && !resume)
+            throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Path}); run `rebel train --resume` with the same config to continue it, or delete the folder to start over.");
+
+        var policy = TransformerPolicy.Load(referenceDir);                       // π_θ, initialised at π_ref
+        var reference = policy.Snapshot();                                      // π_ref: frozen copy
+        var trainer = new RebelTrainer(policy, reference, options, runDir)
+        {
+            TrainPrompts = prompts,
+            EvalPrompts = evalPrompts.Take(config.PeriodicEvalPrompts).ToList(),
+            Judge = judge,
+            EvalJudge = evalJudge,                                              // win rates always under the task judge
+            Offline = offline,
+            Observer = observer(name, options.Iterations),
+        };
+        var final = await trainer.RunAsync(resume: store.Latest() is not null, ct);
+        return new ArmResult(runDir, final, Checkpoints(store));
+    }
+
+    private static IReadOnlyList<(int Iteration, string Path)> Checkpoints(CheckpointStore store) => store.List();
+
+    private List<ITournamentPlayer> TournamentPlayers(TournamentStageConfig t, string referenceDir, ArmResult selfPlay, string? baselineDir)
+    {
+        var options = config.Rebel;
+        ITournamentPlayer Player(string name, string modelDir) =>
+            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens);
+        var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
+        var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
+        foreach (var (iteration, path) in Spread(earlier, t.Checkpoints))
+            players.Add(Player(string.Create(CultureInfo.InvariantCulture, $"self-play-{iteration}"), Path.Combine(path, "model")));
+        players.Add(Player(string.Create(CultureInfo.InvariantCulture, $"self-play-{options.Iterations}"), Path.Combine(selfPlay.Final, "model")));
+        if (baselineDir is not null)
+            players.Add(Player(BaselineName, Path.Combine(new CheckpointStore(baselineDir).PathOf(options.Iterations), "model")));
+        return players;
+    }
+
+    /// <summary>Up to <paramref name="count"/> evenly spaced items, the last one included.</summary>
+    private static IEnumerable<T> Spread<T>(IReadOnlyList<T> items, int count)
+    {
+        if (count <= 0 || items.Count == 0) yield break;
+        if (count >= items.Count)
+        {
+            foreach (var item in items) yield return item;
+            yield break;
+        }
+        for (int i = 1; i <= count; i++) yield return items[(int)Math.Round((double)i * items.Count / count) - 1];
+    }
+}
