@@ -95,7 +95,8 @@ def reference_completion(rng, things):
         text = ", ".join(items[:-1]) + " and " + items[-1]
     else:
         text = ", ".join(items)
-    return text[0].upper() + text[1:] + "."
+    # Lower case and a leading space, so every word is the same token as in the prompt (" apple").
+    return " " + text + "."
 
 
 def scores(prompt_things, completion):
@@ -119,7 +120,7 @@ def majority(prompt_things, a, b):
 def keyword_sets(rng, count, taken):
     sets = []
     while len(sets) < count:
-        things = rng.sample(THINGS, rng.randint(3, 5))
+        things = rng.sample(THINGS, rng.randint(2, 4))
         key = frozenset(things)
         if key in taken:
             continue

@@ -93,7 +93,7 @@ public class DefaultTaskTests
         var run = Path.Combine(dir, "run");
         foreach (var file in new[]
                  {
-                     "config.json", "metrics.jsonl", "report.md", "reference/config.json", "reference/model.safetensors",
+                     "config.json", "metrics.jsonl", "report.md", "loss.svg", "win_rate.svg", "reference/config.json", "reference/model.safetensors",
                      "reference/vocab.json", "reference/merges.txt", "reference/metrics.jsonl", "reference/reference.json",
                      "checkpoints/iter-3/model/model.safetensors", "checkpoints/iter-3/optimizer.safetensors",
                      "baseline/metrics.jsonl", "baseline/reward-model/model.safetensors", "baseline/checkpoints/iter-3/model/config.json",

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Rebel.Models.Data;
 using Rebel.Preference.Statistics;
+using Rebel.SelfPlay.Reporting;
 using Rebel.SelfPlay.Training;
 
 namespace Rebel.Cli.Training;
@@ -70,12 +71,15 @@ internal static class RunReport
           .Append("![win rates](tournament/win_rates.svg)\n\n![lottery](tournament/lottery.svg)\n\n");
     }
 
-    /// <summary>Loss and win rate against π_ref over iterations, from each run's metrics.jsonl.</summary>
+    /// <summary>Loss and win rate against π_ref over iterations, from each run's metrics.jsonl: plots and a table.</summary>
     private static void Curves(StringBuilder md, TrainSummary summary)
     {
         var runs = new List<(string Name, string Dir)> { ("self-play", summary.Config.RunDir) };
         if (summary.BaselineDir is { } b) runs.Add(("baseline", b));
-        md.Append("## Training\n\n| run | iteration | loss | R² | KL(π‖π_ref) | win rate vs π_ref (held-out) |\n|---|---:|---:|---:|---:|---:|\n");
+        Plots(summary, runs);
+        md.Append("## Training\n\n![loss](loss.svg)\n\n![win rate](win_rate.svg)\n\n");
+        md.Append("Win rates are under the task judge for both runs (the baseline trains against its reward model, not the judge).\n\n");
+        md.Append("| run | iteration | loss | R² | KL(π‖π_ref) | win rate vs π_ref (held-out) |\n|---|---:|---:|---:|---:|---:|\n");
         foreach (var (name, dir) in runs)
         {
             var path = Path.Combine(dir, "metrics.jsonl");
@@ -84,6 +88,37 @@ internal static class RunReport
                 md.Append(Inv, $"| {name} | {row["iteration"]:0} | {Get(row, $"loss/{summary.Config.Rebel.Loss}"):0.0000} | {Get(row, "loss/r2"):0.00} | {Get(row, "policy/kl_ref"):0.000} | {row["eval/win_rate_vs_ref"]:0.000} |\n");
         }
         md.Append('\n');
+    }
+
+    /// <summary>loss.svg (the loss per iteration) and win_rate.svg (π_t vs π_ref: per batch, and on held-out prompts).</summary>
+    private static void Plots(TrainSummary summary, List<(string Name, string Dir)> runs)
+    {
+        var loss = new List<LineSeries>();
+        var win = new List<LineSeries>();
+        string lossKey = $"loss/{summary.Config.Rebel.Loss}";
+        for (int r = 0; r < runs.Count; r++)
+        {
+            var path = Path.Combine(runs[r].Dir, "metrics.jsonl");
+            if (!File.Exists(path)) continue;
+            var rows = MetricsLog.Read(path);
+            var color = LineChart.Palette[r % LineChart.Palette.Count];
+            LineSeries Series(string name, string key, bool dashed)
+            {
+                var points = rows.Where(row => row.ContainsKey(key) && double.IsFinite(row[key])).ToList();
+                return new LineSeries(name, points.Select(row => row["iteration"]).ToList(), points.Select(row => row[key]).ToList(), dashed, color);
+            }
+            loss.Add(Series(runs[r].Name, lossKey, dashed: false));
+            var batch = Series($"{runs[r].Name} (batch)", "policy/win_rate_vs_ref_batch", dashed: true);
+            if (batch.X.Count > 0) win.Add(batch);
+            var heldOut = Series($"{runs[r].Name} (held-out)", "eval/win_rate_vs_ref", dashed: false);
+            if (heldOut.X.Count > 0) win.Add(heldOut);
+        }
+        if (loss.Any(s => s.X.Count > 0))
+            AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "loss.svg"),
+                LineChart.Render($"REBEL loss ({summary.Config.Rebel.Loss}) per iteration", "iteration", "loss", loss.Where(s => s.X.Count > 0).ToList()));
+        if (win.Count > 0)
+            AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "win_rate.svg"),
+                LineChart.Render("Win rate of π_t against π_ref (task judge, ties ½)", "iteration", "win rate", win, yMin: 0, yMax: 1));
     }
 
     private static void Timing(StringBuilder md, TrainSummary summary)
