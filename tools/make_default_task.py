@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the default task that `rebel train` runs with no arguments (see docs/default-task.md).
 
-The task: a prompt names 3 to 5 things ("Write about apple, river and lamp."); a completion describes them.
+The task: a prompt names 2 to 4 things ("Write about apple, river and lamp."); a completion describes them.
 The judge is a weighted majority vote of three transitive criteria that trade off against each other:
 
   coverage  - the share of the prompt's keywords the completion mentions (more is better),
@@ -17,7 +17,9 @@ things, pad with filler words and "and", and sometimes repeat themselves.
 Outputs (all under data/default/), written deterministically from the seed:
   prompts.jsonl        training prompts           {"prompt"}
   eval_prompts.jsonl   held-out prompts           {"prompt"}   (keyword sets disjoint from training ones)
-  sft.jsonl            the SFT corpus             {"prompt", "completion"}
+  sft.jsonl            the SFT corpus             {"prompt", "completion"}: reference descriptions, plus echo
+                       exercises ("Repeat: apple, river." -> " apple, river.") that teach the tiny model to copy
+                       words from its prompt, which a 2-layer transformer trained from scratch is slow to discover
   preferences.jsonl    offline preferences        {"prompt", "chosen", "rejected"}, labelled by the judge,
                        with a known share of labels flipped (annotation noise); ties are left out
   manifest.json        counts, the judge spec and how many labels were flipped
@@ -36,6 +38,7 @@ SEED = 20261121
 TRAIN_PROMPTS = 4000
 EVAL_PROMPTS = 400
 SFT_EXAMPLES = 6000
+ECHO_EXAMPLES = 3000
 PREFERENCE_PAIRS = 2000
 LABEL_NOISE = 0.10
 
@@ -151,6 +154,10 @@ def main():
     for i in range(SFT_EXAMPLES):
         prompt, things = train[i % len(train)]
         sft.append({"prompt": prompt, "completion": reference_completion(rng, things)})
+    for _ in range(ECHO_EXAMPLES):
+        things = rng.sample(THINGS, rng.randint(2, 4))
+        sft.append({"prompt": "Repeat: " + ", ".join(things) + ".", "completion": " " + ", ".join(things) + "."})
+    rng.shuffle(sft)
 
     preferences, flipped, ties, cyclic_checked, cyclic = [], 0, 0, 0, 0
     while len(preferences) < PREFERENCE_PAIRS:
@@ -178,6 +185,7 @@ def main():
         "train_prompts": len(train),
         "eval_prompts": len(held_out),
         "sft_examples": len(sft),
+        "sft_echo_examples": ECHO_EXAMPLES,
         "preference_pairs": len(preferences),
         "label_noise": LABEL_NOISE,
         "flipped_labels": flipped,

@@ -105,7 +105,7 @@ public class DefaultTaskTests
         Assert.That(MetricsLog.Read(Path.Combine(run, "baseline", "metrics.jsonl")), Has.Count.EqualTo(3));
         var tournament = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "tournament", "tournament.json")))!;
         var players = tournament["players"]!.AsArray().Select(p => (string)p!).ToList();
-        Assert.That(players, Is.EqualTo(new[] { "sft-reference", "self-play-2", "self-play-3", "bt-baseline" }));
+        Assert.That(players, Is.EqualTo(new[] { "sft-reference", "self-play-1", "self-play-3", "bt-baseline" }));
         var lottery = tournament["lottery"]!.AsArray().Select(w => (double)w!).ToList();
         Assert.That(lottery.Sum(), Is.EqualTo(1.0).Within(1e-6));
         Assert.That(tournament["win_rates"]!.AsArray(), Has.Count.EqualTo(4));

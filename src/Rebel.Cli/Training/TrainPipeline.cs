@@ -127,7 +127,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens);
         var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
         var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
-        foreach (var (iteration, path) in Spread(earlier, t.Checkpoints))
+        foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))
             players.Add(Player(string.Create(CultureInfo.InvariantCulture, $"self-play-{iteration}"), Path.Combine(path, "model")));
         players.Add(Player(string.Create(CultureInfo.InvariantCulture, $"self-play-{options.Iterations}"), Path.Combine(selfPlay.Final, "model")));
         if (baselineDir is not null)
@@ -135,15 +135,16 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         return players;
     }
 
-    /// <summary>Up to <paramref name="count"/> evenly spaced items, the last one included.</summary>
-    private static IEnumerable<T> Spread<T>(IReadOnlyList<T> items, int count)
+    /// <summary>
+    /// Up to <paramref name="count"/> checkpoints spread evenly over the run: the ones nearest to iterations
+    /// T·i/(count + 1), i = 1…count, so the tournament sees the whole trajectory rather than the last few iterations.
+    /// </summary>
+    private static IEnumerable<(int Iteration, string Path)> Spread(IReadOnlyList<(int Iteration, string Path)> earlier, int count, int iterations)
     {
-        if (count <= 0 || items.Count == 0) yield break;
-        if (count >= items.Count)
-        {
-            foreach (var item in items) yield return item;
-            yield break;
-        }
-        for (int i = 1; i <= count; i++) yield return items[(int)Math.Round((double)i * items.Count / count) - 1];
+        if (count <= 0 || earlier.Count == 0) return [];
+        return Enumerable.Range(1, count)
+            .Select(i => earlier.MinBy(c => Math.Abs(c.Iteration - (double)iterations * i / (count + 1))))
+            .Distinct()
+            .OrderBy(c => c.Iteration);
     }
 }

@@ -11,6 +11,13 @@ internal static class BufferPool
     private static readonly ConcurrentDictionary<int, ConcurrentBag<float[]>> Buckets = new();
     private static long _pooledBytes;
 
+    /// <summary>
+    /// The most bytes the pool keeps (512 MiB). Buffers are pooled by exact length, so runs whose shapes vary from
+    /// step to step (sequence lengths of sampled completions) would otherwise keep one set of buffers per shape seen;
+    /// past the cap a returned buffer is left to the GC.
+    /// </summary>
+    public const long MaxPooledBytes = 512L << 20;
+
     /// <summary>Bytes currently held by the pool (for diagnostics and tests).</summary>
     public static long PooledBytes => Interlocked.Read(ref _pooledBytes);
 
@@ -30,6 +37,7 @@ internal static class BufferPool
     public static void Return(float[] array)
     {
         if (array.Length == 0) return;
+        if (Interlocked.Read(ref _pooledBytes) + 4L * array.Length > MaxPooledBytes) return;
         Buckets.GetOrAdd(array.Length, _ => new ConcurrentBag<float[]>()).Add(array);
         Interlocked.Add(ref _pooledBytes, 4L * array.Length);
     }
