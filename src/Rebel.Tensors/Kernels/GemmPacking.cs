@@ -81,10 +81,19 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // A stored [k, m]: for each p the panel's rows are contiguous.
+    // A stored [k, m]: for each p the panel's rows are contiguous. A full panel moves each k-step as one 8-wide load
+    // and store: the load's two extra floats may run past the stored row into the next one (which exists while
+    // p + 1 < kc), and the store's two extra floats are overwritten by the next k-step; the last k-step is copied singly.
     private static void PackATransposed(float* src, int lda, int rows, int kc, float alpha, float* dst)
     {
-        for (int p = 0; p < kc; p++, src += lda, dst += MR)
+        int p = 0;
+        if (rows == MR && Avx.IsSupported)
+        {
+            var scale = Vector256.Create(alpha);
+            for (; p + 1 < kc; p++, src += lda, dst += MR)
+                (Vector256.Load(src) * scale).Store(dst);
+        }
+        for (; p < kc; p++, src += lda, dst += MR)
         {
             int i = 0;
             for (; i < rows; i++) dst[i] = alpha * src[i];

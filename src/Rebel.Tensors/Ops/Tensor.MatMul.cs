@@ -59,6 +59,14 @@ public sealed partial class Tensor
         var (transB, ldB, mb) = MatrixOperand(b);
         var sa = ShapeMath.BroadcastStrides(ma.Dims[..^2], ma.Strides[..^2], batch);
         var sb = ShapeMath.BroadcastStrides(mb.Dims[..^2], mb.Strides[..^2], batch);
+        if (UniformStep(batch, sa, out long strideA) && UniformStep(batch, sb, out long strideB))
+        {
+            // Every batch entry one fixed step further in A and in B (a stride of 0 shares the matrix): one batched
+            // call, which runs small products in parallel across the batch instead of one after another.
+            Gemm.SgemmStrided(transA, transB, m, n, k, 1f, ma.Data.AsSpan(ma.Offset), ldA, mb.Data.AsSpan(mb.Offset), ldB, beta,
+                c.Data.AsSpan(c.Offset, c.Size), n, count, strideA, strideB, (long)m * n);
+            return;
+        }
         var index = new int[batch.Length];
         int oa = ma.Offset, ob = mb.Offset;
         for (int i = 0; i < count; i++)
@@ -71,6 +79,24 @@ public sealed partial class Tensor
                 oa -= sa[d] * batch[d]; ob -= sb[d] * batch[d]; index[d] = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// True when walking the batch index in row-major order moves the offset by one fixed, non-negative
+    /// <paramref name="step"/> (axes of extent 1 ignored), i.e. offset(i) = i·step for the i-th batch entry.
+    /// </summary>
+    private static bool UniformStep(int[] batch, int[] strides, out long step)
+    {
+        step = 0;
+        long span = -1; // the step one index of the axes to the right of d moves over all of them, once known
+        for (int d = batch.Length - 1; d >= 0; d--)
+        {
+            if (batch[d] == 1) continue;
+            if (span < 0) step = strides[d];
+            else if (strides[d] != span) return false;
+            span = (long)strides[d] * batch[d];
+        }
+        return step >= 0;
     }
 
     /// <summary>

@@ -1,0 +1,56 @@
+namespace Rebel.Tensors.Kernels;
+
+/// <summary>
+/// How the multi-threaded GEMM driver cuts C[m, n] into tiles: <see cref="RowBlocks"/> blocks of
+/// <see cref="RowsPerBlock"/> rows (the last may be shorter) times <see cref="ColBlocks"/> blocks of
+/// <see cref="ColsPerBlock"/> columns.
+/// </summary>
+/// <remarks>
+/// <see cref="For"/> searches the grids whose row blocks fit the packed-A cache block (at most
+/// <see cref="GemmManaged.MC"/> rows, whole MR panels) and whose column blocks are whole NR panels, and keeps the one
+/// with the smallest estimated finishing time ⌈tiles / threads⌉ · rows · cols per tile (the tiles are handed out
+/// dynamically, so a grid whose tile count is a multiple of the thread count and whose tiles are equal wastes
+/// least). It asks for at least <c>tilesPerThread · threads</c> tiles where the search reaches that many (else it takes the
+/// grid with the most tiles), so a thread
+/// that falls behind can be helped; among grids within 2% of the best estimate it takes the fewest tiles.
+/// </remarks>
+internal readonly record struct TileGrid(int RowBlocks, int RowsPerBlock, int ColBlocks, int ColsPerBlock)
+{
+    /// <summary>Tiles in the grid.</summary>
+    public int Tiles => RowBlocks * ColBlocks;
+
+    /// <summary>The grid for C[m, n] on <paramref name="threads"/> threads (m, n ≥ 1).</summary>
+    public static TileGrid For(int m, int n, int threads, int tilesPerThread = 4)
+    {
+        const int MR = GemmMicroKernel.MR, NR = GemmMicroKernel.NR;
+        int rowPanels = (m + MR - 1) / MR, colPanels = (n + NR - 1) / NR;
+        int minRowBlocks = (m + GemmManaged.MC - 1) / GemmManaged.MC;
+        int maxRowBlocks = Math.Min(rowPanels, minRowBlocks + 3);
+        int wanted = Math.Min(tilesPerThread * threads, maxRowBlocks * colPanels);
+
+        TileGrid best = default, most = default; // most: the grid with the most tiles, if none reaches `wanted`
+        double bestCost = double.PositiveInfinity;
+        for (int rb = minRowBlocks; rb <= maxRowBlocks; rb++)
+            for (int cb = 1; cb <= colPanels; cb++)
+            {
+                int rows = (m + rb - 1) / rb;
+                rows = (rows + MR - 1) / MR * MR;
+                int cols = (n + cb - 1) / cb;
+                cols = (cols + NR - 1) / NR * NR;
+                var grid = new TileGrid((m + rows - 1) / rows, rows, (n + cols - 1) / cols, cols);
+                if (grid.Tiles > most.Tiles) most = grid;
+                if (grid.Tiles < wanted) continue;
+                double cost = (double)((grid.Tiles + threads - 1) / threads) * rows * cols;
+                bool clearlyBetter = cost < bestCost * 0.98;
+                bool asGoodAndSmaller = cost <= bestCost * 1.02 && grid.Tiles < best.Tiles;
+                if (clearlyBetter || asGoodAndSmaller)
+                {
+                    // Keep the reference cost the lowest seen, so near-ties cannot drift upward.
+                    if (clearlyBetter || cost < bestCost) bestCost = cost;
+                    best = grid;
+                }
+                if (grid.Tiles > 4 * wanted) break; // more columns only add tiles
+            }
+        return best.Tiles > 0 ? best : most;
+    }
+}
