@@ -7,6 +7,7 @@ using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
+using Rebel.Tensors.Kernels;
 using Spectre.Console;
 
 namespace Rebel.Cli.Commands;
@@ -47,8 +48,12 @@ internal static class TrainCommand
             return 1;
         }
 
+        var previousBackend = Gemm.Backend;
         try
         {
+            if (config.Gemm == GemmBackend.Blas && !Gemm.IsBlasAvailable)
+                throw new ArgumentException("\"gemm\": \"blas\" needs OpenBLAS (libopenblas), which did not load; use \"auto\" or \"managed\".");
+            Gemm.Backend = config.Gemm;
             bool interactive = output == Console.Out && !Console.IsOutputRedirected;
             var summary = interactive
                 ? await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(ctx =>
@@ -68,6 +73,10 @@ internal static class TrainCommand
         {
             await error.WriteLineAsync(e.Message);
             return 1;
+        }
+        finally
+        {
+            Gemm.Backend = previousBackend;                                   // the backend is process-wide
         }
     }
 

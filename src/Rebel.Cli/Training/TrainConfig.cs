@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rebel.SelfPlay.Training;
+using Rebel.Tensors.Kernels;
 
 namespace Rebel.Cli.Training;
 
@@ -41,6 +42,12 @@ public sealed record TrainConfig
 
     /// <summary>The closing tournament on held-out prompts (null: skipped; it needs <see cref="EvalPrompts"/>).</summary>
     public TournamentStageConfig? Tournament { get; init; }
+
+    /// <summary>
+    /// The matrix-multiply backend for the run: <c>auto</c> (OpenBLAS when it loads, default), <c>managed</c> or
+    /// <c>blas</c>. For tiny models <c>managed</c> is faster on a busy machine: OpenBLAS's idle worker threads spin.
+    /// </summary>
+    public GemmBackend Gemm { get; init; } = GemmBackend.Auto;
 
     /// <summary>Reads a config file, resolves its relative paths and validates it.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
