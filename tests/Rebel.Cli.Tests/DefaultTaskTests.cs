@@ -36,6 +36,7 @@ public class DefaultTaskTests
         Assert.That(config.Rebel.MagnetResetInterval, Is.GreaterThan(0));
         Assert.That(config.Rebel.Beta, Is.GreaterThan(0));
         Assert.That(config.RunDir, Is.EqualTo(Path.Combine(RepoRoot(), "runs", "default")));
+        Assert.That(config.Gemm, Is.EqualTo(Rebel.Tensors.Kernels.GemmBackend.Managed));
 
         var train = PromptFile.Read(config.Prompts);
         var heldOut = PromptFile.Read(config.EvalPrompts!);

@@ -52,6 +52,16 @@ public class TrainCommandTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error, Does.Contain("nonsense("));
 
+        File.WriteAllText(Path.Combine(dir, "gemm.json"), "{\"model\": \"m\", \"prompts\": \"p\", \"judge\": \"length\", \"gemm\": \"gpu\"}");
+        (code, _, error) = Run("train", "--config", Path.Combine(dir, "gemm.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("gemm"));
+
+        File.WriteAllText(Path.Combine(dir, "both.json"), "{\"model\": \"m\", \"reference\": {\"sft_data\": \"s\"}, \"prompts\": \"p\", \"judge\": \"length\"}");
+        (code, _, error) = Run("train", "--config", Path.Combine(dir, "both.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("either \"model\""));
+
         File.WriteAllText(Path.Combine(dir, "bad.json"), "{\"model\": \"m\", \"prompts\": \"p\", \"judge\": \"length\", \"rebel\": {\"eta\": -1}}");
         (code, _, error) = Run("train", "--config", Path.Combine(dir, "bad.json"));
         Assert.That(code, Is.EqualTo(1));
