@@ -116,6 +116,7 @@ public class DefaultTaskTests
         Assert.That(report, Does.Contain("self-play-3 vs sft-reference"));
         Assert.That(report, Does.Contain("bt-baseline vs sft-reference"));
         Assert.That(report, Does.Contain("Maximal lottery"));
+        Assert.That(report, Does.Contain("## Examples"));
         Assert.That(stdout, Does.Contain("Report: " + Path.Combine(run, "report.md")));
 
         var stamp = File.GetLastWriteTimeUtc(Path.Combine(run, "reference", "model.safetensors"));

@@ -27,6 +27,7 @@ internal static class RunReport
           .Append(Inv, $"{o.Epochs} epoch(s), learning rate {o.LearningRate}, temperature {o.Temperature}, max {o.MaxNewTokens} new tokens.\n\n");
 
         Headline(md, summary);
+        Examples(md, summary);
         Curves(md, summary);
         Timing(md, summary);
         AtomicFile.WriteAllText(summary.ReportPath, md.ToString());
@@ -70,6 +71,37 @@ internal static class RunReport
         md.Append("Full tables: [tournament/report.md](tournament/report.md).\n\n")
           .Append("![win rates](tournament/win_rates.svg)\n\n![lottery](tournament/lottery.svg)\n\n");
     }
+
+    /// <summary>The first held-out prompts with the first tournament sample of the reference, the final policy and the baseline.</summary>
+    private static void Examples(StringBuilder md, TrainSummary summary, int count = 5)
+    {
+        if (summary.Tournament is not { } t || summary.Config.EvalPrompts is null) return;
+        var dir = Path.Combine(summary.Config.RunDir, "tournament", "completions");
+        var names = new List<string> { TrainPipeline.ReferenceName, t.Players[t.Players.Count - (summary.BaselineDir is null ? 1 : 2)] };
+        if (summary.BaselineDir is not null) names.Add(TrainPipeline.BaselineName);
+        var samples = names.Select(n => FirstSamples(Path.Combine(dir, n + ".jsonl"))).ToList();
+        var prompts = PromptFile.Read(summary.Config.EvalPrompts).Take(Math.Min(count, t.Prompts)).ToList();
+        md.Append("## Examples (held-out prompts, first sample of each player)\n\n| prompt | ").Append(string.Join(" | ", names)).Append(" |\n|---|")
+          .Append(string.Concat(names.Select(_ => "---|"))).Append('\n');
+        for (int i = 0; i < prompts.Count; i++)
+            md.Append("| ").Append(Cell(prompts[i])).Append(" | ").Append(string.Join(" | ", samples.Select(s => Cell(s.GetValueOrDefault(i, ""))))).Append(" |\n");
+        md.Append('\n');
+    }
+
+    private static Dictionary<int, string> FirstSamples(string path)
+    {
+        var result = new Dictionary<int, string>();
+        if (!File.Exists(path)) return result;
+        foreach (var line in File.ReadLines(path))
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(line);
+            if (node is null || (int?)node["sample"] != 0 || (int?)node["prompt"] is not int prompt) continue;
+            result[prompt] = (string?)node["completion"] ?? "";
+        }
+        return result;
+    }
+
+    private static string Cell(string text) => "`" + text.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal).Trim() + "`";
 
     /// <summary>Loss and win rate against π_ref over iterations, from each run's metrics.jsonl: plots and a table.</summary>
     private static void Curves(StringBuilder md, TrainSummary summary)
