@@ -7,12 +7,13 @@ namespace Rebel.Tensors.Kernels;
 /// </summary>
 /// <remarks>
 /// <see cref="For"/> searches the grids whose row blocks fit the packed-A cache block (at most
-/// <see cref="GemmManaged.MC"/> rows, whole MR panels) and whose column blocks are whole NR panels, and keeps the one
-/// with the smallest estimated finishing time ⌈tiles / threads⌉ · rows · cols per tile (the tiles are handed out
-/// dynamically, so a grid whose tile count is a multiple of the thread count and whose tiles are equal wastes
-/// least). It asks for at least <c>tilesPerThread · threads</c> tiles where the search reaches that many (else it takes the
-/// grid with the most tiles), so a thread
-/// that falls behind can be helped; among grids within 2% of the best estimate it takes the fewest tiles.
+/// <see cref="GemmManaged.MC"/> rows, whole MR panels) and whose column blocks are whole NR panels. Tiles are handed
+/// out dynamically, so it estimates the finishing time as ⌈tiles / threads⌉ · rows · (cols + NR) per tile (each tile
+/// packs its own rows of A, costing about one more NR-column panel) and keeps the grid that minimises it: equal tiles,
+/// a count that is a multiple of the thread count, few column blocks. It asks for at least
+/// <c>tilesPerThread · threads</c> tiles where the search reaches that many (else it takes the grid with the most
+/// tiles), so that a thread that falls behind can be helped; among grids within 2% of the best estimate it takes the
+/// fewest tiles.
 /// </remarks>
 internal readonly record struct TileGrid(int RowBlocks, int RowsPerBlock, int ColBlocks, int ColsPerBlock)
 {
@@ -40,7 +41,7 @@ internal readonly record struct TileGrid(int RowBlocks, int RowsPerBlock, int Co
                 var grid = new TileGrid((m + rows - 1) / rows, rows, (n + cols - 1) / cols, cols);
                 if (grid.Tiles > most.Tiles) most = grid;
                 if (grid.Tiles < wanted) continue;
-                double cost = (double)((grid.Tiles + threads - 1) / threads) * rows * cols;
+                double cost = (double)((grid.Tiles + threads - 1) / threads) * rows * (cols + NR); // + NR: the tile packs its rows of A
                 bool clearlyBetter = cost < bestCost * 0.98;
                 bool asGoodAndSmaller = cost <= bestCost * 1.02 && grid.Tiles < best.Tiles;
                 if (clearlyBetter || asGoodAndSmaller)
