@@ -10,8 +10,8 @@ internal static unsafe partial class GemmManaged
     [ThreadStatic] private static float[]? t_sharedB;
 
     /// <summary>
-    /// Multi-threaded driver. The k dimension is cut into passes of whole KC blocks. Each pass is one fork/join: the
-    /// workers take tasks from one shared counter, first the packing tasks (op(B) per column block and KC block,
+    /// Multi-threaded driver. The k dimension is cut into passes of whole KC blocks. Each pass is one fork/join on
+    /// <see cref="GemmWorkers"/>: the workers take tasks from one shared counter, first the packing tasks (op(B) per column block and KC block,
     /// into a shared buffer), then the tiles of a (row block × column block) grid of C (<see cref="TileGrid"/>). A
     /// tile packs its own rows of alpha·op(A) one KC block at a time into the worker's private buffer, which stays in
     /// that core's L2 while the macro-kernel sweeps the shared B block, as in the single-threaded driver. Before its
@@ -34,7 +34,6 @@ internal static unsafe partial class GemmManaged
         float* packB = Workspace(ref t_sharedB, np * Math.Min(kcPerPass, RoundUp(k, KC)));
         nint pa = (nint)a, pb = (nint)b, pc = (nint)c, ppb = (nint)packB;
         int workers = Math.Min(threads, grid.Tiles);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
 
         for (int k0 = 0; k0 < k; k0 += kcPerPass)
         {
@@ -45,7 +44,7 @@ internal static unsafe partial class GemmManaged
             };
             int tasks = pass.PackTasks + grid.Tiles;
 
-            System.Threading.Tasks.Parallel.For(0, workers, options, _ =>
+            GemmWorkers.Run(workers, _ =>
             {
                 for (int task; (task = Interlocked.Increment(ref pass.Next) - 1) < tasks;)
                 {
