@@ -1,4 +1,5 @@
 using System.CommandLine;
+using static Rebel.Cli.Tests.ModelCommandFixture;
 
 namespace Rebel.Cli.Tests;
 
@@ -11,14 +12,6 @@ public class GamesBenchTests
 
     [TearDown]
     public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Test]
     public void BenchGames_TinyGrid_PrintsTablesAndWritesMarkdownAndPlots()

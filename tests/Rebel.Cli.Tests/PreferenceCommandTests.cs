@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using static Rebel.Cli.Tests.ModelCommandFixture;
 
 namespace Rebel.Cli.Tests;
 
@@ -12,14 +13,6 @@ public class PreferenceCommandTests
 
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
 
     /// <summary>Rock–paper–scissors over three word families, three hard-labelled records per prompt.</summary>
     private string WriteCyclicData(int prompts)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Rebel.Models.Tokenization;
+using static Rebel.Cli.Tests.ModelCommandFixture;
 
 namespace Rebel.Cli.Tests;
 
@@ -19,14 +20,6 @@ public class TokenizerBenchTests
 
     [OneTimeTearDown]
     public void Delete() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Test]
     public void BenchTokenizer_TinyRun_PrintsPositiveThroughputs()
