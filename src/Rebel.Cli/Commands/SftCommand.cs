@@ -5,6 +5,7 @@ using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
 using Rebel.Models.Training;
+using Spectre.Console;
 
 namespace Rebel.Cli.Commands;
 
@@ -71,9 +72,16 @@ internal static class SftCommand
             var trainer = new SftTrainer(model, options.Training);
             using var metrics = new StreamWriter(Path.Combine(options.Out, "metrics.jsonl"), append: false);
             var start = DateTime.UtcNow;
-            trainer.Train(examples,
+            // Interactive runs get a live progress bar (step, losses); redirected output gets one line per evaluation.
+            bool interactive = output == Console.Out && !Console.IsOutputRedirected;
+            void Train(ProgressTask? bar) => trainer.Train(examples,
                 log: m =>
                 {
+                    if (bar is not null)
+                    {
+                        bar.Value = m.Step;
+                        if (m.EvalLoss is { } e) bar.Description = $"SFT  loss/train {m.TrainLoss:F3}  loss/eval {e:F3}";
+                    }
                     var line = new JsonObject
                     {
                         ["step"] = m.Step, ["loss/train"] = m.TrainLoss, ["loss/eval"] = m.EvalLoss,
@@ -82,8 +90,12 @@ internal static class SftCommand
                     metrics.WriteLine(line.ToJsonString());
                     metrics.Flush();
                     if (m.EvalLoss is { } eval)
-                        output.WriteLine($"step {m.Step,6}/{options.Training.Steps}  loss/train {m.TrainLoss:F4}  loss/eval {eval:F4}  lr {m.LearningRate:E2}  " +
-                            $"{m.Step / (DateTime.UtcNow - start).TotalSeconds:F1} steps/s");
+                    {
+                        var text = $"step {m.Step,6}/{options.Training.Steps}  loss/train {m.TrainLoss:F4}  loss/eval {eval:F4}  lr {m.LearningRate:E2}  " +
+                            $"{m.Step / (DateTime.UtcNow - start).TotalSeconds:F1} steps/s";
+                        if (bar is null) output.WriteLine(text);
+                        else AnsiConsole.WriteLine(text);                                 // printed above the live bar
+                    }
                 },
                 checkpoint: step =>
                 {
@@ -94,6 +106,10 @@ internal static class SftCommand
                         trainer.Optimizer.SaveState(Path.Combine(d, "optimizer.safetensors"));
                     });
                 });
+            if (interactive)
+                AnsiConsole.Progress().AutoClear(false).Start(ctx => Train(ctx.AddTask("SFT", maxValue: options.Training.Steps)));
+            else
+                Train(null);
             Gpt2Checkpoint.WriteFiles(options.Out, model, tokenizer);
             output.WriteLine($"rebel sft: wrote the model to {options.Out}");
             return 0;
