@@ -13,6 +13,7 @@ internal static class GemmBenchCommand
         var threads = new Option<int>("--threads") { Description = "Threads for both implementations.", DefaultValueFactory = _ => defaults.Threads };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions per shape (median reported).", DefaultValueFactory = _ => defaults.Repetitions };
         var minMs = new Option<double>("--min-ms") { Description = "Minimum milliseconds per repetition.", DefaultValueFactory = _ => defaults.MinMilliseconds };
+        var warmupMs = new Option<double>("--warmup-ms") { Description = "Untimed warm-up of both implementations before the first shape, in milliseconds.", DefaultValueFactory = _ => defaults.WarmupMilliseconds };
         var sizes = new Option<int[]>("--sizes")
         {
             Description = "Square sizes, comma-separated.",
@@ -25,7 +26,7 @@ internal static class GemmBenchCommand
         var cpuTime = new Option<bool>("--cpu-time") { Description = "Time with the thread's CPU clock (needs --threads 1)." };
         var command = new Command("gemm", "Our managed SGEMM vs OpenBLAS cblas_sgemm: median GFLOP/s, interleaved runs.")
         {
-            threads, reps, minMs, sizes, suite, best, cpuTime,
+            threads, reps, minMs, warmupMs, sizes, suite, best, cpuTime,
         };
         command.SetAction(parse =>
         {
@@ -34,6 +35,7 @@ internal static class GemmBenchCommand
                 Threads = parse.GetValue(threads),
                 Repetitions = parse.GetValue(reps),
                 MinMilliseconds = parse.GetValue(minMs),
+                WarmupMilliseconds = parse.GetValue(warmupMs),
                 Sizes = parse.GetValue(sizes) ?? [],
                 Suite = parse.GetValue(suite) ?? "",
                 Best = parse.GetValue(best),
@@ -59,7 +61,7 @@ internal static class GemmBenchCommand
     {
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(inv, $"# rebel bench gemm: threads={options.Threads}, reps={options.Repetitions} ({(options.Best ? "best" : "median")}, {(options.CpuTime ? "thread CPU time" : "wall clock")}), " +
-            $"min {options.MinMilliseconds} ms per rep, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}"));
+            $"min {options.MinMilliseconds} ms per rep, {options.WarmupMilliseconds} ms warm-up, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}"));
         if (!Gemm.IsBlasAvailable) output.WriteLine("# OpenBLAS (libopenblas.so.0) not found: only our kernel is timed.");
         output.WriteLine();
         output.WriteLine("| shape | op (m×n×k) | ours GFLOP/s | OpenBLAS GFLOP/s | ours/OpenBLAS |");

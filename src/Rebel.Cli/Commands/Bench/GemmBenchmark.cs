@@ -25,6 +25,7 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
         try
         {
             Gemm.Threads = options.Threads;
+            WarmUp();
             var rows = new List<Row>();
             foreach (var shape in shapes)
             {
@@ -38,6 +39,21 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
         {
             Gemm.Threads = savedThreads;
             Gemm.Backend = savedBackend;
+        }
+    }
+
+    /// <summary>Alternates untimed 256³ products on both implementations for <see cref="GemmBenchOptions.WarmupMilliseconds"/>.</summary>
+    private void WarmUp()
+    {
+        if (options.WarmupMilliseconds <= 0) return;
+        var shape = GemmBenchShape.Square([256]).Single();
+        var rng = new Random(1);
+        float[] a = Fill(rng, 256 * 256), b = Fill(rng, 256 * 256), c = new float[256 * 256];
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < options.WarmupMilliseconds)
+        {
+            Time(GemmBackend.Managed, shape, a, b, c, 1);
+            if (Gemm.IsBlasAvailable) Time(GemmBackend.Blas, shape, a, b, c, 1);
         }
     }
 

@@ -9,7 +9,7 @@ public class GemmBenchCommandTests
     public void Run_TinySquareSizes_PrintsOneRowPerSize()
     {
         var output = new StringWriter();
-        GemmBenchCommand.Run(new GemmBenchOptions { Threads = 1, Repetitions = 1, MinMilliseconds = 0.1, Sizes = [8, 17], Suite = "square" }, output);
+        GemmBenchCommand.Run(new GemmBenchOptions { Threads = 1, Repetitions = 1, MinMilliseconds = 0.1, WarmupMilliseconds = 5, Sizes = [8, 17], Suite = "square" }, output);
         var rows = output.ToString().Split('\n').Where(l => l.StartsWith("| square")).ToList();
         Assert.That(rows, Has.Count.EqualTo(2));
         Assert.That(rows[1], Does.Contain("NN 17×17×17"));
@@ -45,5 +45,7 @@ public class GemmBenchCommandTests
         var e = Assert.Throws<ArgumentException>(() => new GemmBenchOptions { Threads = 2, CpuTime = true }.Validate());
         Assert.That(e!.Message, Does.Contain("--threads 1"));
         Assert.Throws<ArgumentException>(() => new GemmBenchOptions { Suite = "cubes" }.Validate());
+        var warmup = Assert.Throws<ArgumentException>(() => new GemmBenchOptions { WarmupMilliseconds = -1 }.Validate());
+        Assert.That(warmup!.Message, Does.Contain("--warmup-ms").And.Contain("-1"));
     }
 }
