@@ -48,12 +48,11 @@ internal static class TrainCommand
             return 1;
         }
 
-        var previousBackend = Gemm.Backend;
         try
         {
             if (config.Gemm == GemmBackend.Blas && !Gemm.IsBlasAvailable)
                 throw new ArgumentException("\"gemm\": \"blas\" needs OpenBLAS (libopenblas), which did not load; use \"auto\" or \"managed\".");
-            Gemm.Backend = config.Gemm;
+            using var gemm = Gemm.Use(backend: config.Gemm);                  // process-wide; restored when the run ends
             bool interactive = output == Console.Out && !Console.IsOutputRedirected;
             var summary = interactive
                 ? await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(ctx =>
@@ -73,10 +72,6 @@ internal static class TrainCommand
         {
             await error.WriteLineAsync(e.Message);
             return 1;
-        }
-        finally
-        {
-            Gemm.Backend = previousBackend;                                   // the backend is process-wide
         }
     }
 

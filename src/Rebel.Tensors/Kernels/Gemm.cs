@@ -53,6 +53,38 @@ public static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// Sets <see cref="Backend"/> and/or <see cref="Threads"/> (null: unchanged) until the returned object is disposed,
+    /// which restores both — for runs and benchmarks that change the process-wide settings for a while.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="GemmBackend.Blas"/> when OpenBLAS is not available (nothing is changed).</exception>
+    public static IDisposable Use(GemmBackend? backend = null, int? threads = null)
+    {
+        var saved = (Backend: s_backend, Threads: s_threads);
+        if (backend is { } b) Backend = b;
+        try
+        {
+            if (threads is { } t) Threads = t;
+        }
+        catch
+        {
+            Backend = saved.Backend;
+            throw;
+        }
+        return new Restore(() =>
+        {
+            Backend = saved.Backend;
+            Threads = saved.Threads;
+        });
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        private Action? _restore = restore;
+
+        public void Dispose() => Interlocked.Exchange(ref _restore, null)?.Invoke();
+    }
+
     /// <summary>C = alpha·op(A)·op(B) + beta·C (row-major). beta = 0 overwrites C (NaNs in C are not propagated).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative dimension.</exception>
     /// <exception cref="ArgumentException">A leading dimension below the stored row width, or a span too short.</exception>

@@ -20,26 +20,16 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
         if (options.Suite is "square" or "all") shapes.AddRange(GemmBenchShape.Square(options.Sizes));
         if (options.Suite is "model" or "all") shapes.AddRange(GemmBenchShape.Model());
 
-        var savedBackend = Gemm.Backend;
-        int savedThreads = Gemm.Threads;
-        try
+        using var _ = Gemm.Use(threads: options.Threads);                 // Measure switches the backend; both are restored
+        WarmUp();
+        var rows = new List<Row>();
+        foreach (var shape in shapes)
         {
-            Gemm.Threads = options.Threads;
-            WarmUp();
-            var rows = new List<Row>();
-            foreach (var shape in shapes)
-            {
-                var row = Measure(shape);
-                rows.Add(row);
-                onRow?.Invoke(row);
-            }
-            return rows;
+            var row = Measure(shape);
+            rows.Add(row);
+            onRow?.Invoke(row);
         }
-        finally
-        {
-            Gemm.Threads = savedThreads;
-            Gemm.Backend = savedBackend;
-        }
+        return rows;
     }
 
     /// <summary>Alternates untimed 256³ products on both implementations for <see cref="GemmBenchOptions.WarmupMilliseconds"/>.</summary>

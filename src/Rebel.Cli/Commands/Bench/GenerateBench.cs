@@ -93,16 +93,8 @@ internal static class GenerateBench
     /// <summary>Runs the benchmark; returns its JSON lines.</summary>
     internal static IReadOnlyList<string> Run(Options options)
     {
-        int savedThreads = Gemm.Threads;
-        Gemm.Threads = options.Threads;
-        try
-        {
-            return Measure(options);
-        }
-        finally
-        {
-            Gemm.Threads = savedThreads;
-        }
+        using var _ = Gemm.Use(threads: options.Threads);
+        return Measure(options);
     }
 
     private static IReadOnlyList<string> Measure(Options options)

@@ -81,16 +81,8 @@ internal static class JudgeBench
     /// <summary>Runs the benchmark; returns one JSON line per workload.</summary>
     internal static IReadOnlyList<string> Run(Options options)
     {
-        int savedThreads = Gemm.Threads;
-        Gemm.Threads = options.Threads;
-        try
-        {
-            return Measure(options);
-        }
-        finally
-        {
-            Gemm.Threads = savedThreads;
-        }
+        using var _ = Gemm.Use(threads: options.Threads);
+        return Measure(options);
     }
 
     private static IReadOnlyList<string> Measure(Options o)
