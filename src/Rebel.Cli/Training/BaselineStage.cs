@@ -1,21 +1,17 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rebel.Models.Data;
 using Rebel.Preference.Data;
 using Rebel.Preference.Evaluation;
 using Rebel.Preference.Models;
 using Rebel.Preference.Training;
-using Rebel.SelfPlay.Training;
 using Rebel.Tensors;
 
 namespace Rebel.Cli.Training;
 
 /// <summary>
 /// The baseline's reward model: a Bradley–Terry model r(x, y) over hashed word features, fitted to the offline
-/// preferences (10% of prompts held out for validation). Cached like the reference: a stamp of the settings and the
-/// data's SHA-256 in <c>reward-model/stage.json</c>.
+/// preferences (10% of prompts held out for validation). Reused while the settings and data are unchanged
+/// (<see cref="CachedStage"/>: the stamp is <c>stage.json</c>, which also records the held-out metrics).
 /// </summary>
 internal static class BaselineStage
 {
@@ -24,10 +20,8 @@ internal static class BaselineStage
     /// <summary>Returns the reward model's directory, fitting it first unless an up-to-date one exists.</summary>
     public static string TrainOrLoad(BaselineConfig config, string data, string directory, TextWriter log)
     {
-        var stamp = Stamp(config, data);
-        var stampPath = Path.Combine(directory, StampFile);
-        if (File.Exists(stampPath) && JsonNode.Parse(File.ReadAllText(stampPath)) is JsonObject saved
-            && stamp.All(kv => JsonNode.DeepEquals(saved[kv.Key], kv.Value)))
+        var stamp = new JsonObject { ["settings"] = CachedStage.Settings(config, "data"), ["data_sha256"] = CachedStage.Sha256(data) };
+        if (CachedStage.IsCurrent(directory, StampFile, stamp))
         {
             log.WriteLine($"baseline: reusing the Bradley–Terry reward model in {directory}");
             return directory;
@@ -42,19 +36,14 @@ internal static class BaselineStage
         {
             Epochs = config.Epochs, BatchSize = config.BatchSize, LearningRate = config.LearningRate, Seed = config.Seed,
         });
-        var metrics = validation.Count > 0 ? PreferenceEvaluator.Evaluate(model, validation) : null;
-        if (metrics is not null)
+        if (validation.Count > 0)
+        {
+            var metrics = PreferenceEvaluator.Evaluate(model, validation);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  reward model: held-out accuracy {metrics.Accuracy:F3} (labels carry noise), log-loss {metrics.LogLoss:F3}"));
-
-        var temporary = directory + ".tmp";
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        model.Save(temporary);
-        if (metrics is not null)
             stamp["validation"] = new JsonObject { ["pairs"] = metrics.Count, ["accuracy"] = metrics.Accuracy, ["log_loss"] = metrics.LogLoss };
-        AtomicFile.WriteAllText(Path.Combine(temporary, StampFile), stamp.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        Directory.Move(temporary, directory);
+        }
+        CachedStage.Build(directory, StampFile, stamp, model.Save);
         return directory;
     }
 
@@ -63,13 +52,5 @@ internal static class BaselineStage
     {
         var path = Path.Combine(directory, StampFile);
         return File.Exists(path) ? (double?)JsonNode.Parse(File.ReadAllText(path))?["validation"]?["accuracy"] : null;
-    }
-
-    private static JsonObject Stamp(BaselineConfig config, string data)
-    {
-        var settings = JsonSerializer.SerializeToNode(config with { Data = null }, RebelOptions.JsonOptions)!.AsObject();
-        settings.Remove("data");
-        using var stream = File.OpenRead(data);
-        return new JsonObject { ["settings"] = settings, ["data_sha256"] = Convert.ToHexStringLower(SHA256.HashData(stream)) };
     }
 }

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
 using Rebel.Models.Training;
@@ -11,9 +8,8 @@ namespace Rebel.Cli.Training;
 
 /// <summary>
 /// Stage 1 of <c>rebel train</c> without a model: train a byte-level BPE tokenizer on the SFT corpus, SFT a fresh
-/// GPT-2 on it, and save both as a Hugging Face-layout directory. The directory carries a stamp (the settings and the
-/// corpus's SHA-256); a later run with the same stamp loads it instead of training again. It is built in a temporary
-/// folder and renamed into place, so a killed run never leaves a half-written reference.
+/// GPT-2 on it, and save both as a Hugging Face-layout directory. A later run with the same settings and corpus
+/// reuses it (<see cref="CachedStage"/>: the stamp is <c>reference.json</c>).
 /// </summary>
 internal static class ReferenceStage
 {
@@ -22,18 +18,22 @@ internal static class ReferenceStage
     /// <summary>Returns the reference directory, training it first unless an up-to-date one exists.</summary>
     public static string BuildOrLoad(ReferenceConfig config, string directory, TextWriter log)
     {
-        var stamp = Stamp(config);
-        var stampPath = Path.Combine(directory, StampFile);
-        if (File.Exists(stampPath) && JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(stampPath)), stamp))
+        var stamp = new JsonObject
+        {
+            ["settings"] = CachedStage.Settings(config, "sft_data"),
+            ["sft_data_sha256"] = CachedStage.Sha256(config.SftData),
+        };
+        if (CachedStage.IsCurrent(directory, StampFile, stamp))
         {
             log.WriteLine($"reference: reusing the SFT reference in {directory}");
             return directory;
         }
+        CachedStage.Build(directory, StampFile, stamp, folder => Train(config, folder, log));
+        return directory;
+    }
 
-        var temporary = directory + ".tmp";
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        Directory.CreateDirectory(temporary);
-
+    private static void Train(ReferenceConfig config, string folder, TextWriter log)
+    {
         var tokenizer = BpeTrainer.Train(SftData.Texts(config.SftData), new BpeTrainerOptions { VocabSize = config.VocabSize });
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the trained tokenizer has no end-of-sequence token");
         var examples = SftData.Read(config.SftData, tokenizer);
@@ -44,7 +44,7 @@ internal static class ReferenceStage
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reference: SFT of a {model.ParameterCount:N0}-parameter GPT-2 ({config.NLayer} layers, n_embd {config.NEmbd}, vocabulary {tokenizer.VocabSize}) on {examples.Count} examples, {config.Steps} steps"));
 
-        using (var metrics = new StreamWriter(Path.Combine(temporary, "metrics.jsonl")))
+        using (var metrics = new StreamWriter(Path.Combine(folder, "metrics.jsonl")))
         {
             new SftTrainer(model, config.SftOptions()).Train(examples, m =>
             {
@@ -54,24 +54,6 @@ internal static class ReferenceStage
                     log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sft step {m.Step,5}/{config.Steps}  loss/train {m.TrainLoss:F3}  loss/eval {eval:F3}"));
             });
         }
-        Gpt2Checkpoint.WriteFiles(temporary, model, tokenizer);
-        AtomicFile.WriteAllText(Path.Combine(temporary, StampFile), stamp.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        Directory.Move(temporary, directory);
-        return directory;
-    }
-
-    /// <summary>What the cached reference depends on: every setting (the corpus by content, not by path).</summary>
-    private static JsonObject Stamp(ReferenceConfig config)
-    {
-        var settings = JsonSerializer.SerializeToNode(config with { SftData = "" }, Rebel.SelfPlay.Training.RebelOptions.JsonOptions)!.AsObject();
-        settings.Remove("sft_data");
-        using var stream = File.OpenRead(config.SftData);
-        return new JsonObject
-        {
-            ["settings"] = settings,
-            ["sft_data_sha256"] = Convert.ToHexStringLower(SHA256.HashData(stream)),
-        };
+        Gpt2Checkpoint.WriteFiles(folder, model, tokenizer);
     }
 }
