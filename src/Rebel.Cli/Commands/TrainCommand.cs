@@ -83,14 +83,13 @@ internal static class TrainCommand
         {
             var a = t.Analysis;
             var names = t.Players;
-            int reference = 0, final = names.Count - (summary.BaselineDir is null ? 1 : 2);
+            int reference = summary.ReferencePlayer, final = summary.FinalPlayer, baseline = summary.BaselinePlayer;
             string Rate(int i, int j) => a.WinRateIntervals is { } ci
                 ? string.Create(inv, $"{a.WinRates[i][j]:0.000} [{ci[i][j].Lower:0.000}, {ci[i][j].Upper:0.000}]")
                 : string.Create(inv, $"{a.WinRates[i][j]:0.000}");
             await output.WriteLineAsync($"Win rate of {names[final]} vs {names[reference]} on held-out prompts: {Rate(final, reference)}");
-            if (summary.BaselineDir is not null)
+            if (baseline >= 0)
             {
-                int baseline = names.Count - 1;
                 await output.WriteLineAsync($"Win rate of {names[baseline]} vs {names[reference]}: {Rate(baseline, reference)}");
                 await output.WriteLineAsync($"Win rate of {names[final]} vs {names[baseline]}: {Rate(final, baseline)}");
             }

@@ -43,9 +43,7 @@ internal static class RunReport
         }
         var a = t.Analysis;
         var names = t.Players;
-        int reference = Index(names, TrainPipeline.ReferenceName);
-        int final = names.Count - (summary.BaselineDir is null ? 1 : 2);
-        int baseline = summary.BaselineDir is null ? -1 : names.Count - 1;
+        int reference = summary.ReferencePlayer, final = summary.FinalPlayer, baseline = summary.BaselinePlayer;
         md.Append(Inv, $"## Result on {t.Prompts} held-out prompts × {t.Samples} samples (task judge)\n\n");
         md.Append("| matchup | win rate (ties ½) | 95% interval (bootstrap over prompts) |\n|---|---:|---|\n");
         void Row(int i, int j)
@@ -77,8 +75,7 @@ internal static class RunReport
     {
         if (summary.Tournament is not { } t || summary.Config.EvalPrompts is null) return;
         var dir = Path.Combine(summary.Config.RunDir, "tournament", "completions");
-        var names = new List<string> { TrainPipeline.ReferenceName, t.Players[t.Players.Count - (summary.BaselineDir is null ? 1 : 2)] };
-        if (summary.BaselineDir is not null) names.Add(TrainPipeline.BaselineName);
+        var names = new[] { summary.ReferencePlayer, summary.FinalPlayer, summary.BaselinePlayer }.Where(i => i >= 0).Select(i => t.Players[i]).ToList();
         var samples = names.Select(n => FirstSamples(Path.Combine(dir, n + ".jsonl"))).ToList();
         var prompts = PromptFile.Read(summary.Config.EvalPrompts).Take(Math.Min(count, t.Prompts)).ToList();
         md.Append("## Examples (held-out prompts, first sample of each player)\n\n| prompt | ").Append(string.Join(" | ", names)).Append(" |\n|---|")
@@ -161,12 +158,6 @@ internal static class RunReport
     }
 
     private static double Get(Dictionary<string, double> row, string key) => row.TryGetValue(key, out var v) ? v : double.NaN;
-
-    private static int Index(IReadOnlyList<string> names, string name)
-    {
-        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
-        return -1;
-    }
 
     private static string Interval(ConfidenceInterval? ci) => ci is null ? "" : string.Create(Inv, $"[{ci.Lower:0.000}, {ci.Upper:0.000}]");
 }

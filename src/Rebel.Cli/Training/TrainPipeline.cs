@@ -98,7 +98,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         if (Directory.Exists(finalPath))
         {
             output.WriteLine($"{name}: already trained ({finalPath}); delete {runDir} to train again");
-            return new ArmResult(runDir, finalPath, Checkpoints(store));
+            return new ArmResult(runDir, finalPath, store.List());
         }
         if (store.Latest() is { } latest && !resume)
             throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Path}); run `rebel train --resume` with the same config to continue it, or delete the folder to start over.");
@@ -115,10 +115,8 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             Observer = observer(name, options.Iterations),
         };
         var final = await trainer.RunAsync(resume: store.Latest() is not null, ct);
-        return new ArmResult(runDir, final, Checkpoints(store));
+        return new ArmResult(runDir, final, store.List());
     }
-
-    private static IReadOnlyList<(int Iteration, string Path)> Checkpoints(CheckpointStore store) => store.List();
 
     private List<ITournamentPlayer> TournamentPlayers(TournamentStageConfig t, string referenceDir, ArmResult selfPlay, string? baselineDir)
     {

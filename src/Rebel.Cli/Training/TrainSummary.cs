@@ -12,6 +12,16 @@ internal sealed record TrainSummary(
     IReadOnlyList<(string Stage, double Seconds)> Timings,
     double? RewardModelAccuracy)
 {
+    /// <summary>Tournament index of π_ref: players come in <see cref="TrainPipeline"/>'s order — the reference, the
+    /// earlier self-play checkpoints, the final policy, then the baseline when it ran.</summary>
+    public int ReferencePlayer => 0;
+
+    /// <summary>Tournament index of the final self-play policy.</summary>
+    public int FinalPlayer => (Tournament?.Players.Count ?? 0) - (BaselineDir is null ? 1 : 2);
+
+    /// <summary>Tournament index of the baseline's final policy, or −1 when no baseline ran.</summary>
+    public int BaselinePlayer => BaselineDir is null ? -1 : (Tournament?.Players.Count ?? 0) - 1;
+
     /// <summary>The report's path.</summary>
     public string ReportPath => Path.Combine(Config.RunDir, "report.md");
 }
