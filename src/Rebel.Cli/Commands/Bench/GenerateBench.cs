@@ -70,23 +70,9 @@ internal static class GenerateBench
         var threads = new Option<int>("--threads") { Description = "GEMM threads (attention uses the .NET thread pool; set DOTNET_PROCESSOR_COUNT to bound it).", DefaultValueFactory = _ => 2 };
         var command = new Command("generate", "Sampling throughput with the KV cache (compare with bench/pytorch/generate.py).")
             { batch, prompt, newTokens, width, layers, heads, vocab, reps, contextCost, threads };
-        command.SetAction(parse =>
-        {
-            Options options;
-            try
-            {
-                options = new Options(parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens), parse.GetValue(width),
-                    parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(vocab), parse.GetValue(reps), parse.GetValue(contextCost),
-                    parse.GetValue(threads)).Validate();
-            }
-            catch (ArgumentException e)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(e.Message);
-                return 2;
-            }
-            foreach (var line in Run(options)) parse.InvocationConfiguration.Output.WriteLine(line);
-            return 0;
-        });
+        JsonLinesBench.SetAction(command, parse => new Options(parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens), parse.GetValue(width),
+            parse.GetValue(layers), parse.GetValue(heads), parse.GetValue(vocab), parse.GetValue(reps), parse.GetValue(contextCost),
+            parse.GetValue(threads)).Validate(), Run);
         return command;
     }
 

@@ -58,23 +58,9 @@ internal static class JudgeBench
         var threads = new Option<int>("--threads") { Description = "GEMM threads.", DefaultValueFactory = _ => 2 };
         var command = new Command("judge", "Pairs/s of PreferenceModelJudge over a random preference model (distinct pairs and K-way per prompt).")
             { encoder, kind, width, layers, heads, promptTokens, completionTokens, pairs, perPrompt, reps, threads };
-        command.SetAction(parse =>
-        {
-            Options options;
-            try
-            {
-                options = new Options(parse.GetValue(encoder)!, parse.GetValue(kind)!, parse.GetValue(width), parse.GetValue(layers), parse.GetValue(heads),
-                    parse.GetValue(promptTokens), parse.GetValue(completionTokens), parse.GetValue(pairs), parse.GetValue(perPrompt),
-                    parse.GetValue(reps), parse.GetValue(threads)).Validate();
-            }
-            catch (ArgumentException e)
-            {
-                parse.InvocationConfiguration.Error.WriteLine(e.Message);
-                return 2;
-            }
-            foreach (var line in Run(options)) parse.InvocationConfiguration.Output.WriteLine(line);
-            return 0;
-        });
+        JsonLinesBench.SetAction(command, parse => new Options(parse.GetValue(encoder)!, parse.GetValue(kind)!, parse.GetValue(width), parse.GetValue(layers), parse.GetValue(heads),
+            parse.GetValue(promptTokens), parse.GetValue(completionTokens), parse.GetValue(pairs), parse.GetValue(perPrompt),
+            parse.GetValue(reps), parse.GetValue(threads)).Validate(), Run);
         return command;
     }
 
