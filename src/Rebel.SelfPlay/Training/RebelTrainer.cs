@@ -32,7 +32,6 @@ public sealed partial class RebelTrainer
     private IPolicy? _magnet;
     private int _magnetIteration;
     private string? _lastCheckpoint;
-    private long _cacheHits;
 
     /// <summary>A trainer for <paramref name="policy"/> with frozen reference <paramref name="reference"/> (π_ref).</summary>
     public RebelTrainer(IPolicy policy, IPolicy reference, RebelOptions options, string runDirectory)
@@ -119,13 +118,13 @@ public sealed partial class RebelTrainer
         m["time/score"] = Lap(clock);
 
         Observer?.OnPhase(t, "judge");
+        long hitsBefore = (Judge as CachingJudge)?.Hits ?? 0;
         var judged = await JudgeOrRewardAsync(batch, ct);                    // l(x, y, y′) or r(x, y)
         ComputeTargets(batch, judged);                                       // Δ (and win rates / advantages)
         m["judge/calls"] = judged.Calls;
+        if (Judge is CachingJudge cache) m["judge/cache_hits"] = cache.Hits - hitsBefore;   // of this iteration's training calls
         if (_options.BatchWinRate && (EvalJudge ?? Judge) is not null)
             m["policy/win_rate_vs_ref_batch"] = await BatchWinRateAsync(batch, prompts, ct); // π_t vs π_ref on this batch's prompts
-        if (Judge is CachingJudge cache) m["judge/cache_hits"] = cache.Hits - _cacheHits;
-        _cacheHits = (Judge as CachingJudge)?.Hits ?? 0;
         m["time/judge"] = Lap(clock);
 
         Observer?.OnPhase(t, "train");

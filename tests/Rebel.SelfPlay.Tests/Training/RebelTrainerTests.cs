@@ -55,6 +55,24 @@ public class RebelTrainerTests
     }
 
     [Test]
+    public async Task Run_WithACachingJudge_LogsCacheHitsOfTheTrainingCalls_AndTheBatchWinRate()
+    {
+        using var cache = new Rebel.Judges.Caching.CachingJudge(Ordered(), Path.Combine(_dir, "verdicts.db"));
+        var trainer = new RebelTrainer(new CategoricalPolicy(Prompts, Actions), new CategoricalPolicy(Prompts, Actions), Options(3), Path.Combine(_dir, "cached"))
+            { TrainPrompts = Prompts, Judge = cache };
+        await trainer.RunAsync();
+
+        var rows = MetricsLog.Read(Path.Combine(_dir, "cached", "metrics.jsonl"));
+        foreach (var row in rows)
+        {
+            Assert.That(row["judge/cache_hits"], Is.InRange(0, row["judge/calls"]));
+            Assert.That(row["policy/win_rate_vs_ref_batch"], Is.InRange(0.0, 1.0));
+        }
+        // 3 prompts × 4 actions give at most 48 ordered pairs, so later iterations mostly ask pairs seen before.
+        Assert.That(rows[^1]["judge/cache_hits"], Is.GreaterThan(0));
+    }
+
+    [Test]
     public async Task Resume_AfterInterruption_MatchesAnUninterruptedRunExactly()
     {
         var straight = new CategoricalPolicy(Prompts, Actions);
