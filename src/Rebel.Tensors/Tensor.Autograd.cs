@@ -1,5 +1,6 @@
 using Rebel.Tensors.Autograd;
 using Rebel.Tensors.Kernels;
+using Rebel.Tensors.Memory;
 
 namespace Rebel.Tensors;
 
@@ -38,6 +39,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Backward: gradient shape {ShapeMath.Format(gradient.Dims)} differs from tensor shape {ShapeMath.Format(Dims)}.");
 
         var order = TopologicalOrder(this);
+        var scope = TensorScope.Current;
         using (NoGrad())
         {
             AccumulateGrad(this, gradient);
@@ -45,8 +47,20 @@ public sealed partial class Tensor
             {
                 var t = order[i];
                 var node = t.Node!;
+                int mark = scope?.Count ?? 0;
                 if (t.Grad is not null) node.Backward(t.Grad);
                 t.Node = null; // free the graph as we go: a second Backward through it is an error
+                if (scope is null) continue;
+                // Inside a scope, buffers nothing will read again go back to the pool at once, so later nodes reuse them
+                // and the step's peak holds one node's temporaries, not all of them: the temporaries this node's
+                // backward made (gradient buffers of its inputs excepted), and t's own gradient, now fully propagated
+                // (as in PyTorch, gradients of intermediate tensors are not kept).
+                scope.ReleaseTemporariesSince(mark);
+                if (t.Grad is { IsGradientBuffer: true } used)
+                {
+                    t.Grad = null;
+                    used.Release();
+                }
             }
         }
     }
@@ -101,6 +115,18 @@ public sealed partial class Tensor
     }
 
     /// <summary>
+    /// A new gradient buffer for <paramref name="input"/>: an ordinary array for a leaf (it outlives any scope), a scoped
+    /// buffer marked <see cref="IsGradientBuffer"/> for an intermediate (freed by <see cref="Backward(Tensor)"/> once used).
+    /// </summary>
+    internal static Tensor NewGradient(Tensor input, bool clear)
+    {
+        if (input.IsLeaf) return new Tensor(new float[input.Size], 0, input.ShapeArray, ShapeMath.ContiguousStrides(input.Dims));
+        var grad = Empty(input.ShapeArray, clear);
+        grad.IsGradientBuffer = true;
+        return grad;
+    }
+
+    /// <summary>
     /// input.Grad += g, where g has input's shape or broadcasts to it from a larger shape (it is then summed over
     /// the broadcast axes). Leaf gradients are ordinary arrays that outlive any scope; intermediate ones are scoped.
     /// </summary>
@@ -110,9 +136,7 @@ public sealed partial class Tensor
         if (!ShapeMath.SameShape(g.Dims, input.Dims)) g = g.SumTo(input.Dims);
         if (input.Grad is null)
         {
-            var grad = input.IsLeaf
-                ? new Tensor(new float[input.Size], 0, input.ShapeArray, ShapeMath.ContiguousStrides(input.Dims))
-                : Empty(input.ShapeArray, clear: false);
+            var grad = NewGradient(input, clear: false);
             StridedKernels.Copy(g.Dims, g.Data, g.Offset, g.Strides, grad.Data, 0, grad.Strides);
             input.Grad = grad;
             return;

@@ -191,8 +191,15 @@ public sealed partial class Tensor
         Node = null;
     }
 
+    /// <summary>True for the gradient of an intermediate (non-leaf) tensor, which <see cref="Backward(Tensor)"/> frees once used.</summary>
+    internal bool IsGradientBuffer { get; set; }
+
     /// <summary>The tensor leaves pool management and becomes an ordinary GC-owned tensor.</summary>
-    internal void DetachFromPool() => _pooled = false;
+    internal void DetachFromPool()
+    {
+        if (_pooled) BufferPool.Disown(Data);
+        _pooled = false;
+    }
 
     internal void CheckAlive()
     {

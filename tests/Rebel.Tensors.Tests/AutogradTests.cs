@@ -90,4 +90,47 @@ public class AutogradTests
         using (var scope = new TensorScope()) t = scope.Keep(Tensor.Ones(3) * 2f);
         Assert.That(t.ToArray(), Is.EqualTo(new[] { 2f, 2f, 2f }));
     }
+
+    [Test]
+    public void Backward_InScope_FreesEachNodesTemporariesAndUsedGradients_SoItsPeakDoesNotGrowWithDepth()
+    {
+        // A chain of L tanh layers: the forward keeps L activations of n floats. Kept to the end, the backward's
+        // gradients and temporaries would add about 2L more; freed as the pass goes, a few buffers are live at a time.
+        const int n = 4096, layers = 32;
+        var x = Tensor.Normal(new Rng(5), 1f, n);
+        x.RequiresGrad = true;
+        float[] expected;
+        {
+            var h = x;
+            for (int l = 0; l < layers; l++) h = (h * 0.9f).Tanh();
+            h.Sum().Backward();
+            expected = x.Grad!.ToArray();
+            x.ZeroGrad();
+        }
+        Tensor middle;
+        long forward, backward;
+        using (new TensorScope())
+        {
+            BufferPool.ResetPeak();
+            long start = BufferPool.RentedBytes;
+            var h = x;
+            middle = x;
+            for (int l = 0; l < layers; l++)
+            {
+                h = (h * 0.9f).Tanh();
+                if (l == layers / 2) middle = h;
+            }
+            var loss = h.Sum();
+            forward = BufferPool.PeakRentedBytes - start;
+            BufferPool.ResetPeak();
+            long beforeBackward = BufferPool.RentedBytes;
+            loss.Backward();
+            backward = BufferPool.PeakRentedBytes - beforeBackward;
+            Assert.That(loss.Item(), Is.Not.NaN, "the graph's tensors are still readable after the backward pass");
+        }
+        Assert.That(x.Grad!.ToArray(), Is.EqualTo(expected), "same gradient as without a scope");
+        Assert.That(middle.Grad, Is.Null, "an intermediate's gradient is freed once propagated");
+        Assert.That(forward, Is.GreaterThanOrEqualTo(2L * layers * n * sizeof(float)), "the forward's activations are pooled");
+        Assert.That(backward, Is.LessThanOrEqualTo(6L * n * sizeof(float)), $"backward peak {backward} B above the activations");
+    }
 }

@@ -45,6 +45,22 @@ public sealed class TensorScope : IDisposable
         return tensor;
     }
 
+    /// <summary>
+    /// Releases the tensors registered since the scope held <paramref name="mark"/> tensors, except gradient buffers of
+    /// intermediates (still to be propagated): the temporaries of one node's backward pass.
+    /// </summary>
+    internal void ReleaseTemporariesSince(int mark)
+    {
+        int kept = mark;
+        for (int i = mark; i < _owned.Count; i++)
+        {
+            var t = _owned[i];
+            if (t.IsGradientBuffer) _owned[kept++] = t;
+            else t.Release();
+        }
+        _owned.RemoveRange(kept, _owned.Count - kept);
+    }
+
     /// <summary>Returns the buffers of every owned tensor to the pool and closes the scope.</summary>
     public void Dispose()
     {

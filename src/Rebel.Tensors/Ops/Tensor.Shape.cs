@@ -166,12 +166,7 @@ public sealed partial class Tensor
     private static void AccumulateGradInto(Tensor input, int axis, int start, Tensor g)
     {
         if (!input.RequiresGrad) return;
-        if (input.Grad is null)
-        {
-            input.Grad = input.IsLeaf
-                ? new Tensor(new float[input.Size], 0, input.ShapeArray, ShapeMath.ContiguousStrides(input.Dims))
-                : Empty(input.ShapeArray, clear: true);
-        }
+        input.Grad ??= NewGradient(input, clear: true);
         var acc = input.Grad;
         int off = acc.Offset + start * acc.Strides[axis];
         StridedKernels.Binary(BinaryOp.Add, g.ShapeArray, acc.Data, off, acc.Strides, g.Data, g.Offset, g.Strides, acc.Data, off, acc.Strides);

@@ -59,9 +59,7 @@ public sealed partial class Tensor
         direct = true;
         if (input.Grad is null)
         {
-            input.Grad = input.IsLeaf
-                ? new Tensor(new float[input.Size], 0, input.ShapeArray, ShapeMath.ContiguousStrides(input.Dims))
-                : Empty(input.ShapeArray, clear: true);
+            input.Grad = NewGradient(input, clear: true);
             return input.Grad;
         }
         if (input.Grad.IsContiguous && ShapeMath.SameShape(input.Grad.Dims, input.Dims)) return input.Grad;
