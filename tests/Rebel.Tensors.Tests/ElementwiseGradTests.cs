@@ -86,4 +86,22 @@ public class ElementwiseGradTests
         Assert.That(Tensor.FromArray([0f], 1).Gelu().Item(), Is.EqualTo(0f));
         Assert.That(Tensor.FromArray([-1000f], 1).LogSigmoid().Item(), Is.EqualTo(-1000f).Within(1e-3));
     }
+
+    [Test]
+    public void Gelu_MatchesTheTanhFormInDouble_AcrossMagnitudesAndVectorTails()
+    {
+        // Lengths around the 8-wide vector body exercise the scalar tail; large |x| the saturated ends (no NaN, y → x or 0).
+        float[] samples = [-1e4f, -60f, -12f, -5f, -2.5f, -1f, -0.3f, -1e-3f, 0f, 1e-3f, 0.3f, 1f, 2.5f, 5f, 12f, 60f, 1e4f];
+        for (int length = 1; length <= samples.Length; length++)
+        {
+            var x = samples.Take(length).ToArray();
+            var y = Tensor.FromArray(x, length).Gelu().ToArray();
+            for (int i = 0; i < length; i++)
+            {
+                double v = x[i];
+                double expected = 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+                Assert.That(y[i], Is.EqualTo(expected).Within(1e-6 * Math.Max(1, Math.Abs(expected)) + 1e-7), $"GELU({x[i]}) at length {length}");
+            }
+        }
+    }
 }
