@@ -10,7 +10,6 @@ rounds=${1:-3}
 threads=${2:-2}
 shift $(( $# < 2 ? $# : 2 ))
 dotnet build -c Release src/Rebel.Cli -v q -nologo >/dev/null
-if [ "$threads" = 1 ]; then export DOTNET_PROCESSOR_COUNT=1; fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

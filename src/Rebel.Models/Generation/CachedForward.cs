@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Gpt2.Modules;
 using Rebel.Tensors.Kernels;
 
 namespace Rebel.Models.Generation;
@@ -17,15 +18,22 @@ internal sealed class CachedForward
 {
     private readonly Gpt2Model _model;
     private readonly Gpt2Config _config;
-    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _scratch = [], _last = [];
+    private readonly PackedWeights? _packed;
+    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _last = [];
 
-    public CachedForward(Gpt2Model model, int batch, int capacity)
+    /// <param name="model">The model; its weights must not change while this object is in use.</param>
+    /// <param name="batch">Sequences in the cache.</param>
+    /// <param name="capacity">Positions per sequence.</param>
+    /// <param name="packWeights">Pack every weight matrix for the GEMM micro-kernel once, here, instead of on every call:
+    /// worth it for many calls with few rows each (decoding), at the cost of a second copy of the weights.</param>
+    public CachedForward(Gpt2Model model, int batch, int capacity, bool packWeights = false)
     {
         _model = model;
         _config = model.Config;
         if (capacity > _config.ContextLength)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Cache capacity exceeds the context length {_config.ContextLength}.");
         Cache = new KvCache(_config.Layers, batch, _config.Heads, capacity, _config.HeadSize);
+        if (packWeights) _packed = new PackedWeights(model);
     }
 
     public KvCache Cache { get; }
@@ -40,7 +48,8 @@ internal sealed class CachedForward
         Ensure(ref _last, r * c);
         Hidden(sequences, ids, logitRows, _last);
         // logits = ln_f(x[rows])·wteᵀ                                                      (R, V)
-        Gemm.Sgemm(false, true, r, v, c, 1f, _last.AsSpan(0, r * c), c, _model.Wte.Weight.AsSpan(), c, 0f, logits[..(r * v)], v);
+        if (_packed is not null) Gemm.SgemmPacked(false, r, 1f, _last.AsSpan(0, r * c), c, _packed.Head, 0f, logits[..(r * v)], v);
+        else Gemm.Sgemm(false, true, r, v, c, 1f, _last.AsSpan(0, r * c), c, _model.Wte.Weight.AsSpan(), c, 0f, logits[..(r * v)], v);
     }
 
     /// <summary>
@@ -51,7 +60,7 @@ internal sealed class CachedForward
     {
         int n = ids.Length, c = _config.EmbeddingSize, inner = _config.MlpSize;
         Ensure(ref _x, n * c); Ensure(ref _h, n * c); Ensure(ref _qkv, n * 3 * c); Ensure(ref _attn, n * c);
-        Ensure(ref _mlp, n * inner); Ensure(ref _scratch, n * inner);
+        Ensure(ref _mlp, n * inner);
         var positions = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -72,17 +81,17 @@ internal sealed class CachedForward
             var block = _model.Blocks[l];
             // attention: x += c_proj(attend(c_attn(ln_1(x))))
             RowKernels.LayerNorm(_x, block.Ln1.Weight.AsSpan(), block.Ln1.Bias.AsSpan(), block.Ln1.Epsilon, _h, n);
-            Affine(_h, n, c, block.Attn.CAttn.Weight.AsSpan(), block.Attn.CAttn.Bias.AsSpan(), 3 * c, _qkv, beta: 0f); // (N, 3C)
+            Affine(_h, n, c, block.Attn.CAttn, _packed?.Layers[l].Attention, 3 * c, _qkv, beta: 0f);         // (N, 3C)
             StoreKeysValues(l, sequences, positions, n);
             Attend(l, sequences, positions, n);                                                                       // (N, C)
-            Affine(_attn, n, c, block.Attn.CProj.Weight.AsSpan(), block.Attn.CProj.Bias.AsSpan(), c, _x, beta: 1f);  // x += ...
+            Affine(_attn, n, c, block.Attn.CProj, _packed?.Layers[l].AttentionProjection, c, _x, beta: 1f);      // x += ...
             // MLP: x += c_proj(act(c_fc(ln_2(x))))
             RowKernels.LayerNorm(_x, block.Ln2.Weight.AsSpan(), block.Ln2.Bias.AsSpan(), block.Ln2.Epsilon, _h, n);
-            Affine(_h, n, c, block.Mlp.CFc.Weight.AsSpan(), block.Mlp.CFc.Bias.AsSpan(), inner, _mlp, beta: 0f);      // (N, 4C)
+            Affine(_h, n, c, block.Mlp.CFc, _packed?.Layers[l].MlpIn, inner, _mlp, beta: 0f);                 // (N, 4C)
             var inside = _mlp.AsSpan(0, n * inner);
             if (_config.Activation == Gpt2Activation.Relu) RowKernels.Relu(inside);
-            else RowKernels.GeluTanh(inside, _scratch);
-            Affine(_mlp, n, inner, block.Mlp.CProj.Weight.AsSpan(), block.Mlp.CProj.Bias.AsSpan(), c, _x, beta: 1f);
+            else Activations.GeluForward(inside, inside);                                         // GELU, tanh form
+            Affine(_mlp, n, inner, block.Mlp.CProj, _packed?.Layers[l].MlpOut, c, _x, beta: 1f);
         }
 
         // hidden = ln_f(x[rows])                                                            (R, C)
@@ -91,33 +100,49 @@ internal sealed class CachedForward
         RowKernels.LayerNorm(hidden, _model.LnF.Weight.AsSpan(), _model.LnF.Bias.AsSpan(), _model.LnF.Epsilon, hidden, r);
     }
 
-    /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M].</summary>
-    private static void Affine(float[] x, int n, int k, ReadOnlySpan<float> w, ReadOnlySpan<float> b, int m, float[] y, float beta)
+    /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M] (from <paramref name="packed"/> if given).</summary>
+    private static void Affine(float[] x, int n, int k, Conv1D layer, PackedMatrix? packed, int m, float[] y, float beta)
     {
-        Gemm.Sgemm(false, false, n, m, k, 1f, x.AsSpan(0, n * k), k, w, m, beta, y.AsSpan(0, n * m), m);
-        RowKernels.AddBias(y, b, n);
+        if (packed is not null) Gemm.SgemmPacked(false, n, 1f, x.AsSpan(0, n * k), k, packed, beta, y.AsSpan(0, n * m), m);
+        else Gemm.Sgemm(false, false, n, m, k, 1f, x.AsSpan(0, n * k), k, layer.Weight.AsSpan(), m, beta, y.AsSpan(0, n * m), m);
+        RowKernels.AddBias(y, layer.Bias.AsSpan(), n);
     }
 
-    /// <summary>Copies each row's k and v (from qkv = [q | k | v]) into the cache at its (sequence, head, ·, position).</summary>
+    /// <summary>Every weight matrix of the model packed once for <see cref="Gemm.SgemmPacked"/>.</summary>
+    private sealed class PackedWeights
+    {
+        public PackedWeights(Gpt2Model model)
+        {
+            var config = model.Config;
+            int c = config.EmbeddingSize, inner = config.MlpSize;
+            Layers = model.Blocks.Select(block => new PackedLayer(
+                Pack(block.Attn.CAttn, c, 3 * c), Pack(block.Attn.CProj, c, c), Pack(block.Mlp.CFc, c, inner), Pack(block.Mlp.CProj, inner, c))).ToArray();
+            Head = new PackedMatrix(model.Wte.Weight.AsSpan(), c, transB: true, c, config.VocabSize); // wteᵀ [C, V]
+        }
+
+        public PackedLayer[] Layers { get; }
+
+        /// <summary>The tied output head wteᵀ [C, V].</summary>
+        public PackedMatrix Head { get; }
+
+        private static PackedMatrix Pack(Conv1D layer, int inputs, int outputs) => new(layer.Weight.AsSpan(), outputs, transB: false, inputs, outputs);
+    }
+
+    private sealed record PackedLayer(PackedMatrix Attention, PackedMatrix AttentionProjection, PackedMatrix MlpIn, PackedMatrix MlpOut);
+
+    /// <summary>Copies each row's k and v (from qkv = [q | k | v]) into the cache at its (sequence, head, position).</summary>
     private void StoreKeysValues(int layer, ReadOnlySpan<int> sequences, int[] positions, int n)
     {
         int c = _config.EmbeddingSize, d = Cache.HeadSize;
-        var keys = Cache.Keys[layer];
-        var values = Cache.Values[layer];
+        var keys = Cache.Keys[layer].AsSpan();
+        var values = Cache.Values[layer].AsSpan();
         for (int i = 0; i < n; i++)
-        {
-            var k = _qkv.AsSpan(i * 3 * c + c, c);
-            var v = _qkv.AsSpan(i * 3 * c + 2 * c, c);
             for (int h = 0; h < Cache.Heads; h++)
             {
-                int at = Cache.Offset(sequences[i], h, 0) + positions[i];
-                for (int e = 0; e < d; e++)
-                {
-                    keys[at + e * Cache.Capacity] = k[h * d + e];
-                    values[at + e * Cache.Capacity] = v[h * d + e];
-                }
+                int at = Cache.Offset(sequences[i], h, positions[i]);
+                _qkv.AsSpan(i * 3 * c + c + h * d, d).CopyTo(keys.Slice(at, d));
+                _qkv.AsSpan(i * 3 * c + 2 * c + h * d, d).CopyTo(values.Slice(at, d));
             }
-        }
     }
 
     /// <summary>attn[i, head h] = Σ_{j ≤ p_i} softmax_j(q·k_j / √D) · v_j over row i's own sequence.</summary>
@@ -141,13 +166,14 @@ internal sealed class CachedForward
         foreach (var (first, count) in runs)
             if (count >= BlockRows) buffer = Math.Max(buffer, (long)count * (positions[first] + count));
         int size = checked((int)buffer);
-        if (work < 1 << 18)
+        int workers = Gemm.Threads;
+        if (work < 1 << 18 || workers == 1)
         {
             var scores = new float[size];
             for (int job = 0; job < runs.Count * heads; job++) AttendRun(layer, seqs, positions, runs[job / heads], job % heads, scores);
             return;
         }
-        Parallel.For(0, runs.Count * heads, () => new float[size],
+        Parallel.For(0, runs.Count * heads, new ParallelOptions { MaxDegreeOfParallelism = workers }, () => new float[size],
             (job, _, scores) => { AttendRun(layer, seqs, positions, runs[job / heads], job % heads, scores); return scores; }, _ => { });
     }
 
@@ -161,15 +187,15 @@ internal sealed class CachedForward
             for (int row = run.First; row < run.First + run.Count; row++) AttendOne(layer, sequences, positions, row, head, buffer);
             return;
         }
-        // Block of m rows at positions p0..p0+m−1 of one sequence: S = Q·Kᵀ/√D over keys 0..p0+m−1 (K is stored as Kᵀ),
-        // causal softmax per row (row i sees keys ≤ p0 + i), then out = S·V (V stored as Vᵀ).
-        int c = _config.EmbeddingSize, d = Cache.HeadSize, capacity = Cache.Capacity, m = run.Count, p0 = positions[run.First], length = p0 + m;
+        // Block of m rows at positions p0..p0+m−1 of one sequence: S = Q·Kᵀ/√D over keys 0..p0+m−1,
+        // causal softmax per row (row i sees keys ≤ p0 + i), then out = S·V.
+        int c = _config.EmbeddingSize, d = Cache.HeadSize, m = run.Count, p0 = positions[run.First], length = p0 + m;
         int offset = Cache.Offset(sequences[run.First], head, 0);
         var q = _qkv.AsSpan(run.First * 3 * c + head * d, (m - 1) * 3 * c + d);                  // (m, D), row stride 3C
-        var keys = Cache.Keys[layer].AsSpan(offset, (d - 1) * capacity + length);                // Kᵀ (D, length), stride capacity
-        var values = Cache.Values[layer].AsSpan(offset, (d - 1) * capacity + length);            // Vᵀ (D, length)
+        var keys = Cache.Keys[layer].AsSpan(offset, length * d);                                 // K (length, D)
+        var values = Cache.Values[layer].AsSpan(offset, length * d);                             // V (length, D)
         var scores = buffer.AsSpan(0, m * length);                                               // (m, length)
-        Gemm.SgemmSingleThreaded(false, false, m, length, d, 1f / MathF.Sqrt(d), q, 3 * c, keys, capacity, 0f, scores, length);
+        Gemm.SgemmSingleThreaded(false, true, m, length, d, 1f / MathF.Sqrt(d), q, 3 * c, keys, d, 0f, scores, length);
         for (int i = 0; i < m; i++)
         {
             var row = scores.Slice(i * length, length);
@@ -178,24 +204,19 @@ internal sealed class CachedForward
             row[visible..].Clear();
         }
         var output = _attn.AsSpan(run.First * c + head * d, (m - 1) * c + d);                    // (m, D), row stride C
-        Gemm.SgemmSingleThreaded(false, true, m, d, length, 1f, scores, length, values, capacity, 0f, output, c);
+        Gemm.SgemmSingleThreaded(false, false, m, d, length, 1f, scores, length, values, d, 0f, output, c);
     }
 
     private void AttendOne(int layer, int[] sequences, int[] positions, int row, int head, float[] scoreBuffer)
     {
-        int c = _config.EmbeddingSize, d = Cache.HeadSize, length = positions[row] + 1, capacity = Cache.Capacity;
-        float scale = 1f / MathF.Sqrt(d);
+        int c = _config.EmbeddingSize, d = Cache.HeadSize, length = positions[row] + 1;
         var q = _qkv.AsSpan(row * 3 * c + head * d, d);
-        var keys = Cache.Keys[layer].AsSpan(Cache.Offset(sequences[row], head, 0), d * capacity);
-        var values = Cache.Values[layer].AsSpan(Cache.Offset(sequences[row], head, 0), d * capacity);
+        var keys = Cache.Keys[layer].AsSpan(Cache.Offset(sequences[row], head, 0), length * d);     // K (length, D)
+        var values = Cache.Values[layer].AsSpan(Cache.Offset(sequences[row], head, 0), length * d); // V (length, D)
         var scores = scoreBuffer.AsSpan(0, length);
-        // scores = Σ_e q_e · K[e, 0..length) / √D: D long multiply-adds over positions
-        TensorPrimitives.Multiply(keys[..length], q[0] * scale, scores);
-        for (int e = 1; e < d; e++) TensorPrimitives.MultiplyAdd(keys.Slice(e * capacity, length), q[e] * scale, scores, scores);
-        TensorPrimitives.SoftMax(scores, scores);
-        // out_e = Σ_j p_j · V[e, j]: D dot products over positions
-        var output = _attn.AsSpan(row * c + head * d, d);
-        for (int e = 0; e < d; e++) output[e] = TensorPrimitives.Dot(values.Slice(e * capacity, length), scores);
+        RowKernels.QueryKeys(q, keys, 1f / MathF.Sqrt(d), scores);                           // S_j = q·k_j / √D
+        TensorPrimitives.SoftMax(scores, scores);                                            // p = softmax(S)
+        RowKernels.WeightValues(scores, values, _attn.AsSpan(row * c + head * d, d));        // out = Σ_j p_j v_j
     }
 
     private static void Ensure(ref float[] buffer, int length)

@@ -53,7 +53,7 @@ public sealed class Generator
         }
         int? eos = options.StopAtEos ? options.EosTokenId ?? config.EosTokenId : null;
         int capacity = Math.Min(config.ContextLength, longest + options.MaxNewTokens);
-        var forward = new CachedForward(_model, batch, capacity);
+        var forward = new CachedForward(_model, batch, capacity, packWeights: true);
         var sampler = new TokenSampler(options);
         var rngs = new Rng[batch];
         for (int i = 0; i < batch; i++) rngs[i] = new Rng(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(firstStream + i + 1)));

@@ -2,9 +2,8 @@ namespace Rebel.Models.Generation;
 
 /// <summary>
 /// Keys and values of every processed token, per layer, for a batch of independent sequences. Layout per layer:
-/// [B, H, D, capacity] (transposed: one channel of one head over all positions is contiguous), so attention runs as
-/// D long vector operations over positions rather than one short dot product per position. Each sequence has its
-/// own length.
+/// [B, H, capacity, D]: one (sequence, head) is a contiguous [positions, D] matrix, so attention streams it front to
+/// back and a new token's key or value is one contiguous write. Each sequence has its own length.
 /// </summary>
 internal sealed class KvCache
 {
@@ -32,15 +31,15 @@ internal sealed class KvCache
 
     public int HeadSize { get; }
 
-    /// <summary>Per layer, [B, H, D, capacity].</summary>
+    /// <summary>Per layer, [B, H, capacity, D].</summary>
     public float[][] Keys { get; }
 
-    /// <summary>Per layer, [B, H, D, capacity].</summary>
+    /// <summary>Per layer, [B, H, capacity, D].</summary>
     public float[][] Values { get; }
 
     /// <summary>Tokens stored so far per sequence (= the position of its next token).</summary>
     public int[] Lengths { get; }
 
-    /// <summary>Offset of channel <paramref name="channel"/> (of D) of (sequence, head) at position 0 in a layer's arrays.</summary>
-    public int Offset(int sequence, int head, int channel) => ((sequence * Heads + head) * HeadSize + channel) * Capacity;
+    /// <summary>Offset of (sequence, head) at <paramref name="position"/> in a layer's arrays (its D channels follow).</summary>
+    public int Offset(int sequence, int head, int position) => ((sequence * Heads + head) * Capacity + position) * HeadSize;
 }

@@ -112,6 +112,21 @@ public static unsafe class Gemm
     }
 
     /// <summary>
+    /// C = alpha·op(A)·B + beta·C with B packed beforehand (<see cref="PackedMatrix"/>), on the managed kernel and at most
+    /// <see cref="Threads"/> threads: for many products with one fixed B and few rows of A.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative dimension.</exception>
+    /// <exception cref="ArgumentException">A leading dimension below the stored row width, or a span too short.</exception>
+    internal static void SgemmPacked(bool transA, int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b,
+        float beta, Span<float> c, int ldc)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        GemmArguments.Check(transA, false, m, b.Columns, b.Rows, a.Length, lda, (int)Math.Min(int.MaxValue, (long)b.Rows * b.Columns), Math.Max(1, b.Columns), c.Length, ldc); // B: checked when packed
+        fixed (float* pa = a, pc = c)
+            GemmManaged.SgemmPacked(transA, m, alpha, pa, lda, b, beta, pc, ldc, s_threads);
+    }
+
+    /// <summary>
     /// Batched GEMM over equally strided matrices: for t in [0, batch),
     /// C_t = alpha·op(A_t)·op(B_t) + beta·C_t with A_t = a[t·strideA ..], B_t = b[t·strideB ..], C_t = c[t·strideC ..].
     /// </summary>

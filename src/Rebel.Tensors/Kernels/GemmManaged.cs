@@ -73,6 +73,58 @@ internal static unsafe partial class GemmManaged
         }
     }
 
+    /// <summary>
+    /// C[m, n] = alpha·op(A)·B + beta·C with B already packed (arguments validated): only A is packed here. On more
+    /// than one thread the tiles of a <see cref="TileGrid"/> are shared out; each element sums its KC blocks in order,
+    /// so the result does not depend on the thread count.
+    /// </summary>
+    public static void SgemmPacked(bool transA, int m, float alpha, float* a, int lda, PackedMatrix b, float beta, float* c, int ldc, int threads)
+    {
+        int n = b.Columns, k = b.Rows;
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(c, ldc, 0, m, 0, n, beta);
+            return;
+        }
+        if (threads <= 1 || (long)m * n * k < ParallelThreshold)
+        {
+            for (int i0 = 0; i0 < m; i0 += MC) PackedTile(transA, alpha, a, lda, b, beta, c, ldc, i0, Math.Min(MC, m - i0), 0, n);
+            return;
+        }
+        var grid = TileGrid.For(m, n, threads);
+        nint pa = (nint)a, pc = (nint)c;
+        int next = 0;
+        GemmWorkers.Run(Math.Min(threads, grid.Tiles), _ =>
+        {
+            for (int tile; (tile = Interlocked.Increment(ref next) - 1) < grid.Tiles;)
+            {
+                int i0 = tile / grid.ColBlocks * grid.RowsPerBlock, j0 = tile % grid.ColBlocks * grid.ColsPerBlock;
+                PackedTile(transA, alpha, (float*)pa, lda, b, beta, (float*)pc, ldc,
+                    i0, Math.Min(grid.RowsPerBlock, m - i0), j0, Math.Min(grid.ColsPerBlock, n - j0));
+            }
+        });
+    }
+
+    /// <summary>Rows [i0, i0 + mc) (mc ≤ MC) and columns [j0, j0 + nc) (j0 a multiple of NR) of a pre-packed product.</summary>
+    private static void PackedTile(bool transA, float alpha, float* a, int lda, PackedMatrix b, float beta, float* c, int ldc,
+        int i0, int mc, int j0, int nc)
+    {
+        float* cTile = c + (nint)i0 * ldc + j0;
+        if (beta != 0f && beta != 1f)
+        {
+            ScaleC(cTile, ldc, 0, mc, 0, nc, beta);
+            beta = 1f;
+        }
+        float* packA = Workspace(ref t_packA, RoundUp(mc, GemmMicroKernel.MR) * KC);
+        for (int q = 0, p0 = 0; p0 < b.Rows; q++, p0 += KC)
+        {
+            int kc = Math.Min(KC, b.Rows - p0);
+            GemmPacking.PackA(a, lda, transA, i0, mc, p0, kc, alpha, packA);
+            Macro(kc, mc, nc, packA, b.Block(q) + (nint)j0 * kc, cTile, ldc, accumulate: q > 0 || beta != 0f);
+        }
+    }
+
     /// <summary>The macro-kernel: an mc×nc block of C from a packed A block and a packed B block.</summary>
     private static void Macro(int kc, int mc, int nc, float* packA, float* packB, float* c, int ldc, bool accumulate)
     {

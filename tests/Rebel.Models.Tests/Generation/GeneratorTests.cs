@@ -10,15 +10,16 @@ public class GeneratorTests
 {
     private static readonly Lazy<Gpt2Model> Model = new(() => Gpt2Checkpoint.Load(Fixtures.TinyModel));
 
-    [Test]
-    public void CachedForward_GivesTheLogitsOfAFullForward()
+    [TestCase(false)]
+    [TestCase(true)]
+    public void CachedForward_GivesTheLogitsOfAFullForward(bool packWeights)
     {
         var model = Model.Value;
         int[] ids = [5, 17, 3, 99, 42, 8, 61, 23, 77, 1, 0, 64];
         float[] full;
         using (Tensor.NoGrad()) full = model.Forward(ids, 1, ids.Length).ToArray();
         int v = model.Config.VocabSize;
-        var forward = new CachedForward(model, batch: 2, capacity: 16);
+        var forward = new CachedForward(model, batch: 2, capacity: 16, packWeights);
         var logits = new float[ids.Length * v];
         // Prefill the first 5 tokens (logits of all 5), then one token at a time; a second sequence interleaves.
         forward.Forward([0, 0, 0, 0, 0, 1], [5, 17, 3, 99, 42, 9], [0, 1, 2, 3, 4], logits);

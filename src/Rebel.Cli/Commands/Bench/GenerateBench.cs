@@ -67,7 +67,7 @@ internal static class GenerateBench
         var vocab = new Option<int>("--vocab") { Description = "Vocabulary size (V).", DefaultValueFactory = _ => 512 };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions (median reported).", DefaultValueFactory = _ => 5 };
         var contextCost = new Option<bool>("--context-cost") { Description = "Per-token cost at 64, 128, ... --new-tokens generated tokens." };
-        var threads = new Option<int>("--threads") { Description = "GEMM threads (attention uses the .NET thread pool; set DOTNET_PROCESSOR_COUNT to bound it).", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "Threads for the matrix products and attention.", DefaultValueFactory = _ => 2 };
         var command = new Command("generate", "Sampling throughput with the KV cache (compare with bench/pytorch/generate.py).")
             { batch, prompt, newTokens, width, layers, heads, vocab, reps, contextCost, threads };
         JsonLinesBench.SetAction(command, parse => new Options(parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens), parse.GetValue(width),

@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+
+namespace Rebel.Tensors.Kernels;
+
+/// <summary>
+/// A right-hand GEMM operand op(B) [k, n] packed once into the micro-kernel's column panels, for products that reuse
+/// one B many times with few rows of A — decoding with fixed weights, where packing B on every call would cost as
+/// much as the product itself.
+/// </summary>
+/// <remarks>
+/// Layout (as the multi-threaded driver's shared buffer): KC block q (rows q·KC .. of op(B)) starts at q·np·KC, with
+/// np = n rounded up to NR; inside it, the NR-column panel starting at column j is at + j·kc. Columns past n are zeros.
+/// The copy is a snapshot: later changes to B are not seen.
+/// </remarks>
+internal sealed unsafe class PackedMatrix
+{
+    private readonly float[] _buffer;
+    private readonly int _offset;
+
+    /// <summary>Packs op(B) [k, n] (stored [n, k] when <paramref name="transB"/>, else [k, n], leading dimension ldb).</summary>
+    public PackedMatrix(ReadOnlySpan<float> b, int ldb, bool transB, int k, int n)
+    {
+        GemmArguments.Check(false, transB, 0, n, k, 0, Math.Max(1, k), b.Length, ldb, 0, Math.Max(1, n));
+        Rows = k;
+        Columns = n;
+        PaddedColumns = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR * GemmMicroKernel.NR;
+        long floats = (long)PaddedColumns * ((k + GemmManaged.KC - 1) / GemmManaged.KC * GemmManaged.KC);
+        _buffer = GC.AllocateUninitializedArray<float>(checked((int)floats + 16), pinned: true);
+        _offset = (int)((64 - ((nint)Unsafe.AsPointer(ref _buffer[0]) & 63)) & 63) / sizeof(float);
+        fixed (float* pb = b)
+            for (int q = 0, p0 = 0; p0 < k; q++, p0 += GemmManaged.KC)
+                GemmPacking.PackB(pb, ldb, transB, p0, Math.Min(GemmManaged.KC, k - p0), 0, n, Block(q));
+    }
+
+    /// <summary>k: rows of op(B).</summary>
+    public int Rows { get; }
+
+    /// <summary>n: columns of op(B).</summary>
+    public int Columns { get; }
+
+    /// <summary>n rounded up to whole NR panels.</summary>
+    public int PaddedColumns { get; }
+
+    /// <summary>The packed KC block q (the buffer is pinned, so the pointer stays valid while this object lives).</summary>
+    public float* Block(int q) => (float*)Unsafe.AsPointer(ref _buffer[_offset]) + (nint)q * PaddedColumns * GemmManaged.KC;
+}
