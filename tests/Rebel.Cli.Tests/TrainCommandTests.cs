@@ -6,14 +6,14 @@ namespace Rebel.Cli.Tests;
 
 public class TrainCommandTests
 {
-    private static string WriteConfig(string dir, int iterations, string judge = "vote(length(4),diversity,keywords)")
+    private static string WriteConfig(string dir, int iterations, string judge = "vote(length(4),diversity,keywords)", string loss = "rebel", double beta = 0)
     {
         File.WriteAllLines(Path.Combine(dir, "prompts.jsonl"), Corpus.Select(c => JsonSerializer.Serialize(new { prompt = c[..8] })));
         var config = new
         {
             model = ModelDirectory, prompts = "prompts.jsonl", eval_prompts = "prompts.jsonl", judge, run_dir = "run",
             rebel = new { iterations, prompts_per_iteration = 4, minibatch_prompts = 2, samples_per_prompt = 2, max_new_tokens = 6,
-                          checkpoint_interval = 1, eval_interval = 2, learning_rate = 1e-3, seed = 3 },
+                          checkpoint_interval = 1, eval_interval = 2, learning_rate = 1e-3, seed = 3, loss, beta },
         };
         var path = Path.Combine(dir, "train.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
@@ -38,6 +38,23 @@ public class TrainCommandTests
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(stdout, Does.Contain("resuming at iteration 3"));
         Assert.That(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void Train_NashMd_SamplesTheMixtureOfPolicyAndReference()
+    {
+        var dir = Scratch();
+        var (code, stdout, error) = Run("train", "--config", WriteConfig(dir, 2, loss: "nash-md", beta: 0.5));
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Contain("it    2/2"));
+        var rows = MetricsLog.Read(Path.Combine(dir, "run", "metrics.jsonl"));
+        Assert.That(rows, Has.Count.EqualTo(2));
+        Assert.That(rows[1]["loss/nash-md"], Is.GreaterThanOrEqualTo(0).And.LessThan(double.PositiveInfinity));
+        Assert.That(double.IsFinite(rows[1]["policy/kl_ref"]), Is.True);
+
+        (code, _, error) = Run("train", "--config", WriteConfig(Scratch(), 1, loss: "nash-md", beta: 0));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("eta·beta"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Rebel.Models.Gpt2;
 using Rebel.Tensors;
 
@@ -31,7 +32,34 @@ public sealed class Generator
     /// <param name="firstStream">Random stream of the first prompt; prompt i draws from stream firstStream + i. A caller
     /// that splits a long list into batches passes each batch's start index, so results do not depend on the split.</param>
     /// <exception cref="ArgumentException">An empty prompt, an id outside the vocabulary, a prompt that fills the context, bad options.</exception>
-    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream = 0)
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream = 0) =>
+        Run(prompts, options, firstStream, mixture: null, 0f);
+
+    /// <summary>
+    /// Generates from the token-level geometric mixture of this generator's model π and <paramref name="other"/>:
+    /// at every step q(·) ∝ π(· | x, y_&lt;k)^(1−w) · π_other(· | x, y_&lt;k)^w with w = <paramref name="otherWeight"/>,
+    /// each at temperature τ, i.e. ln q = (1 − w)·ln softmax(z/τ) + w·ln softmax(z_other/τ) − ln Z. Both models run
+    /// side by side with their own KV caches. This is Nash-MD's opponent π_t^(1−ηβ)·π_ref^(ηβ) (normalized per token).
+    /// The results' <see cref="GeneratedSequence.LogProbs"/> are ln q per token (top-k/top-p apply after mixing).
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Generate(IReadOnlyList{int[]}, GenerationOptions, int)"/>; also a weight
+    /// outside [0, 1], τ = 0 (greedy decoding has no mixture), or models with different vocabularies.</exception>
+    public IReadOnlyList<GeneratedSequence> GenerateMixture(IReadOnlyList<int[]> prompts, Gpt2Model other, double otherWeight,
+        GenerationOptions options, int firstStream = 0)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!(otherWeight >= 0 && otherWeight <= 1))
+            throw new ArgumentException($"Generator: the mixture weight must be in [0, 1], got {otherWeight}.", nameof(otherWeight));
+        if (options.Temperature == 0f)
+            throw new ArgumentException("Generator: a geometric mixture needs a temperature > 0 (greedy decoding has no distribution to mix).", nameof(options));
+        if (other.Config.VocabSize != _model.Config.VocabSize)
+            throw new ArgumentException($"Generator: cannot mix models with vocabularies of {_model.Config.VocabSize} and {other.Config.VocabSize} tokens.", nameof(other));
+        return Run(prompts, options, firstStream, other, (float)otherWeight);
+    }
+
+    private IReadOnlyList<GeneratedSequence> Run(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream,
+        Gpt2Model? mixture, float mixtureWeight)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,8 +81,16 @@ public sealed class Generator
         }
         int? eos = options.StopAtEos ? options.EosTokenId ?? config.EosTokenId : null;
         int capacity = Math.Min(config.ContextLength, longest + options.MaxNewTokens);
+        if (mixture is not null)
+        {
+            if (longest >= mixture.Config.ContextLength)
+                throw new ArgumentException($"Generator: a prompt of {longest} ids leaves no room in the mixed model's context of {mixture.Config.ContextLength}.", nameof(prompts));
+            capacity = Math.Min(capacity, mixture.Config.ContextLength);
+        }
         var forward = new CachedForward(_model, batch, capacity, packWeights: true);
-        var sampler = new TokenSampler(options);
+        var mixed = mixture is null ? null : new MixedForward(new CachedForward(mixture, batch, capacity, packWeights: true), config.VocabSize, options.Temperature, mixtureWeight);
+        // With a mixture the logit rows handed to the sampler are already ln q at temperature τ, so it samples them at τ = 1.
+        var sampler = new TokenSampler(mixed is null ? options : options with { Temperature = 1f });
         var rngs = new Rng[batch];
         for (int i = 0; i < batch; i++) rngs[i] = new Rng(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(firstStream + i + 1)));
         var ids = new List<int>[batch];
@@ -75,6 +111,7 @@ public sealed class Generator
             lastRows[i] = at - 1;
         }
         forward.Forward(rowSequence, rowId, lastRows, logits);
+        mixed?.Mix(rowSequence, rowId, lastRows, logits);
         var live = Enumerable.Range(0, batch).ToList();
 
         while (live.Count > 0)
@@ -99,6 +136,7 @@ public sealed class Generator
             var next = sequences.Select(s => ids[s][^1]).ToArray();
             var rows = Enumerable.Range(0, sequences.Length).ToArray();
             forward.Forward(sequences, next, rows, logits);
+            mixed?.Mix(sequences, next, rows, logits);
         }
 
         var results = new GeneratedSequence[batch];
@@ -128,5 +166,30 @@ public sealed class Generator
             prompts[b] = [.. row];
         }
         return Generate(prompts, options, firstStream);
+    }
+
+    /// <summary>The second model of a geometric mixture, run in lockstep with the first.</summary>
+    private sealed class MixedForward(CachedForward other, int vocab, float temperature, float weight)
+    {
+        private float[] _logits = [];
+
+        /// <summary>Feeds the same rows to the other model and overwrites each logit row z with (1 − w)·ln softmax(z/τ) + w·ln softmax(z_other/τ).</summary>
+        public void Mix(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> rows, float[] logits)
+        {
+            int v = vocab, n = rows.Length;
+            if (_logits.Length < logits.Length) _logits = new float[logits.Length];
+            other.Forward(sequences, ids, rows, _logits);
+            for (int r = 0; r < n; r++)
+            {
+                var mine = logits.AsSpan(r * v, v);
+                var theirs = _logits.AsSpan(r * v, v);
+                TensorPrimitives.Multiply(mine, 1f / temperature, mine);
+                TensorPrimitives.Multiply(theirs, 1f / temperature, theirs);
+                RowKernels.LogSoftmax(mine);                                                   // ln π(·)
+                RowKernels.LogSoftmax(theirs);                                                 // ln π_other(·)
+                TensorPrimitives.Multiply(mine, 1f - weight, mine);
+                TensorPrimitives.MultiplyAdd(theirs, weight, mine, mine);                      // (1 − w) ln π + w ln π_other
+            }
+        }
     }
 }

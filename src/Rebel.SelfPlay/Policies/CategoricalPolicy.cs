@@ -10,7 +10,7 @@ namespace Rebel.SelfPlay.Policies;
 /// action index), always finished. Useful for finite preference games with prompts and as the smallest real policy
 /// the trainer can run.
 /// </summary>
-public sealed class CategoricalPolicy : IPolicy
+public sealed class CategoricalPolicy : IPolicy, IGeometricMixtureSampler
 {
     private const string LogitsName = "logits";
     private const string LayoutFile = "categorical_policy.json";
@@ -74,6 +74,32 @@ public sealed class CategoricalPolicy : IPolicy
             {
                 int a = rng.Categorical(p);
                 result.Add(new Completion(prompt, Actions[a], [a], EndsWithEos: true));
+            }
+        }
+        return result;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Exact for a one-token policy: q(· | x) = softmax((1 − w)·ln π(· | x) + w·ln π_other(· | x)), both at temperature T.</remarks>
+    public IReadOnlyList<MixtureSample> SampleMixture(IPolicy other, double otherWeight, IReadOnlyList<string> prompts, int samplesPerPrompt,
+        double temperature, int maxNewTokens, Rng rng)
+    {
+        if (other is not CategoricalPolicy partner || !partner.Actions.SequenceEqual(Actions))
+            throw new ArgumentException("A categorical policy mixes only with a categorical policy over the same actions.", nameof(other));
+        if (!(otherWeight >= 0 && otherWeight <= 1)) throw new ArgumentException($"The mixture weight must be in [0, 1], got {otherWeight}.", nameof(otherWeight));
+        var result = new List<MixtureSample>(prompts.Count * samplesPerPrompt);
+        foreach (var prompt in prompts)
+        {
+            var mine = Probabilities(prompt, temperature);
+            var theirs = partner.Probabilities(prompt, temperature);
+            var logQ = new double[mine.Length];
+            for (int a = 0; a < logQ.Length; a++) logQ[a] = (1 - otherWeight) * Math.Log(mine[a]) + otherWeight * Math.Log(theirs[a]); // (1 − w) ln π + w ln π_other
+            double max = logQ.Max(), lse = max + Math.Log(logQ.Sum(v => Math.Exp(v - max)));
+            var q = logQ.Select(v => (float)Math.Exp(v - lse)).ToArray();
+            for (int k = 0; k < samplesPerPrompt; k++)
+            {
+                int a = rng.Categorical(q);
+                result.Add(new MixtureSample(new Completion(prompt, Actions[a], [a], EndsWithEos: true), logQ[a] - lse));
             }
         }
         return result;

@@ -10,7 +10,7 @@ namespace Rebel.SelfPlay.Policies;
 /// A GPT-2-family causal language model as a REBEL policy: completions are sampled with the KV-cache generator, and
 /// ln π(y | x) is the sum of the completion tokens' log-probabilities (EOS included) with logits divided by T.
 /// </summary>
-public sealed class TransformerPolicy : IPolicy
+public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
 {
     private readonly bool _frozen;
 
@@ -49,7 +49,22 @@ public sealed class TransformerPolicy : IPolicy
     public IReadOnlyList<Tensor> Parameters => _frozen ? [] : Model.Parameters.Select(p => p.Value).ToList();
 
     /// <inheritdoc/>
-    public IReadOnlyList<Completion> Sample(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng)
+    public IReadOnlyList<Completion> Sample(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng) =>
+        Generate(prompts, samplesPerPrompt, temperature, maxNewTokens, rng, (generator, inputs, options) => generator.Generate(inputs, options))
+            .Select(s => s.Completion).ToList();
+
+    /// <inheritdoc/>
+    public IReadOnlyList<MixtureSample> SampleMixture(IPolicy other, double otherWeight, IReadOnlyList<string> prompts, int samplesPerPrompt,
+        double temperature, int maxNewTokens, Rng rng)
+    {
+        if (other is not TransformerPolicy partner)
+            throw new ArgumentException($"A transformer policy mixes only with another transformer policy, not a {other?.GetType().Name ?? "null"}.", nameof(other));
+        return Generate(prompts, samplesPerPrompt, temperature, maxNewTokens, rng,
+            (generator, inputs, options) => generator.GenerateMixture(inputs, partner.Model, otherWeight, options));
+    }
+
+    private List<MixtureSample> Generate(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng,
+        Func<Generator, List<int[]>, GenerationOptions, IReadOnlyList<GeneratedSequence>> generate)
     {
         var encoded = prompts.Select(p => Tokenizer.Encode(p)).ToList();
         var inputs = new List<int[]>(prompts.Count * samplesPerPrompt);
@@ -57,13 +72,13 @@ public sealed class TransformerPolicy : IPolicy
             for (int k = 0; k < samplesPerPrompt; k++) inputs.Add(ids);
         var options = new GenerationOptions(MaxNewTokens: maxNewTokens, Temperature: (float)temperature, Seed: rng.NextUInt64(), EosTokenId: EosId).Validate();
         using var _ = Tensor.NoGrad();
-        var generated = new Generator(Model).Generate(inputs, options);
-        var result = new List<Completion>(generated.Count);
+        var generated = generate(new Generator(Model), inputs, options);
+        var result = new List<MixtureSample>(generated.Count);
         for (int i = 0; i < generated.Count; i++)
         {
             var g = generated[i];
             var textIds = g.EndedWithEos ? g.Ids[..^1] : g.Ids;
-            result.Add(new Completion(prompts[i / samplesPerPrompt], Tokenizer.Decode(textIds), g.Ids, g.EndedWithEos));
+            result.Add(new MixtureSample(new Completion(prompts[i / samplesPerPrompt], Tokenizer.Decode(textIds), g.Ids, g.EndedWithEos), g.LogProb));
         }
         return result;
     }

@@ -29,6 +29,9 @@ internal sealed class IterationBatch
 
     public float[]? RefLogProbs { get; set; }
 
+    /// <summary>Nash-MD: ln π_t^μ(y) of each (online) completion under the mixture it was drawn from; null otherwise.</summary>
+    public float[]? MixtureLogProbs { get; init; }
+
     public float[] Preferences { get; set; } = [];
 
     public float[] Deltas { get; set; } = [];

@@ -12,6 +12,7 @@ public static class PreferenceLosses
         "sppo" => new SppoLoss(options.Eta),
         "ipo" => new IpoLoss(options.Beta),
         "dpo" => new DpoLoss(options.Beta),
+        "nash-md" => new NashMdLoss(options.Eta),
         "rloo" => new RlooLoss(),
         _ => throw new ArgumentException($"Unknown loss \"{options.Loss}\" (known: {string.Join(", ", RebelOptions.KnownLosses)})."),
     };

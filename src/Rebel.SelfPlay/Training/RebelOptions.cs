@@ -13,7 +13,11 @@ public sealed record RebelOptions
     /// <summary>Preference (self-play against a judge) or reward mode. Default: preference.</summary>
     public TrainingMode Mode { get; init; } = TrainingMode.Preference;
 
-    /// <summary>The objective: "rebel" (default), or a baseline on the same data path: "sppo", "ipo" (online IPO), "dpo" (online DPO), "rloo" (reward mode).</summary>
+    /// <summary>
+    /// The objective: "rebel" (default), or a baseline on the same data path: "sppo", "ipo" (online IPO), "dpo" (online
+    /// DPO), "nash-md" (Nash mirror descent: samples from the mixture π_t^(1−ηβ)·π_ref^(ηβ), needs a policy that can
+    /// sample it), "rloo" (reward mode).
+    /// </summary>
     public string Loss { get; init; } = "rebel";
 
     /// <summary>η, REBEL's step size: the regression target is η·Δ on the log-ratio scale. Default 1.</summary>
@@ -51,7 +55,8 @@ public sealed record RebelOptions
 
     /// <summary>
     /// β, the strength of the penalty −β·(ln π_t − ln π_anchor) added to each completion's reward or win rate, where
-    /// the anchor is π_ref, or the magnet π_mag when <see cref="MagnetResetInterval"/> &gt; 0. Also β of DPO and IPO.
+    /// the anchor is π_ref, or the magnet π_mag when <see cref="MagnetResetInterval"/> &gt; 0. Also β of DPO and IPO,
+    /// and of Nash-MD, whose mixture puts weight ηβ on π_ref (instead of the penalty).
     /// 0 disables the penalty. Default 0.
     /// </summary>
     public double Beta { get; init; }
@@ -113,7 +118,11 @@ public sealed record RebelOptions
     };
 
     /// <summary>The losses <see cref="Loss"/> may name.</summary>
-    public static IReadOnlyList<string> KnownLosses { get; } = ["rebel", "sppo", "ipo", "dpo", "rloo"];
+    public static IReadOnlyList<string> KnownLosses { get; } = ["rebel", "sppo", "ipo", "dpo", "nash-md", "rloo"];
+
+    /// <summary>Nash-MD's weight ηβ on π_ref in the sampling mixture π_t^(1−ηβ)·π_ref^(ηβ) (0 for other losses).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double MixtureWeight => Loss == "nash-md" ? Eta * Beta : 0;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid value (all problems at once).</summary>
     public RebelOptions Validate()
@@ -143,6 +152,13 @@ public sealed record RebelOptions
         Check(EvalInterval >= 0, $"eval_interval must be ≥ 0, got {EvalInterval}");
         Check(Loss is not ("dpo" or "ipo") || Beta > 0, $"loss \"{Loss}\" needs beta > 0");
         Check(Loss != "rloo" || Mode == TrainingMode.Reward, "loss \"rloo\" needs mode = reward");
+        if (Loss == "nash-md")
+        {
+            Check(Mode == TrainingMode.Preference, "loss \"nash-md\" needs mode = preference");
+            Check(Beta > 0 && Eta * Beta <= 1, $"loss \"nash-md\" needs 0 < eta·beta ≤ 1 (the mixture's weight on π_ref), got {Eta * Beta}");
+            Check(OfflineFraction == 0, "loss \"nash-md\" samples both completions from the mixture, so offline_fraction must be 0");
+            Check(MagnetResetInterval == 0, "loss \"nash-md\" anchors on its mixture, so magnet_reset_interval must be 0");
+        }
         if (problems.Count > 0) throw new ArgumentException("Invalid REBEL options: " + string.Join("; ", problems) + ".");
         return this;
     }

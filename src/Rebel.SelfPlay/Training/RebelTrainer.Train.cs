@@ -96,11 +96,20 @@ public sealed partial class RebelTrainer
         m["optim/lr"] = _optimizer.LearningRate;
         m["optim/steps"] = _optimizer.StepCount;
         m["targets/mean_abs_delta"] = batch.Deltas.Length == 0 ? 0 : batch.Deltas.Average(d => Math.Abs((double)d));
-        // KL(π_t ‖ π_ref) ≈ mean over y ~ π_t of ln π_t(y) − ln π_ref(y) (online samples only)
+        // KL(π_t ‖ π_ref) ≈ mean over y ~ π_t of ln π_t(y) − ln π_ref(y) (online samples only); with Nash-MD's
+        // mixture samples y ~ q, the self-normalized importance-weighted mean with weights π_t(y)/q(y).
         int online = batch.Groups.Take(prompts).Sum(g => g.Length);
-        double kl = 0;
-        for (int i = 0; i < online; i++) kl += batch.OldLogProbs[i] - batch.RefLogProbs![i];
-        m["policy/kl_ref"] = kl / Math.Max(1, online);
+        var logWeights = new double[online];                                                    // ln π_t(y)/q(y), 0 without a mixture
+        if (batch.MixtureLogProbs is { } q)
+            for (int i = 0; i < online; i++) logWeights[i] = batch.OldLogProbs[i] - q[i];
+        double top = online == 0 ? 0 : logWeights.Max(), kl = 0, weights = 0;
+        for (int i = 0; i < online; i++)
+        {
+            double w = Math.Exp(logWeights[i] - top);                                           // scaled by e^(−max): no overflow
+            kl += w * (batch.OldLogProbs[i] - batch.RefLogProbs![i]);
+            weights += w;
+        }
+        m["policy/kl_ref"] = weights > 0 ? kl / weights : 0;
         m["policy/eos_rate"] = batch.Completions.Take(online).Average(c => c.EndsWithEos ? 1.0 : 0.0);
         m["policy/mean_tokens"] = batch.Completions.Take(online).Average(c => (double)c.Tokens.Length);
         m["data/pairs_online"] = batch.OnlinePairs;

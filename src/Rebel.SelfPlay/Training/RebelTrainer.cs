@@ -160,7 +160,18 @@ public sealed partial class RebelTrainer
     private IterationBatch GenerateAndPair(List<string> prompts)
     {
         int k = _options.SamplesPerPrompt;
-        var completions = new List<Completion>(_policy.Sample(prompts, k, _options.Temperature, _options.MaxNewTokens, _rng));
+        float[]? mixture = null;
+        List<Completion> completions;
+        if (_options.Loss == "nash-md")
+        {
+            // Nash-MD: y, y′ ~ π_t^μ ∝ π_t^(1−ηβ)·π_ref^(ηβ), with ln π_t^μ(y) for the targets.
+            var sampler = _policy as IGeometricMixtureSampler
+                ?? throw new InvalidOperationException($"Loss \"nash-md\" needs a policy that samples geometric mixtures; {_policy.GetType().Name} does not.");
+            var drawn = sampler.SampleMixture(_reference, _options.MixtureWeight, prompts, k, _options.Temperature, _options.MaxNewTokens, _rng);
+            completions = drawn.Select(d => d.Completion).ToList();
+            mixture = drawn.Select(d => (float)d.LogProb).ToArray();
+        }
+        else completions = new List<Completion>(_policy.Sample(prompts, k, _options.Temperature, _options.MaxNewTokens, _rng));
         if (completions.Count != prompts.Count * k)
             throw new InvalidOperationException($"The policy returned {completions.Count} completions for {prompts.Count} prompts × K = {k}.");
         var groups = Enumerable.Range(0, prompts.Count).Select(g => Enumerable.Range(g * k, k).ToArray()).ToList();
@@ -185,7 +196,7 @@ public sealed partial class RebelTrainer
         return new IterationBatch
         {
             Completions = completions, Groups = groups, PairA = [.. pairA], PairB = [.. pairB],
-            OnlinePairs = a.Length, OfflineLabels = labels,
+            OnlinePairs = a.Length, OfflineLabels = labels, MixtureLogProbs = mixture,
         };
     }
 
@@ -193,7 +204,8 @@ public sealed partial class RebelTrainer
     {
         batch.OldLogProbs = ScoreNoGrad(_policy, batch.Completions);                        // ln π_t(y)
         batch.RefLogProbs = ScoreNoGrad(_reference, batch.Completions);                     // ln π_ref(y)
-        batch.AnchorLogProbs = _magnet is null ? batch.RefLogProbs : ScoreNoGrad(_magnet, batch.Completions); // ln π_anchor(y)
+        batch.AnchorLogProbs = batch.MixtureLogProbs                                         // ln π_anchor(y): π_t^μ (Nash-MD),
+            ?? (_magnet is null ? batch.RefLogProbs : ScoreNoGrad(_magnet, batch.Completions));  // the magnet, or π_ref
     }
 
     private float[] ScoreNoGrad(IPolicy policy, List<Completion> completions)
@@ -240,7 +252,9 @@ public sealed partial class RebelTrainer
                 ? RegressionTargets.ApplyEndOfSequenceRule(judged.Preferences, batch.PairA, batch.PairB, finished)
                 : judged.Preferences;
             batch.Preferences = l;
-            batch.Deltas = RegressionTargets.FromPreferences(l, batch.PairA, batch.PairB, batch.OldLogProbs, batch.AnchorLogProbs, _options.Beta);
+            // Nash-MD regresses ln π_θ/π_t^μ onto η(l − ½): the anchor term enters Δ with weight 1/η, not β.
+            double anchorWeight = batch.MixtureLogProbs is null ? _options.Beta : 1 / _options.Eta;
+            batch.Deltas = RegressionTargets.FromPreferences(l, batch.PairA, batch.PairB, batch.OldLogProbs, batch.AnchorLogProbs, anchorWeight);
             batch.WinRates = RegressionTargets.WinRates(batch.Count, batch.PairA, batch.PairB, l);
             return;
         }
@@ -271,7 +285,11 @@ public sealed partial class RebelTrainer
     private async Task<double> BatchWinRateAsync(IterationBatch batch, List<string> prompts, CancellationToken ct)
     {
         var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, _rng);
-        var comparisons = prompts.Select((x, g) => new Comparison(x, batch.Completions[batch.Groups[g][0]].Text, theirs[g].Text)).ToList();
+        // Nash-MD's batch holds mixture samples, so π_t gets a fresh sample per prompt there.
+        var mine = batch.MixtureLogProbs is null
+            ? prompts.Select((_, g) => batch.Completions[batch.Groups[g][0]]).ToList()
+            : _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, _rng);
+        var comparisons = prompts.Select((x, g) => new Comparison(x, mine[g].Text, theirs[g].Text)).ToList();
         var verdicts = await (EvalJudge ?? Judge)!.JudgeAsync(comparisons, ct);
         return verdicts.Average(v => v.P);
     }
