@@ -113,4 +113,94 @@ public class EvalCommandTests
         Assert.That(error, Does.Contain("Samples"));
         Assert.That(Directory.Exists(Path.Combine(_dir, "o4")), Is.False);
     }
+
+    private string[] EvalArgs(string output, params string[] extra)
+    {
+        var policy = Completions("policy", k => k % 3 == 0 ? "the cat sat down" : k % 3 == 1 ? "cat" : "the cat sat", 8);
+        var reference = Completions("reference", k => k % 2 == 0 ? "a dog" : "a dog ran off", 8);
+        return ["eval", "--policy", policy, "--reference", reference, "--prompts", Prompts(8), "--judge", "length(4)", "--out", output, "--seed", "5", .. extra];
+    }
+
+    private static string Files(string output) =>
+        File.ReadAllText(Path.Combine(output, "eval.json")) + File.ReadAllText(Path.Combine(output, "verdicts.jsonl"));
+
+    [Test]
+    public void Eval_KilledMidwayThenRerun_ResumesToIdenticalFiles()
+    {
+        var whole = Path.Combine(_dir, "whole");
+        var output = Path.Combine(_dir, "out");
+        Assert.That(Run(EvalArgs(whole)).Code, Is.Zero);
+        Assert.That(Run(EvalArgs(output)).Code, Is.Zero);
+        Assert.That(File.Exists(Path.Combine(output, "run.json")), Is.True);
+        Assert.That(File.Exists(Path.Combine(output, "completions", "policy.jsonl")), Is.True);
+        // what a kill after three verdicts, in the middle of writing the fourth, leaves behind
+        var verdicts = Path.Combine(output, "verdicts.jsonl");
+        var lines = File.ReadAllLines(verdicts);
+        File.WriteAllText(verdicts, string.Join("\n", lines.Take(3)) + "\n" + lines[3][..30]);
+        File.Delete(Path.Combine(output, "eval.json"));
+
+        var (code, stdout, error) = Run(EvalArgs(output));
+
+        Assert.That(code, Is.Zero, error);
+        Assert.That(stdout, Does.Contain($"resumed {output}: 3 of 8 verdicts were saved, 5 judged now"));
+        Assert.That(Files(output), Is.EqualTo(Files(whole)), "eval.json and verdicts.jsonl byte for byte");
+    }
+
+    [Test]
+    public void Eval_FinishedRunRerun_ReReportsTheSavedVerdictsWithoutJudging()
+    {
+        var output = Path.Combine(_dir, "out");
+        Assert.That(Run(EvalArgs(output)).Code, Is.Zero);
+        using var before = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval.json")));
+        // flip one saved verdict: a rerun that judged again would restore it, a resumed one reports it
+        var verdicts = Path.Combine(output, "verdicts.jsonl");
+        var lines = File.ReadAllLines(verdicts);
+        int loss = Array.FindIndex(lines, l => l.EndsWith("\"p\":0}"));
+        lines[loss] = lines[loss].Replace("\"p\":0}", "\"p\":1}");
+        File.WriteAllLines(verdicts, lines);
+
+        var (code, stdout, error) = Run(EvalArgs(output));
+
+        Assert.That(code, Is.Zero, error);
+        Assert.That(stdout, Does.Contain("8 of 8 verdicts were saved, 0 judged now"));
+        using var after = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval.json")));
+        Assert.That(after.RootElement.GetProperty("wins").GetInt32(), Is.EqualTo(before.RootElement.GetProperty("wins").GetInt32() + 1));
+        Assert.That(after.RootElement.GetProperty("win_rate").GetDouble(), Is.EqualTo(before.RootElement.GetProperty("win_rate").GetDouble() + 1.0 / 8).Within(1e-12));
+    }
+
+    [Test]
+    public void Eval_OtherSettingsOnSavedRun_ErrorNamesTheFieldAndOverwriteStartsAfresh()
+    {
+        var output = Path.Combine(_dir, "out");
+        Assert.That(Run(EvalArgs(output)).Code, Is.Zero);
+        var args = EvalArgs(output);
+        args[Array.IndexOf(args, "5")] = "6";
+
+        var (code, _, error) = Run(args);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("seed = 5, not 6").And.Contain("--out").And.Contain("--overwrite"));
+
+        (code, var stdout, error) = Run([.. args, "--overwrite"]);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(stdout, Does.Not.Contain("resumed"));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "eval.json")));
+        Assert.That(doc.RootElement.GetProperty("seed").GetInt32(), Is.EqualTo(6));
+        Assert.That(File.ReadAllText(Path.Combine(output, "run.json")), Does.Contain("\"seed\": 6"));
+    }
+
+    [Test]
+    public void Eval_MalformedSavedVerdictLine_ErrorNamesFileAndLine()
+    {
+        var output = Path.Combine(_dir, "out");
+        Assert.That(Run(EvalArgs(output)).Code, Is.Zero);
+        var verdicts = Path.Combine(output, "verdicts.jsonl");
+        var lines = File.ReadAllLines(verdicts);
+        lines[2] = "{\"prompt_index\": 2, \"sample\": 0";
+        File.WriteAllLines(verdicts, lines);
+
+        var (code, _, error) = Run(EvalArgs(output));
+
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.StartWith($"{verdicts}:3:"));
+    }
 }

@@ -11,10 +11,12 @@ namespace Rebel.Cli.Commands;
 
 /// <summary>
 /// <c>rebel eval --policy DIR_OR_FILE --reference DIR_OR_FILE --prompts FILE --judge SPEC --out DIR [--samples N]
-/// [--seed S] [--max-new-tokens N] [--temperature T]</c>: the policy's win rate against the reference (ties ½, 95%
+/// [--seed S] [--max-new-tokens N] [--temperature T] [--overwrite]</c>: the policy's win rate against the reference (ties ½, 95%
 /// bootstrap interval over prompts) and its length-controlled win rate, written to <c>DIR/eval.json</c>, with every
 /// verdict in <c>DIR/verdicts.jsonl</c>. Policy and reference are each a model directory, a checkpoint directory
-/// (with a <c>model/</c> folder) or a completion file (JSONL <c>{"prompt","completion"}</c>).
+/// (with a <c>model/</c> folder) or a completion file (JSONL <c>{"prompt","completion"}</c>). The run saves its state in
+/// DIR as it goes (<see cref="WinRateEvaluator.RunAsync"/>): the same command again resumes an interrupted run, judging
+/// only the missing pairs; <c>--overwrite</c> discards a saved run and starts afresh.
 /// </summary>
 internal static class EvalCommand
 {
@@ -24,14 +26,21 @@ internal static class EvalCommand
         var reference = new Option<string>("--reference") { Description = "The reference side, in the same forms.", Required = true };
         var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts JSONL: one {\"prompt\"} per line.", Required = true };
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge); the policy's completion is shown as a.", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output directory for eval.json and verdicts.jsonl.", Required = true };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Output directory for eval.json and verdicts.jsonl. It also keeps the run's state (run.json, completions/, verdicts appended as judged): "
+                        + "rerunning the same command with the same --out resumes an interrupted run, judging only the missing pairs.",
+            Required = true,
+        };
         var samples = new Option<int>("--samples") { Description = "Samples per prompt from each side (default 1).", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of sampling and bootstrap (default 0).", DefaultValueFactory = _ => 0 };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Length limit of sampled completions (default 64).", DefaultValueFactory = _ => 64 };
         var temperature = new Option<double>("--temperature") { Description = "Sampling temperature (default 1).", DefaultValueFactory = _ => 1.0 };
-        var command = new Command("eval", "Win rate (raw and length-controlled) of a policy or completion file against a reference.")
+        var overwrite = new Option<bool>("--overwrite") { Description = "Discard a run saved in --out (its verdicts are judged again) instead of resuming it." };
+        var command = new Command("eval", "Win rate (raw and length-controlled) of a policy or completion file against a reference. "
+                                        + "Resumable: verdicts are saved as they are judged, and the same command again resumes an interrupted run.")
         {
-            policy, reference, prompts, judge, output, samples, seed, maxNewTokens, temperature,
+            policy, reference, prompts, judge, output, samples, seed, maxNewTokens, temperature, overwrite,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(policy), parse.GetRequiredValue(reference),
             parse.GetRequiredValue(prompts).FullName, parse.GetRequiredValue(judge), parse.GetRequiredValue(output).FullName,
@@ -39,13 +48,16 @@ internal static class EvalCommand
             {
                 Samples = parse.GetValue(samples), Seed = parse.GetValue(seed), MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature),
             },
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(overwrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
-    /// <summary>Runs the verb; 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>).</summary>
+    /// <summary>
+    /// Runs (or resumes) the verb; 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>),
+    /// 130 when cancelled (what was judged stays saved).
+    /// </summary>
     internal static async Task<int> RunAsync(string policyPath, string referencePath, string promptsPath, string spec, string directory,
-        WinRateOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        WinRateOptions options, bool overwrite, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         try
         {
@@ -55,7 +67,9 @@ internal static class EvalCommand
             var reference = resolver.Resolve(referencePath);
             var prompts = PromptFile.Read(promptsPath);
             using var judge = JudgeSpec.Parse(spec);
-            var result = await WinRateEvaluator.EvaluateAsync(policy, reference, prompts, judge, options, cancellationToken);
+            if (overwrite) WinRateReport.Delete(directory);
+            var sides = new JsonObject { ["policy_path"] = Path.GetFullPath(policyPath), ["reference_path"] = Path.GetFullPath(referencePath) };
+            var result = await WinRateEvaluator.RunAsync(policy, reference, prompts, judge, directory, options, sides, cancellationToken);
             WinRateReport.Write(result, directory, new JsonObject
             {
                 ["policy"] = policy.Name,
@@ -65,6 +79,9 @@ internal static class EvalCommand
                 ["temperature"] = options.Temperature,
                 ["max_new_tokens"] = options.MaxNewTokens,
             });
+            if (result.Resumed > 0)
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"resumed {directory}: {result.Resumed} of {result.Count} verdicts were saved, {result.Count - result.Resumed} judged now"));
             await output.WriteLineAsync(Summary(result, policy.Name, reference.Name));
             await output.WriteLineAsync($"wrote {Path.Combine(directory, "eval.json")}");
             return 0;
@@ -74,6 +91,11 @@ internal static class EvalCommand
         {
             await error.WriteLineAsync(e.Message);
             return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync($"cancelled; what was judged is saved in {Path.Combine(directory, "verdicts.jsonl")}: rerun the same command to resume");
+            return 130;
         }
     }
 

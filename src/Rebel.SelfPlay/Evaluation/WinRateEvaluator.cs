@@ -19,8 +19,11 @@ namespace Rebel.SelfPlay.Evaluation;
 /// <para><b>Determinism.</b> The policy samples from a generator seeded with a mix of <see cref="WinRateOptions.Seed"/>
 /// and 1, the reference with a mix of it and 2, and the bootstrap with the seed, so equal options give equal results
 /// (with a deterministic judge). Verdicts are collected in prompt-major order whatever order the batches finish in.</para>
+/// <para><b>Resuming.</b> <see cref="RunAsync"/> keeps its state in a directory as it goes (both sides' texts before
+/// judging, each judged batch as it returns) and, run again over the same directory with the same settings, judges
+/// only the pairs still missing; its result equals that of an uninterrupted run.</para>
 /// </remarks>
-public static class WinRateEvaluator
+public static partial class WinRateEvaluator
 {
     /// <summary>Samples both policies (at the options' temperature and length limit), judges and summarizes.</summary>
     /// <exception cref="ArgumentException">No prompts.</exception>
@@ -77,41 +80,11 @@ public static class WinRateEvaluator
         if (referenceCompletions.Count != total)
             throw new ArgumentException($"{referenceCompletions.Count} reference completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(referenceCompletions));
 
-        var comparisons = new Comparison[total];
-        for (int i = 0; i < total; i++) comparisons[i] = new Comparison(prompts[i / n], completions[i], referenceCompletions[i]);
+        var comparisons = Comparisons(prompts, completions, referenceCompletions, n);
         var p = new double[total];
-        using var slots = new SemaphoreSlim(options.Concurrency);
-        var calls = Enumerable.Range(0, (total + options.BatchSize - 1) / options.BatchSize).Select(async b =>
-        {
-            int start = b * options.BatchSize, count = Math.Min(options.BatchSize, total - start);
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var batch = new ArraySegment<Comparison>(comparisons, start, count);
-                IReadOnlyList<Verdict> verdicts;
-                try
-                {
-                    verdicts = await judge.JudgeAsync(batch, cancellationToken).ConfigureAwait(false);
-                }
-                catch (JudgeException e) when (e.Index >= 0 && e.Index < count)
-                {
-                    int i = start + e.Index;
-                    throw new JudgeException(e.JudgeId, i, comparisons[i], $"{e.Reason} (prompt {i / n}, sample {i % n})", e);
-                }
-                if (verdicts.Count != count)
-                    throw new JudgeException(judge.Id, $"returned {verdicts.Count} verdicts for {count} comparisons (prompts {start / n} to {(start + count - 1) / n})");
-                for (int j = 0; j < count; j++) p[start + j] = verdicts[j].P;
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }).ToList();
-        await Task.WhenAll(calls).ConfigureAwait(false);
-
-        var judged = new WinRateVerdict[total];
-        for (int i = 0; i < total; i++) judged[i] = new WinRateVerdict(i / n, i % n, prompts[i / n], completions[i], referenceCompletions[i], p[i]);
-        return Summarize(judged, options);
+        await JudgeBatchesAsync(comparisons, Enumerable.Range(0, total).ToArray(), n, judge, options,
+            (batch, verdicts) => { for (int j = 0; j < batch.Length; j++) p[batch[j]] = verdicts[j].P; }, cancellationToken).ConfigureAwait(false);
+        return Summarize(Verdicts(prompts, completions, referenceCompletions, p, n), options);
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ namespace Rebel.SelfPlay.Evaluation;
 /// Writes a win-rate evaluation, each file atomically: <c>eval.json</c> (the statistics of <see cref="ToJson"/> plus
 /// the run's settings) and <c>verdicts.jsonl</c> (one line per prompt and sample: <c>prompt_index</c>, <c>sample</c>,
 /// <c>prompt</c>, <c>completion</c>, <c>reference_completion</c>, <c>p</c> = P(completion ≻ reference_completion)).
+/// The saved state of a resumable run (<see cref="WinRateEvaluator.RunAsync"/>) lives beside them.
 /// </summary>
 public static class WinRateReport
 {
@@ -53,7 +54,9 @@ public static class WinRateReport
 
     /// <summary>
     /// Writes <c>eval.json</c> (<paramref name="settings"/>' keys first, e.g. policy, reference, judge and seed, then the
-    /// statistics) and <c>verdicts.jsonl</c> into <paramref name="directory"/>, creating it if needed.
+    /// statistics) and <c>verdicts.jsonl</c> (prompt-major, replacing the append-order log of a
+    /// <see cref="WinRateEvaluator.RunAsync"/>) into <paramref name="directory"/>, creating it if needed. Each file is
+    /// written atomically, so equal results give byte-identical files.
     /// </summary>
     public static void Write(WinRateResult result, string directory, JsonObject? settings = null)
     {
@@ -61,14 +64,20 @@ public static class WinRateReport
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var json = settings?.DeepClone().AsObject() ?? [];
         foreach (var (key, value) in ToJson(result)) json[key] = value?.DeepClone();
-        JsonLines.WriteAtomic(Path.Combine(directory, "verdicts.jsonl"), result.Verdicts.Select(v => new VerdictLine(
-            v.PromptIndex, v.Sample, v.Prompt, v.Completion, v.ReferenceCompletion, v.P)), LineOptions);
-        AtomicFile.WriteAllText(Path.Combine(directory, "eval.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, WinRateStore.VerdictsFile), string.Concat(result.Verdicts.Select(v => WinRateStore.Line(v) + "\n")));
+        AtomicFile.WriteAllText(Path.Combine(directory, WinRateStore.EvalFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    private static readonly JsonSerializerOptions LineOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    private sealed record VerdictLine(int PromptIndex, int Sample, string Prompt, string Completion, string ReferenceCompletion, double P);
+    /// <summary>
+    /// Removes what an evaluation wrote in <paramref name="directory"/> — <c>run.json</c>, <c>completions/policy.jsonl</c>,
+    /// <c>completions/reference.jsonl</c>, <c>verdicts.jsonl</c>, <c>eval.json</c> — so that the next
+    /// <see cref="WinRateEvaluator.RunAsync"/> there starts afresh. Other files are left alone; a missing directory is fine.
+    /// </summary>
+    public static void Delete(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (Directory.Exists(directory)) WinRateStore.Delete(directory);
+    }
 
     private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 }

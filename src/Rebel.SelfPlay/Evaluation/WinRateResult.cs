@@ -36,6 +36,12 @@ public sealed record WinRateResult(
     LengthControlledWinRate LengthControlled,
     IReadOnlyList<WinRateVerdict> Verdicts)
 {
+    /// <summary>
+    /// Verdicts loaded from an earlier, interrupted run by <see cref="WinRateEvaluator.RunAsync"/> rather than judged by
+    /// this call (0 for a fresh run and for the in-memory methods). Not part of the statistics or of <c>eval.json</c>.
+    /// </summary>
+    public int Resumed { get; init; }
+
     /// <summary>N = K · n, the number of verdicts.</summary>
     public int Count => Verdicts.Count;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rebel.Models.Data;
 using Rebel.Preference.Statistics;
 using Rebel.SelfPlay.Reporting;
 
@@ -51,19 +52,19 @@ public static class TournamentReport
         ArgumentNullException.ThrowIfNull(result);
         var a = result.Analysis;
         var players = result.Players;
-        AtomicText.Write(Path.Combine(directory, "tournament.json"), ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(directory, "tournament.json"), ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
         var order = Enumerable.Range(0, players.Count).OrderByDescending(i => a.Elo[i]).ToArray(); // by rating, best first
         var ordered = order.Select(i => players[i]).ToArray();
-        AtomicText.Write(Path.Combine(directory, "win_rates.svg"), HeatmapChart.Render("Win rate of row vs column (ties ½), by rating",
+        AtomicFile.WriteAllText(Path.Combine(directory, "win_rates.svg"), HeatmapChart.Render("Win rate of row vs column (ties ½), by rating",
             ordered, order.Select(i => (IReadOnlyList<double>)order.Select(j => a.WinRates[i][j]).ToArray()).ToArray()));
-        AtomicText.Write(Path.Combine(directory, "ratings.svg"), IntervalChart.Render("Bradley–Terry rating (Elo) with 95% interval", ordered,
+        AtomicFile.WriteAllText(Path.Combine(directory, "ratings.svg"), IntervalChart.Render("Bradley–Terry rating (Elo) with 95% interval", ordered,
             order.Select(i => a.Elo[i]).ToArray(), a.EloIntervals is null ? null : order.Select(i => a.EloIntervals[i].Lower).ToArray(),
             a.EloIntervals is null ? null : order.Select(i => a.EloIntervals[i].Upper).ToArray()));
-        AtomicText.Write(Path.Combine(directory, "lottery.svg"), IntervalChart.Render("Maximal lottery weight with 95% interval", ordered,
+        AtomicFile.WriteAllText(Path.Combine(directory, "lottery.svg"), IntervalChart.Render("Maximal lottery weight with 95% interval", ordered,
             order.Select(i => a.Lottery.Weights[i]).ToArray(), a.LotteryIntervals is null ? null : order.Select(i => a.LotteryIntervals[i].Lower).ToArray(),
             a.LotteryIntervals is null ? null : order.Select(i => a.LotteryIntervals[i].Upper).ToArray(), bars: true, axisMin: 0, axisMax: 1));
-        AtomicText.Write(Path.Combine(directory, "report.md"), Markdown(result, order));
+        AtomicFile.WriteAllText(Path.Combine(directory, "report.md"), Markdown(result, order));
     }
 
     private static string Markdown(TournamentResult result, int[] order)

@@ -1,0 +1,176 @@
+using System.Runtime.ExceptionServices;
+using System.Text.Json.Nodes;
+using Rebel.Judges;
+using Rebel.Models.Data;
+using Rebel.Preference;
+using Rebel.SelfPlay.Resume;
+using Rebel.SelfPlay.Tournaments;
+
+namespace Rebel.SelfPlay.Evaluation;
+
+public static partial class WinRateEvaluator
+{
+    /// <summary>
+    /// Runs (or resumes) an evaluation whose state lives in <paramref name="directory"/>: like
+    /// <see cref="EvaluateAsync(ITournamentPlayer, ITournamentPlayer, IReadOnlyList{string}, IPairwiseJudge, WinRateOptions?, CancellationToken)"/>,
+    /// but each side's texts are saved before judging and each judged batch is appended to <c>verdicts.jsonl</c> and
+    /// flushed to disk as it returns. Run again over the same directory with the same settings, it loads the saved texts
+    /// (no sampling) and verdicts and judges only the missing pairs, so the result (and <see cref="WinRateReport.Write"/>'s
+    /// files) equals that of an uninterrupted run; a finished run is re-summarized without any judge call.
+    /// </summary>
+    /// <remarks>
+    /// The run is defined by <c>run.json</c>, written on the first run: policy and reference names, judge id, samples,
+    /// seed, temperature, max new tokens, the prompt count and the SHA-256 of the prompt texts, plus the keys of
+    /// <paramref name="settings"/> (e.g. the paths the two sides came from). Batching and concurrency are not part of it.
+    /// A torn last line of <c>verdicts.jsonl</c> (a kill mid-write) is cut off and its pairs judged again.
+    /// <see cref="WinRateResult.Resumed"/> counts the verdicts that were loaded rather than judged.
+    /// </remarks>
+    /// <exception cref="ArgumentException">No prompts, or a player returned the wrong number of completions.</exception>
+    /// <exception cref="TournamentException">The directory holds a run with other settings (the message names the first differing key), or a player cannot answer a prompt.</exception>
+    /// <exception cref="DataFormatException">A saved file has a bad line that is not a torn last line; the message names file and line.</exception>
+    /// <exception cref="JudgeException">The judge failed; the message names the prompt and sample and says how many verdicts are saved.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; what was judged stays saved.</exception>
+    public static async Task<WinRateResult> RunAsync(ITournamentPlayer policy, ITournamentPlayer reference, IReadOnlyList<string> prompts,
+        IPairwiseJudge judge, string directory, WinRateOptions? options = null, JsonObject? settings = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(judge);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options = (options ?? new WinRateOptions()).Validate();
+        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
+        int n = options.Samples, total = prompts.Count * n;
+        var header = new JsonObject
+        {
+            ["policy"] = policy.Name,
+            ["reference"] = reference.Name,
+            ["judge"] = judge.Id,
+            ["samples"] = n,
+            ["seed"] = options.Seed,
+            ["temperature"] = options.Temperature,
+            ["max_new_tokens"] = options.MaxNewTokens,
+            ["prompts"] = prompts.Count,
+            ["prompts_sha256"] = RunHeader.PromptsSha256(prompts),
+        };
+        if (settings is not null)
+            foreach (var (key, value) in settings) header[key] = value?.DeepClone();
+
+        string[] mine, theirs;
+        var p = new double[total];
+        int resumed;
+        using (var store = WinRateStore.Open(directory, header))
+        {
+            // phase 1: both sides' texts, loaded when an earlier run saved them, else sampled and saved
+            mine = Side(store, "policy", policy, prompts, n, Mix(options.Seed, 1), cancellationToken);        // y ~ π(· | x)
+            theirs = Side(store, "reference", reference, prompts, n, Mix(options.Seed, 2), cancellationToken); // y′ ~ π_ref(· | x)
+
+            // phase 2: judge the pairs no earlier run judged, saving each batch as it returns
+            var saved = store.SavedVerdicts(prompts, mine, theirs, n);
+            foreach (var (i, value) in saved) p[i] = value;
+            resumed = saved.Count;
+            var missing = Enumerable.Range(0, total).Where(i => !saved.ContainsKey(i)).ToArray();
+            var comparisons = Comparisons(prompts, mine, theirs, n);
+            int judged = 0;
+            try
+            {
+                await JudgeBatchesAsync(comparisons, missing, n, judge, options, (batch, verdicts) =>
+                {
+                    for (int j = 0; j < batch.Length; j++) p[batch[j]] = verdicts[j].P;
+                    store.Append(batch.Select(i => new WinRateVerdict(i / n, i % n, prompts[i / n], mine[i], theirs[i], p[i])));
+                    Interlocked.Add(ref judged, batch.Length);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JudgeException e)
+            {
+                var reason = $"{e.Reason}; {resumed + judged} of {total} verdicts are saved in {store.VerdictsPath}, rerun to resume";
+                throw e.Index >= 0 && e.Index < total
+                    ? new JudgeException(e.JudgeId, e.Index, comparisons[e.Index], reason, e)
+                    : new JudgeException(e.JudgeId, reason, e);
+            }
+        }
+
+        // phase 3: summarize every verdict in prompt-major order
+        return Summarize(Verdicts(prompts, mine, theirs, p, n), options) with { Resumed = resumed };
+    }
+
+    private static string[] Side(WinRateStore store, string side, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples,
+        ulong seed, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var saved = store.LoadCompletions(side, prompts.Count, samples);
+        if (saved is not null) return saved;
+        var texts = player.Complete(prompts, samples, seed);
+        if (texts.Count != prompts.Count * samples)
+            throw new ArgumentException($"the {side} ({player.Name}) returned {texts.Count} completions for {prompts.Count} prompts × {samples} samples", nameof(prompts));
+        store.SaveCompletions(side, texts, samples);
+        return texts.ToArray();
+    }
+
+    private static Comparison[] Comparisons(IReadOnlyList<string> prompts, IReadOnlyList<string> completions, IReadOnlyList<string> referenceCompletions, int n)
+    {
+        var comparisons = new Comparison[prompts.Count * n];
+        for (int i = 0; i < comparisons.Length; i++) comparisons[i] = new Comparison(prompts[i / n], completions[i], referenceCompletions[i]);
+        return comparisons;
+    }
+
+    private static WinRateVerdict[] Verdicts(IReadOnlyList<string> prompts, IReadOnlyList<string> completions, IReadOnlyList<string> referenceCompletions,
+        double[] p, int n)
+    {
+        var verdicts = new WinRateVerdict[p.Length];
+        for (int i = 0; i < p.Length; i++) verdicts[i] = new WinRateVerdict(i / n, i % n, prompts[i / n], completions[i], referenceCompletions[i], p[i]);
+        return verdicts;
+    }
+
+    // Judges comparisons[indices] in batches of BatchSize with at most Concurrency calls in flight; onBatch receives each
+    // batch's indices and verdicts as it returns (possibly concurrently). The first failure stops the batches still waiting.
+    private static async Task JudgeBatchesAsync(Comparison[] comparisons, int[] indices, int n, IPairwiseJudge judge, WinRateOptions options,
+        Action<int[], IReadOnlyList<Verdict>> onBatch, CancellationToken cancellationToken)
+    {
+        if (indices.Length == 0) return;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(options.Concurrency);
+        var calls = indices.Chunk(options.BatchSize).Select(async batch =>
+        {
+            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                var items = batch.Select(i => comparisons[i]).ToArray();
+                IReadOnlyList<Verdict> verdicts;
+                try
+                {
+                    verdicts = await judge.JudgeAsync(items, stop.Token).ConfigureAwait(false);
+                }
+                catch (JudgeException e) when (e.Index >= 0 && e.Index < batch.Length)
+                {
+                    int i = batch[e.Index];
+                    throw new JudgeException(e.JudgeId, i, comparisons[i], $"{e.Reason} (prompt {i / n}, sample {i % n})", e);
+                }
+                if (verdicts.Count != batch.Length)
+                    throw new JudgeException(judge.Id, $"returned {verdicts.Count} verdicts for {batch.Length} comparisons (prompts {batch[0] / n} to {batch[^1] / n})");
+                onBatch(batch, verdicts);
+            }
+            catch (Exception) when (!stop.IsCancellationRequested)
+            {
+                stop.Cancel(); // one failure stops the batches still waiting; the finished ones have been handed on
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+
+        try
+        {
+            await Task.WhenAll(calls).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            var failure = calls.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+            if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rebel.Models.Data;
+using Rebel.SelfPlay.Tournaments;
+
+namespace Rebel.SelfPlay.Resume;
+
+/// <summary>
+/// <c>run.json</c>, the settings that define a resumable run (judge, samples, seed, a digest of the prompts, …). The
+/// first run writes it atomically; a later run over the same directory must bring equal settings, else it is refused
+/// with the first differing key, so saved completions and verdicts are only ever reused by the run that made them.
+/// </summary>
+internal static class RunHeader
+{
+    public const string FileName = "run.json";
+
+    /// <summary>SHA-256 (lowercase hex) of the prompt texts joined by U+0000: equal for equal prompt lists, whatever file held them.</summary>
+    public static string PromptsSha256(IReadOnlyList<string> prompts) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000', prompts))));
+
+    /// <summary>
+    /// Writes <paramref name="settings"/> to <c>DIRECTORY/run.json</c> when there is none; otherwise checks that every key
+    /// of <paramref name="settings"/> has the saved value.
+    /// </summary>
+    /// <param name="directory">The run's directory (created if needed).</param>
+    /// <param name="settings">What defines the run, in the order a mismatch is looked for.</param>
+    /// <param name="remedy">What to tell the user on a mismatch (e.g. "use another --out directory").</param>
+    /// <exception cref="TournamentException">A saved setting differs; the message names the key, both values and the remedy.</exception>
+    /// <exception cref="DataFormatException">The saved run.json is not a JSON object.</exception>
+    public static void Ensure(string directory, JsonObject settings, string remedy)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            AtomicFile.WriteAllText(path, settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            return;
+        }
+        JsonObject saved;
+        try
+        {
+            saved = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new DataFormatException(path, 0, "expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new DataFormatException(path, 0, $"not valid JSON ({e.Message})", e);
+        }
+        foreach (var (key, value) in settings)
+            if (!JsonNode.DeepEquals(saved[key], value))
+                throw new TournamentException(
+                    $"{directory} holds a run with {key} = {Show(saved[key])}, not {Show(value)}; rerun with the same settings to resume it, or {remedy}");
+    }
+
+    private static string Show(JsonNode? value) => value?.ToJsonString() ?? "(none)";
+}
