@@ -47,6 +47,22 @@ public class DefaultTaskTests
     }
 
     [Test]
+    public void NashMdConfig_IsTheDefaultTaskWithTheNashMdLoss()
+    {
+        var defaults = TrainConfig.Load(Path.Combine(RepoRoot(), "data", "default.json"));
+        var config = TrainConfig.Load(Path.Combine(RepoRoot(), "data", "nash-md.json"));
+        Assert.That(config.Rebel.Loss, Is.EqualTo("nash-md"));
+        Assert.That(config.Rebel.MixtureWeight, Is.EqualTo(0.1).Within(1e-12));
+        Assert.That(config.RunDir, Is.EqualTo(Path.Combine(RepoRoot(), "runs", "nash-md")));
+        Assert.That(config.Baseline, Is.Null);
+        Assert.That((config.Judge, config.Prompts, config.EvalPrompts, config.Reference, config.Tournament),
+            Is.EqualTo((defaults.Judge, defaults.Prompts, defaults.EvalPrompts, defaults.Reference, defaults.Tournament)));
+        Assert.That(config.Rebel with { Loss = "rebel", Beta = 0, MagnetResetInterval = 0, OfflineFraction = 0, OfflineData = null },
+            Is.EqualTo(defaults.Rebel with { Beta = 0, MagnetResetInterval = 0, OfflineFraction = 0, OfflineData = null }),
+            "every other REBEL option as in the default task");
+    }
+
+    [Test]
     public async Task OfflinePreferences_DisagreeWithTheJudgeExactlyWhereLabelsWereFlipped()
     {
         var manifest = Manifest();

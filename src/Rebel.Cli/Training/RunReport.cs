@@ -22,7 +22,7 @@ internal static class RunReport
         md.Append("# REBEL run report\n\n");
         md.Append(Inv, $"Judge: `{config.Judge}`. Start: {(config.Model is null ? "SFT reference built in `reference/`" : $"`{config.Model}`")}.\n\n");
         var o = config.Rebel;
-        md.Append(Inv, $"REBEL ({o.Loss}, {o.Mode.ToString().ToLowerInvariant()} mode): {o.Iterations} iterations × {o.PromptsPerIteration} prompts × K = {o.SamplesPerPrompt}, ")
+        md.Append(Inv, $"Self-play with {config.Algorithm} ({o.Mode.ToString().ToLowerInvariant()} mode): {o.Iterations} iterations × {o.PromptsPerIteration} prompts × K = {o.SamplesPerPrompt}, ")
           .Append(Inv, $"η = {o.Eta}, β = {o.Beta}, magnet reset M = {o.MagnetResetInterval}, offline fraction α = {o.OfflineFraction}, ")
           .Append(Inv, $"{o.Epochs} epoch(s), learning rate {o.LearningRate}, temperature {o.Temperature}, max {o.MaxNewTokens} new tokens.\n\n");
 

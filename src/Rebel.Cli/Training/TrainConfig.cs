@@ -37,6 +37,9 @@ public sealed record TrainConfig
     /// <summary>REBEL's options (η, K, β, M, α, …); see <see cref="RebelOptions"/>.</summary>
     public RebelOptions Rebel { get; init; } = new();
 
+    /// <summary>How runs of this config are named in output: "REBEL", or "the sppo loss" for a baseline loss.</summary>
+    internal string Algorithm => Rebel.Loss == "rebel" ? "REBEL" : $"the {Rebel.Loss} loss";
+
     /// <summary>The Bradley–Terry reward-model baseline run with the same budget (null: skipped).</summary>
     public BaselineConfig? Baseline { get; init; }
 

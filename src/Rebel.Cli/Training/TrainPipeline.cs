@@ -49,7 +49,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
 
         // 2. REBEL self-play against the task judge
         using var judge = JudgeSpec.Parse(config.Judge);
-        output.WriteLine($"self-play: REBEL against {judge.Id}");
+        output.WriteLine($"self-play: {config.Algorithm} against {judge.Id}");
         var selfPlay = await RunArmAsync("self-play", judge, judge, referenceDir, config.RunDir, prompts, evalPrompts, offline, resume, ct);
         Done("REBEL self-play");
 
@@ -62,7 +62,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             var rmDir = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, Path.Combine(baselineDir, "reward-model"), output);
             rewardModelAccuracy = BaselineStage.ValidationAccuracy(rmDir);
             using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
-            output.WriteLine("baseline: REBEL against the Bradley–Terry reward model (same options and budget)");
+            output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
             Done("baseline (reward model + REBEL)");
         }
