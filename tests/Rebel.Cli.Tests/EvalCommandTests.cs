@@ -203,4 +203,23 @@ public class EvalCommandTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error, Does.StartWith($"{verdicts}:3:"));
     }
+
+    [Test]
+    public async Task Eval_Cancelled_Exit130SayingHowToResume()
+    {
+        var output = Path.Combine(_dir, "out");
+        var args = EvalArgs(output);
+        string Arg(string name) => args[Array.IndexOf(args, name) + 1];
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var (stdout, error) = (new StringWriter(), new StringWriter());
+
+        int code = await Rebel.Cli.Commands.EvalCommand.RunAsync(Arg("--policy"), Arg("--reference"), Arg("--prompts"), Arg("--judge"), output,
+            new Rebel.SelfPlay.Evaluation.WinRateOptions { Seed = 5 }, overwrite: false, stdout, error, cancelled.Token);
+
+        Assert.That(code, Is.EqualTo(130));
+        Assert.That(error.ToString(), Does.Contain("cancelled").And.Contain("verdicts.jsonl").And.Contain("rerun the same command to resume"));
+        Assert.That(File.Exists(Path.Combine(output, "eval.json")), Is.False);
+        Assert.That(Run(EvalArgs(output)).Code, Is.Zero, "the cancelled run resumes");
+    }
 }

@@ -12,7 +12,7 @@ namespace Rebel.SelfPlay.Tests.Evaluation;
 public class WinRateRunTests
 {
     private static readonly string[] Actions = ["rock", "paper", "scissors"];
-    private static readonly WinRateOptions Options = new() { Samples = 2, Seed = 3, BatchSize = 5, Concurrency = 2, BootstrapResamples = 200 };
+    private static readonly WinRateOptions Options = new() { Samples = 2, Seed = 3, Temperature = 0.7, BatchSize = 5, Concurrency = 2, BootstrapResamples = 200 };
 
     // soft verdict from the trailing numbers of the two texts, so every pair has its own p
     private static double Score(Comparison c) => 1 / (1 + Math.Exp(0.3 * (int.Parse(c.B.Split(' ')[^1]) - int.Parse(c.A.Split(' ')[^1]))));
@@ -167,7 +167,13 @@ public class WinRateRunTests
             new JsonObject { ["policy_path"] = "b" }));
         Assert.That(e!.Message, Does.Contain("policy_path = \"a\", not \"b\""));
 
+        var header = Path.Combine(f.Out, "run.json");
+        File.WriteAllText(header, "{\"seed\": 3,");
+        var bad = Assert.ThrowsAsync<DataFormatException>(() => WinRateEvaluator.RunAsync(policy, reference, prompts, new FunctionJudge("score", Score), f.Out, Options));
+        Assert.That(bad!.Message, Does.StartWith(header).And.Contain("not valid JSON"));
+
         WinRateReport.Delete(f.Out);
+        Assert.That(File.Exists(header), Is.False);
         var counting = new CountingJudge(Score, id: "score");
         var fresh = await WinRateEvaluator.RunAsync(policy, reference, prompts, counting.Judge, f.Out, Options with { Seed = 4 });
         Assert.That(counting.Judged, Has.Count.EqualTo(6), "a deleted run starts afresh");
