@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Rebel.Judges;
 using Rebel.Models.Data;
@@ -124,53 +123,23 @@ public static partial class WinRateEvaluator
 
     // Judges comparisons[indices] in batches of BatchSize with at most Concurrency calls in flight; onBatch receives each
     // batch's indices and verdicts as it returns (possibly concurrently). The first failure stops the batches still waiting.
-    private static async Task JudgeBatchesAsync(Comparison[] comparisons, int[] indices, int n, IPairwiseJudge judge, WinRateOptions options,
-        Action<int[], IReadOnlyList<Verdict>> onBatch, CancellationToken cancellationToken)
-    {
-        if (indices.Length == 0) return;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(options.Concurrency);
-        var calls = indices.Chunk(options.BatchSize).Select(async batch =>
+    private static Task JudgeBatchesAsync(Comparison[] comparisons, int[] indices, int n, IPairwiseJudge judge, WinRateOptions options,
+        Action<int[], IReadOnlyList<Verdict>> onBatch, CancellationToken cancellationToken) =>
+        BoundedBatches.RunAsync(indices.Chunk(options.BatchSize), options.Concurrency, async (batch, ct) =>
         {
-            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+            var items = batch.Select(i => comparisons[i]).ToArray();
+            IReadOnlyList<Verdict> verdicts;
             try
             {
-                var items = batch.Select(i => comparisons[i]).ToArray();
-                IReadOnlyList<Verdict> verdicts;
-                try
-                {
-                    verdicts = await judge.JudgeAsync(items, stop.Token).ConfigureAwait(false);
-                }
-                catch (JudgeException e) when (e.Index >= 0 && e.Index < batch.Length)
-                {
-                    int i = batch[e.Index];
-                    throw new JudgeException(e.JudgeId, i, comparisons[i], $"{e.Reason} (prompt {i / n}, sample {i % n})", e);
-                }
-                if (verdicts.Count != batch.Length)
-                    throw new JudgeException(judge.Id, $"returned {verdicts.Count} verdicts for {batch.Length} comparisons (prompts {batch[0] / n} to {batch[^1] / n})");
-                onBatch(batch, verdicts);
+                verdicts = await judge.JudgeAsync(items, ct).ConfigureAwait(false);
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
+            catch (JudgeException e) when (e.Index >= 0 && e.Index < batch.Length)
             {
-                stop.Cancel(); // one failure stops the batches still waiting; the finished ones have been handed on
-                throw;
+                int i = batch[e.Index];
+                throw new JudgeException(e.JudgeId, i, comparisons[i], $"{e.Reason} (prompt {i / n}, sample {i % n})", e);
             }
-            finally
-            {
-                slots.Release();
-            }
-        }).ToList();
-
-        try
-        {
-            await Task.WhenAll(calls).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            var failure = calls.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
-            if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
-            cancellationToken.ThrowIfCancellationRequested();
-            throw;
-        }
-    }
+            if (verdicts.Count != batch.Length)
+                throw new JudgeException(judge.Id, $"returned {verdicts.Count} verdicts for {batch.Length} comparisons (prompts {batch[0] / n} to {batch[^1] / n})");
+            onBatch(batch, verdicts);
+        }, cancellationToken);
 }

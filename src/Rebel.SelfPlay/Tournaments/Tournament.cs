@@ -3,6 +3,7 @@ using Rebel.Judges;
 using Rebel.Preference;
 using Rebel.Preference.Statistics;
 using Rebel.Preference.Tournaments;
+using Rebel.SelfPlay.Resume;
 
 namespace Rebel.SelfPlay.Tournaments;
 
@@ -107,13 +108,10 @@ public static class Tournament
         IPairwiseJudge judge, TournamentStore store, TournamentOptions options, CancellationToken cancellationToken)
     {
         if (missing.Count == 0) return 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(options.Concurrency);
         int calls = 0;
-        var batches = missing.Chunk(options.BatchSize).Select(async batch =>
+        try
         {
-            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
-            try
+            await BoundedBatches.RunAsync(missing.Chunk(options.BatchSize), options.Concurrency, async (batch, ct) =>
             {
                 var comparisons = batch.Select(m => new Comparison(prompts[m.Prompt],
                     texts[m.First][m.Prompt * options.Samples + m.Sample], texts[m.Second][m.Prompt * options.Samples + m.Sample])).ToArray();
@@ -121,7 +119,7 @@ public static class Tournament
                 IReadOnlyList<Verdict> verdicts;
                 try
                 {
-                    verdicts = await judge.JudgeAsync(comparisons, stop.Token).ConfigureAwait(false);
+                    verdicts = await judge.JudgeAsync(comparisons, ct).ConfigureAwait(false);
                 }
                 catch (JudgeException e)
                 {
@@ -131,30 +129,15 @@ public static class Tournament
                 if (verdicts.Count != batch.Length)
                     throw new TournamentException($"judge {judge.Id} returned {verdicts.Count} verdicts for {batch.Length} games");
                 store.Append(batch.Select((m, b) => (names[m.First], names[m.Second], m.Prompt, m.Sample, verdicts[b].P)).ToArray());
-            }
-            catch (Exception) when (!stop.IsCancellationRequested)
-            {
-                stop.Cancel(); // one failure stops the batches still waiting; finished ones are saved
-                throw;
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }).ToList();
-
-        try
-        {
-            await Task.WhenAll(batches).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (TournamentException te)
         {
-            var failure = batches.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
-            if (failure is TournamentException te)
-                throw new TournamentException($"{te.Message} ({store.Saved.Count} verdicts are saved in {store.VerdictsPath}; rerun to resume)", te.InnerException);
-            if (failure is not null) throw new TournamentException($"judging stopped: {failure.Message}", failure);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw;
+            throw new TournamentException($"{te.Message} ({store.Saved.Count} verdicts are saved in {store.VerdictsPath}; rerun to resume)", te.InnerException);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new TournamentException($"judging stopped: {e.Message}", e);
         }
         return calls;
     }
