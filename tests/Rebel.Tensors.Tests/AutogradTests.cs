@@ -133,4 +133,41 @@ public class AutogradTests
         Assert.That(forward, Is.GreaterThanOrEqualTo(2L * layers * n * sizeof(float)), "the forward's activations are pooled");
         Assert.That(backward, Is.LessThanOrEqualTo(6L * n * sizeof(float)), $"backward peak {backward} B above the activations");
     }
+
+    [Test]
+    public void Pool_AtTheEndOfAStep_KeepsWhatRecentStepsUse_DroppingTheLeastRecentlyUsedLengths()
+    {
+        long saved = BufferPool.MinPooledBytes;
+        BufferPool.MinPooledBytes = 1 << 20;
+        try
+        {
+            const int old = 100_000, recent = 100_001;                    // two lengths of ≈ 0.4 MB
+            for (int i = 0; i < BufferPool.RecentSteps; i++) BufferPool.EndStep(); // forget other tests' steps
+            void Cycle(int length, int count)
+            {
+                var arrays = Enumerable.Range(0, count).Select(_ => BufferPool.Rent(length)).ToList();
+                arrays.ForEach(BufferPool.Return);
+            }
+            Cycle(old, 4);
+            long budget = BufferPool.EndStep();                            // peak ≈ 1.6 MB → budget ≈ 2.4 MB
+            Assert.That(budget, Is.EqualTo((long)(BufferPool.Headroom * 4 * 4 * old)).Within(4 * 8));
+            long pooledOld = BufferPool.PooledBytes;
+            Cycle(recent, 4);                                              // the same peak, another length
+            budget = BufferPool.EndStep();
+            Assert.That(BufferPool.PooledBytes, Is.LessThanOrEqualTo(budget), "trimmed to the budget");
+            long before = BufferPool.PooledBytes;
+            var reused = BufferPool.Rent(recent);
+            Assert.That(BufferPool.PooledBytes, Is.EqualTo(before - 4L * recent), "the recently used length is still pooled");
+            BufferPool.Return(reused);
+            before = BufferPool.PooledBytes;
+            var dropped = Enumerable.Range(0, 4).Select(_ => BufferPool.Rent(old)).ToList();
+            Assert.That(BufferPool.PooledBytes, Is.GreaterThan(before - 4L * 4 * old), "some of the older length was dropped");
+            dropped.ForEach(BufferPool.Return);
+            Assert.That(pooledOld, Is.GreaterThan(0));
+        }
+        finally
+        {
+            BufferPool.MinPooledBytes = saved;
+        }
+    }
 }

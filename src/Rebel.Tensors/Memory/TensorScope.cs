@@ -70,5 +70,6 @@ public sealed class TensorScope : IDisposable
         foreach (var t in _owned) t.Release();
         _owned.Clear();
         _current = _parent;
+        if (_parent is null) BufferPool.EndStep(); // an outermost scope is a step: size the pool to recent steps
     }
 }
