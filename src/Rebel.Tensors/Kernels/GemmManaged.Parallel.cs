@@ -62,33 +62,14 @@ internal static unsafe partial class GemmManaged
         }
     }
 
-    /// <summary>One tile of C: for each KC block of the pass in order, pack its rows of alpha·op(A), then the macro-kernel.</summary>
+    /// <summary>One tile of the pass's grid (see <see cref="Tile"/>), after the pass's B packing has finished.</summary>
     private static void ComputeTile(Pass pass, int tile, bool transA, int m, int n, float alpha, float* a, int lda,
         float* packB, int np, float beta, float* c, int ldc)
     {
         var grid = pass.Grid;
         int i0 = tile / grid.ColBlocks * grid.RowsPerBlock, j0 = tile % grid.ColBlocks * grid.ColsPerBlock;
-        int mc = Math.Min(grid.RowsPerBlock, m - i0), nc = Math.Min(grid.ColsPerBlock, n - j0);
-        float* packA = Workspace(ref t_packA, RoundUp(mc, GemmMicroKernel.MR) * KC);
-        float* cTile = c + (nint)i0 * ldc + j0;
-        float tileBeta = beta;
-        if (pass.First && beta != 0f && beta != 1f)
-        {
-            ScaleC(cTile, ldc, 0, mc, 0, nc, beta);
-            tileBeta = 1f;
-        }
-        for (int q = 0, p0 = pass.K0; p0 < pass.K0 + pass.KPass; q++, p0 += KC)
-        {
-            int kc = Math.Min(KC, pass.K0 + pass.KPass - p0);
-            GemmPacking.PackA(a, lda, transA, i0, mc, p0, kc, alpha, packA);
-            if (q == 0 && Volatile.Read(ref pass.Packed) < pass.PackTasks)
-            {
-                var spin = new SpinWait();
-                while (Volatile.Read(ref pass.Packed) < pass.PackTasks) spin.SpinOnce(sleep1Threshold: -1);
-            }
-            bool accumulate = !pass.First || q > 0 || tileBeta != 0f; // the first block overwrites when beta = 0
-            Macro(kc, mc, nc, packA, packB + (nint)q * np * KC + (nint)j0 * kc, cTile, ldc, accumulate);
-        }
+        Tile(transA, alpha, a, lda, i0, Math.Min(grid.RowsPerBlock, m - i0), pass.K0, pass.KPass, packB, np * KC,
+            j0, Math.Min(grid.ColsPerBlock, n - j0), beta, pass.First, c, ldc, pass);
     }
 
     /// <summary>One pass over k: its extent, grid and task counters (each counter on its own cache line).</summary>

@@ -108,20 +108,37 @@ internal static unsafe partial class GemmManaged
 
     /// <summary>Rows [i0, i0 + mc) (mc ≤ MC) and columns [j0, j0 + nc) (j0 a multiple of NR) of a pre-packed product.</summary>
     private static void PackedTile(bool transA, float alpha, float* a, int lda, PackedMatrix b, float beta, float* c, int ldc,
-        int i0, int mc, int j0, int nc)
+        int i0, int mc, int j0, int nc) =>
+        Tile(transA, alpha, a, lda, i0, mc, 0, b.Rows, b.Block(0), b.PaddedColumns * KC, j0, nc, beta, first: true, c, ldc, packing: null);
+
+    /// <summary>
+    /// Rows [i0, i0 + mc) (mc ≤ MC) and columns [j0, j0 + nc) (j0 a multiple of NR) of C over k in [k0, k0 + kLength):
+    /// for each KC block q in order, pack its rows of alpha·op(A) into this thread's buffer (it stays in L2), then run the
+    /// macro-kernel against packed B block q, which starts at packedB + q·blockStride (its panel for column j0 at
+    /// + j0·kc). On the first pass over k (<paramref name="first"/>) beta is applied; afterwards C accumulates. With
+    /// <paramref name="packing"/>, the first macro-kernel waits until that pass's B packing tasks have all finished.
+    /// </summary>
+    private static void Tile(bool transA, float alpha, float* a, int lda, int i0, int mc, int k0, int kLength,
+        float* packedB, nint blockStride, int j0, int nc, float beta, bool first, float* c, int ldc, Pass? packing)
     {
+        float* packA = Workspace(ref t_packA, RoundUp(mc, GemmMicroKernel.MR) * KC);
         float* cTile = c + (nint)i0 * ldc + j0;
-        if (beta != 0f && beta != 1f)
+        if (first && beta != 0f && beta != 1f)
         {
             ScaleC(cTile, ldc, 0, mc, 0, nc, beta);
             beta = 1f;
         }
-        float* packA = Workspace(ref t_packA, RoundUp(mc, GemmMicroKernel.MR) * KC);
-        for (int q = 0, p0 = 0; p0 < b.Rows; q++, p0 += KC)
+        for (int q = 0, p0 = k0; p0 < k0 + kLength; q++, p0 += KC)
         {
-            int kc = Math.Min(KC, b.Rows - p0);
+            int kc = Math.Min(KC, k0 + kLength - p0);
             GemmPacking.PackA(a, lda, transA, i0, mc, p0, kc, alpha, packA);
-            Macro(kc, mc, nc, packA, b.Block(q) + (nint)j0 * kc, cTile, ldc, accumulate: q > 0 || beta != 0f);
+            if (q == 0 && packing is not null && Volatile.Read(ref packing.Packed) < packing.PackTasks)
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref packing.Packed) < packing.PackTasks) spin.SpinOnce(sleep1Threshold: -1);
+            }
+            bool accumulate = !first || q > 0 || beta != 0f; // the first block overwrites when beta = 0
+            Macro(kc, mc, nc, packA, packedB + q * blockStride + (nint)j0 * kc, cTile, ldc, accumulate);
         }
     }
 
@@ -154,7 +171,8 @@ internal static unsafe partial class GemmManaged
         }
     }
 
-    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+    /// <summary>x rounded up to a multiple of <paramref name="multiple"/>.</summary>
+    internal static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
     /// <summary>A 64-byte-aligned pointer to at least <paramref name="floats"/> floats of this thread's pinned buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,8 +23,8 @@ internal sealed unsafe class PackedMatrix
         GemmArguments.Check(false, transB, 0, n, k, 0, Math.Max(1, k), b.Length, ldb, 0, Math.Max(1, n));
         Rows = k;
         Columns = n;
-        PaddedColumns = (n + GemmMicroKernel.NR - 1) / GemmMicroKernel.NR * GemmMicroKernel.NR;
-        long floats = (long)PaddedColumns * ((k + GemmManaged.KC - 1) / GemmManaged.KC * GemmManaged.KC);
+        PaddedColumns = GemmManaged.RoundUp(n, GemmMicroKernel.NR);
+        long floats = (long)PaddedColumns * GemmManaged.RoundUp(k, GemmManaged.KC);
         _buffer = GC.AllocateUninitializedArray<float>(checked((int)floats + 16), pinned: true);
         _offset = (int)((64 - ((nint)Unsafe.AsPointer(ref _buffer[0]) & 63)) & 63) / sizeof(float);
         fixed (float* pb = b)
