@@ -19,7 +19,7 @@ internal sealed class CachedForward
     private readonly Gpt2Model _model;
     private readonly Gpt2Config _config;
     private readonly PackedWeights? _packed;
-    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _last = [];
+    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _last = [], _scores = [];
 
     /// <param name="model">The model; its weights must not change while this object is in use.</param>
     /// <param name="batch">Sequences in the cache.</param>
@@ -69,6 +69,7 @@ internal sealed class CachedForward
             if (positions[i] >= Cache.Capacity)
                 throw new InvalidOperationException($"Sequence {s} is full: the KV cache holds {Cache.Capacity} positions.");
         }
+        var plan = PlanAttention(sequences, positions, n);                                 // the same for every layer
 
         // x = wte[id] + wpe[position]                                                     (N, C)
         var wte = _model.Wte.Weight.AsSpan();
@@ -83,13 +84,13 @@ internal sealed class CachedForward
             RowKernels.LayerNorm(_x, block.Ln1.Weight.AsSpan(), block.Ln1.Bias.AsSpan(), block.Ln1.Epsilon, _h, n);
             Affine(_h, n, c, block.Attn.CAttn, _packed?.Layers[l].Attention, 3 * c, _qkv, beta: 0f);         // (N, 3C)
             StoreKeysValues(l, sequences, positions, n);
-            Attend(l, sequences, positions, n);                                                                       // (N, C)
+            Attend(l, plan);                                                                       // (N, C)
             Affine(_attn, n, c, block.Attn.CProj, _packed?.Layers[l].AttentionProjection, c, _x, beta: 1f);      // x += ...
             // MLP: x += c_proj(act(c_fc(ln_2(x))))
             RowKernels.LayerNorm(_x, block.Ln2.Weight.AsSpan(), block.Ln2.Bias.AsSpan(), block.Ln2.Epsilon, _h, n);
             Affine(_h, n, c, block.Mlp.CFc, _packed?.Layers[l].MlpIn, inner, _mlp, beta: 0f);                 // (N, 4C)
             var inside = _mlp.AsSpan(0, n * inner);
-            if (_config.Activation == Gpt2Activation.Relu) RowKernels.Relu(inside);
+            if (_config.Activation == Gpt2Activation.Relu) Activations.ReluForward(inside, inside);
             else Activations.GeluForward(inside, inside);                                         // GELU, tanh form
             Affine(_mlp, n, inner, block.Mlp.CProj, _packed?.Layers[l].MlpOut, c, _x, beta: 1f);
         }
@@ -145,14 +146,15 @@ internal sealed class CachedForward
             }
     }
 
-    /// <summary>attn[i, head h] = Σ_{j ≤ p_i} softmax_j(q·k_j / √D) · v_j over row i's own sequence.</summary>
-    /// <remarks>
-    /// Rows are grouped into runs (consecutive rows of one sequence at consecutive positions, e.g. a prompt in prefill);
-    /// a run of m ≥ <see cref="BlockRows"/> rows is one (sequence, head) job of two GEMMs, shorter runs go row by row.
-    /// </remarks>
-    private void Attend(int layer, ReadOnlySpan<int> sequences, int[] positions, int n)
+    /// <summary>
+    /// How one call's rows are attended, the same for every layer: rows grouped into runs (consecutive rows of one
+    /// sequence at consecutive positions, e.g. a prompt in prefill), the total work, and the score buffer a job needs.
+    /// </summary>
+    private sealed record AttentionPlan(int[] Sequences, int[] Positions, List<(int First, int Count)> Runs, long Work, int ScoreFloats);
+
+    private AttentionPlan PlanAttention(ReadOnlySpan<int> sequences, int[] positions, int n)
     {
-        int heads = Cache.Heads, c = _config.EmbeddingSize;
+        int c = _config.EmbeddingSize;
         var seqs = sequences.ToArray();
         var runs = new List<(int First, int Count)>();
         long work = 0, buffer = Cache.Capacity;
@@ -165,16 +167,24 @@ internal sealed class CachedForward
         }
         foreach (var (first, count) in runs)
             if (count >= BlockRows) buffer = Math.Max(buffer, (long)count * (positions[first] + count));
-        int size = checked((int)buffer);
-        int workers = Gemm.Threads;
-        if (work < 1 << 18 || workers == 1)
+        return new AttentionPlan(seqs, positions, runs, work, checked((int)buffer));
+    }
+
+    /// <summary>attn[i, head h] = Σ_{j ≤ p_i} softmax_j(q·k_j / √D) · v_j over row i's own sequence.</summary>
+    /// <remarks>
+    /// A run of m ≥ <see cref="BlockRows"/> rows is one (sequence, head) job of two GEMMs, shorter runs go row by row.
+    /// </remarks>
+    private void Attend(int layer, AttentionPlan plan)
+    {
+        int heads = Cache.Heads, jobs = plan.Runs.Count * heads, workers = Gemm.Threads;
+        if (plan.Work < 1 << 18 || workers == 1)
         {
-            var scores = new float[size];
-            for (int job = 0; job < runs.Count * heads; job++) AttendRun(layer, seqs, positions, runs[job / heads], job % heads, scores);
+            Ensure(ref _scores, plan.ScoreFloats);
+            for (int job = 0; job < jobs; job++) AttendRun(layer, plan.Sequences, plan.Positions, plan.Runs[job / heads], job % heads, _scores);
             return;
         }
-        Parallel.For(0, runs.Count * heads, new ParallelOptions { MaxDegreeOfParallelism = workers }, () => new float[size],
-            (job, _, scores) => { AttendRun(layer, seqs, positions, runs[job / heads], job % heads, scores); return scores; }, _ => { });
+        Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = workers }, () => new float[plan.ScoreFloats],
+            (job, _, scores) => { AttendRun(layer, plan.Sequences, plan.Positions, plan.Runs[job / heads], job % heads, scores); return scores; }, _ => { });
     }
 
     /// <summary>Shortest run of rows attended with GEMMs rather than row by row.</summary>

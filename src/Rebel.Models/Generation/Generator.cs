@@ -173,7 +173,10 @@ public sealed class Generator
     {
         private float[] _logits = [];
 
-        /// <summary>Feeds the same rows to the other model and overwrites each logit row z with (1 − w)·ln softmax(z/τ) + w·ln softmax(z_other/τ).</summary>
+        /// <summary>
+        /// Feeds the same rows to the other model and overwrites each logit row z with (1 − w)·z/τ + w·z_other/τ: ln q up
+        /// to a constant per row (the two log-softmax normalizers only shift it), which the sampler then normalizes.
+        /// </summary>
         public void Mix(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> rows, float[] logits)
         {
             int v = vocab, n = rows.Length;
@@ -182,13 +185,8 @@ public sealed class Generator
             for (int r = 0; r < n; r++)
             {
                 var mine = logits.AsSpan(r * v, v);
-                var theirs = _logits.AsSpan(r * v, v);
-                TensorPrimitives.Multiply(mine, 1f / temperature, mine);
-                TensorPrimitives.Multiply(theirs, 1f / temperature, theirs);
-                RowKernels.LogSoftmax(mine);                                                   // ln π(·)
-                RowKernels.LogSoftmax(theirs);                                                 // ln π_other(·)
-                TensorPrimitives.Multiply(mine, 1f - weight, mine);
-                TensorPrimitives.MultiplyAdd(theirs, weight, mine, mine);                      // (1 − w) ln π + w ln π_other
+                TensorPrimitives.Multiply(mine, (1f - weight) / temperature, mine);                       // (1 − w)·z/τ
+                TensorPrimitives.MultiplyAdd(_logits.AsSpan(r * v, v), weight / temperature, mine, mine); // + w·z_other/τ
             }
         }
     }

@@ -104,9 +104,6 @@ internal static class RowKernels
         for (int j = 0; j < length; j++) TensorPrimitives.MultiplyAdd(values.Slice(j * d, d), p[j], output, output);
     }
 
-    /// <summary>ReLU in place.</summary>
-    public static void Relu(Span<float> x) => TensorPrimitives.Max(x, 0f, x);
-
     /// <summary>ln softmax(z) in place; returns nothing. Stable: z − max − ln Σ exp(z − max).</summary>
     public static void LogSoftmax(Span<float> z)
     {
