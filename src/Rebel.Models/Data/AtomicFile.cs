@@ -11,12 +11,20 @@ public static class AtomicFile
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically (creating the folder if needed).</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
+        var bytes = content.ToArray();
+        Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>Replaces <paramref name="path"/> atomically with whatever <paramref name="write"/> writes to the stream it is given.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var tmp = $"{full}.tmp-{Environment.ProcessId}";
         using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            stream.Write(content);
+            write(stream);
             stream.Flush(flushToDisk: true);
         }
         File.Move(tmp, full, overwrite: true);

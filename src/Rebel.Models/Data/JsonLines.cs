@@ -57,18 +57,10 @@ public static class JsonLines
     /// <summary>
     /// Writes records atomically: to a temporary file beside <paramref name="path"/>, flushed to disk, then renamed.
     /// </summary>
-    public static void WriteAtomic<T>(string path, IEnumerable<T> records, JsonSerializerOptions? options = null)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
+    public static void WriteAtomic<T>(string path, IEnumerable<T> records, JsonSerializerOptions? options = null) =>
+        AtomicFile.Write(path, stream =>
         {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
             foreach (var r in records) writer.WriteLine(JsonSerializer.Serialize(r, options));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, full, overwrite: true);
-    }
+        });
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rebel.Models.Data;
 
 namespace Rebel.Models.Gpt2;
 
@@ -133,9 +134,7 @@ public sealed record Gpt2Config(
             ["eos_token_id"] = EosTokenId,
             ["tie_word_embeddings"] = true,
         };
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, obj.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, obj.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     private static Gpt2Activation? ParseActivation(string name) => name switch
