@@ -14,12 +14,11 @@ internal sealed class AppendLog : IDisposable
     private readonly FileStream _stream;
     private readonly object _gate = new();
 
-    private AppendLog(string path, FileStream stream, IReadOnlyList<JsonLines.Record> records, long cut)
+    private AppendLog(string path, FileStream stream, IReadOnlyList<JsonLines.Record> records)
     {
         Path = path;
         _stream = stream;
         Records = records;
-        CutBytes = cut;
     }
 
     /// <summary>The log's file.</summary>
@@ -28,17 +27,14 @@ internal sealed class AppendLog : IDisposable
     /// <summary>The lines found on open, with their 1-based line numbers.</summary>
     public IReadOnlyList<JsonLines.Record> Records { get; }
 
-    /// <summary>Bytes of a torn last line cut off on open (0 when the file ended with a newline or did not exist).</summary>
-    public long CutBytes { get; }
-
     /// <summary>Opens (or creates) the log at <paramref name="path"/>: cuts a torn last line, reads the rest, and positions for appending.</summary>
     /// <exception cref="DataFormatException">A complete line is not a JSON object.</exception>
     public static AppendLog Open(string path)
     {
-        long cut = CutTornLine(path);
+        CutTornLine(path);
         var records = File.Exists(path) ? JsonLines.Read(path).ToList() : [];
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        return new AppendLog(path, stream, records, cut);
+        return new AppendLog(path, stream, records);
     }
 
     /// <summary>Appends <paramref name="lines"/> (each one JSON object, without its newline) and flushes them to disk (thread-safe).</summary>
@@ -56,10 +52,10 @@ internal sealed class AppendLog : IDisposable
 
     public void Dispose() => _stream.Dispose();
 
-    // returns the number of bytes cut after the last '\n'
-    private static long CutTornLine(string path)
+    // cuts the bytes after the last '\n' (a torn last line), if any
+    private static void CutTornLine(string path)
     {
-        if (!File.Exists(path)) return 0;
+        if (!File.Exists(path)) return;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         long end = stream.Length;
         while (end > 0)
@@ -68,12 +64,10 @@ internal sealed class AppendLog : IDisposable
             if (stream.ReadByte() == '\n') break;
             end--;
         }
-        long cut = stream.Length - end;
-        if (cut > 0)
+        if (end < stream.Length)
         {
             stream.SetLength(end);
             stream.Flush(flushToDisk: true);
         }
-        return cut;
     }
 }
