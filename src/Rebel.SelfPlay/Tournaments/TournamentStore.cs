@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
+using Rebel.SelfPlay.Reporting;
 using Rebel.SelfPlay.Resume;
 
 namespace Rebel.SelfPlay.Tournaments;
@@ -86,9 +87,6 @@ internal sealed class TournamentStore : IDisposable
 
     public void Dispose() => _verdicts.Dispose();
 
-    private string CompletionsPath(string player)
-    {
-        var safe = string.Concat(player.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
-        return Path.Combine(Directory, "completions", safe + ".jsonl");
-    }
+    private string CompletionsPath(string player) =>
+        Path.Combine(Directory, "completions", SafeFileName.From(player, keepDots: true) + ".jsonl");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Rebel.Models.Data;
+using Rebel.SelfPlay.Reporting;
 
 namespace Rebel.SelfPlay.Games.Benchmark;
 
@@ -61,7 +62,7 @@ public static class GameBenchmarkReport
         foreach (var mode in result.Options.Modes)
             foreach (var game in result.Games)
             {
-                var path = Path.Combine(directory, $"{FileName(game)}-{mode.ToString().ToLowerInvariant()}.svg");
+                var path = Path.Combine(directory, $"{SafeFileName.From(game)}-{mode.ToString().ToLowerInvariant()}.svg");
                 AtomicFile.WriteAllText(path, Plot(result, game, mode));
                 paths.Add(path);
             }
@@ -79,7 +80,4 @@ public static class GameBenchmarkReport
             md.Append("| ").Append(algorithm).Append(" | ")
               .Append(string.Join(" | ", result.Games.Select(g => cell(result.Cell(algorithm, g, mode))))).Append(" |\n");
     }
-
-    private static string FileName(string game) =>
-        string.Concat(game.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 }
