@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
+using static Rebel.SelfPlay.Reporting.JsonNumbers;
 
 namespace Rebel.SelfPlay.Evaluation;
 
@@ -26,7 +27,7 @@ public static class WinRateReport
         {
             ["win_rate"] = Number(result.WinRate),
             ["standard_error"] = Number(result.StandardError),
-            ["interval"] = result.Interval is null ? null : new JsonArray(Number(result.Interval.Lower), Number(result.Interval.Upper)),
+            ["interval"] = result.Interval is null ? null : Interval(result.Interval.Lower, result.Interval.Upper),
             ["confidence"] = result.Confidence,
             ["wins"] = result.Wins,
             ["ties"] = result.Ties,
@@ -36,7 +37,7 @@ public static class WinRateReport
             ["samples"] = result.Samples,
             ["lc_win_rate"] = Number(lc.WinRate),
             ["lc_standard_error"] = Number(lc.StandardError),
-            ["lc_interval"] = lc.Converged ? new JsonArray(Number(lc.IntervalLower), Number(lc.IntervalUpper)) : null,
+            ["lc_interval"] = lc.Converged ? Interval(lc.IntervalLower, lc.IntervalUpper) : null,
             ["length_model"] = new JsonObject
             {
                 ["intercept"] = Number(lc.Intercept),
@@ -78,6 +79,4 @@ public static class WinRateReport
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (Directory.Exists(directory)) WinRateStore.Delete(directory);
     }
-
-    private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 }

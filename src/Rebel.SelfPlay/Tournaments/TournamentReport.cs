@@ -27,9 +27,9 @@ public static class TournamentReport
             ["win_rates"] = Matrix(a.WinRates),
             ["lottery"] = Vector(a.Lottery.Weights),
             ["ratings"] = Vector(a.Elo),
-            ["win_rate_intervals"] = a.WinRateIntervals is null ? null : new JsonArray(a.WinRateIntervals.Select(Intervals).ToArray()),
-            ["rating_intervals"] = Intervals(a.EloIntervals),
-            ["lottery_intervals"] = Intervals(a.LotteryIntervals),
+            ["win_rate_intervals"] = a.WinRateIntervals is null ? null : new JsonArray(a.WinRateIntervals.Select(JsonNumbers.Intervals).ToArray()),
+            ["rating_intervals"] = JsonNumbers.Intervals(a.EloIntervals),
+            ["lottery_intervals"] = JsonNumbers.Intervals(a.LotteryIntervals),
             ["nash_averaged_scores"] = Vector(a.Lottery.NashAveragedScores),
             ["online_elo"] = Vector(result.OnlineElo),
             ["bradley_terry_logits"] = Vector(a.Ratings.Logits),
@@ -98,12 +98,7 @@ public static class TournamentReport
     private static string Range(ConfidenceInterval? ci, string format) =>
         ci is null ? "" : string.Create(CultureInfo.InvariantCulture, $"[{ci.Lower.ToString(format, CultureInfo.InvariantCulture)}, {ci.Upper.ToString(format, CultureInfo.InvariantCulture)}]");
 
-    private static JsonNode? Number(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-
-    private static JsonArray Vector(IEnumerable<double> v) => new(v.Select(Number).ToArray());
+    private static JsonArray Vector(IEnumerable<double> v) => new(v.Select(JsonNumbers.Number).ToArray());
 
     private static JsonArray Matrix(double[][] m) => new(m.Select(r => (JsonNode?)Vector(r)).ToArray());
-
-    private static JsonArray? Intervals(IReadOnlyList<ConfidenceInterval>? cis) =>
-        cis is null ? null : new(cis.Select(c => (JsonNode?)new JsonArray(Number(c.Lower), Number(c.Upper))).ToArray());
 }
