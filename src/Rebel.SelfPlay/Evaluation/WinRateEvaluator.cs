@@ -115,9 +115,16 @@ public static partial class WinRateEvaluator
             : Bootstrap.PercentileIntervals(means, sample => [sample.Average()],
                 new BootstrapOptions { Resamples = options.BootstrapResamples, Confidence = options.Confidence, Seed = unchecked((int)options.Seed) })[0];
         var ordered = groups.SelectMany(g => g.OrderBy(v => v.Sample)).ToArray();
-        var lc = LengthControlledWinRate.Fit(ordered.Select(v => v.P).ToArray(), ordered.Select(v => v.LengthDifference).ToArray());
+        // ℓ(y) and ℓ(y′) counted once per text: the length-controlled fit and the mean lengths share them
+        var lengths = ordered.Select(v => WinRateVerdict.Length(v.Completion)).ToArray();
+        var referenceLengths = ordered.Select(v => WinRateVerdict.Length(v.ReferenceCompletion)).ToArray();
+        var lc = LengthControlledWinRate.Fit(ordered.Select(v => v.P).ToArray(), lengths.Select((l, i) => (double)(l - referenceLengths[i])).ToArray());
         return new WinRateResult(winRate, se, interval, options.Confidence,
-            ordered.Count(v => v.P > 0.5), ordered.Count(v => v.P == 0.5), ordered.Count(v => v.P < 0.5), k, n, lc, ordered);
+            ordered.Count(v => v.P > 0.5), ordered.Count(v => v.P == 0.5), ordered.Count(v => v.P < 0.5), k, n, lc, ordered)
+        {
+            MeanLength = lengths.Average(),
+            MeanReferenceLength = referenceLengths.Average(),
+        };
     }
 
     // SplitMix64 of the seed and a stream number: the policy and the reference never share a sampling stream

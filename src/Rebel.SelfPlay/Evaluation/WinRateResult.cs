@@ -45,9 +45,12 @@ public sealed record WinRateResult(
     /// <summary>N = K · n, the number of verdicts.</summary>
     public int Count => Verdicts.Count;
 
-    /// <summary>The mean length of the policy's completions, in characters (see <see cref="WinRateVerdict.Length"/>).</summary>
-    public double MeanLength => Verdicts.Count == 0 ? double.NaN : Verdicts.Average(v => WinRateVerdict.Length(v.Completion));
+    /// <summary>
+    /// The mean length of the policy's completions, in characters (see <see cref="WinRateVerdict.Length"/>); set by
+    /// <see cref="WinRateEvaluator.Summarize"/> from the same lengths as the length-controlled fit (NaN when not set).
+    /// </summary>
+    public double MeanLength { get; init; } = double.NaN;
 
-    /// <summary>The mean length of the reference's completions, in characters.</summary>
-    public double MeanReferenceLength => Verdicts.Count == 0 ? double.NaN : Verdicts.Average(v => WinRateVerdict.Length(v.ReferenceCompletion));
+    /// <summary>The mean length of the reference's completions, in characters (set like <see cref="MeanLength"/>).</summary>
+    public double MeanReferenceLength { get; init; } = double.NaN;
 }
