@@ -20,7 +20,7 @@ public static class GameBenchmark
         options.Validate();
         var clock = Stopwatch.StartNew();
         var algorithms = options.Algorithms.Select(GameAlgorithms.Find).ToList();
-        var games = options.Games.Select(spec => Enumerable.Range(0, options.Seeds).Select(s => GameForSeed(spec, s)).ToList()).ToList();
+        var games = options.Games.Select(spec => GamesForSeeds(spec, options.Seeds)).ToList();
         var repeated = games.Select(g => g[0].Name).GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null) throw new ArgumentException($"--games names the game \"{repeated.Key}\" twice (by name or by file).");
         var cells = new List<GameBenchmarkCell>();
@@ -50,12 +50,23 @@ public static class GameBenchmark
     internal static Game GameForSeed(string spec, int seed)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!File.Exists(spec) && !spec.Contains("-seed-", StringComparison.Ordinal)
-            && spec.StartsWith("random-", StringComparison.Ordinal)
-            && BuiltinGames.TryCreate($"{spec}-seed-{seed}", out var random))
+        if (VariesBySeed(spec) && BuiltinGames.TryCreate($"{spec}-seed-{seed}", out var random))
             return random;
         return GameSource.Resolve(spec);
     }
+
+    // the games of seeds 0 … seeds − 1: a game that is the same for all seeds (a file, a built-in name) is resolved
+    // (read and parsed) once and shared, since a run never changes its game
+    private static List<Game> GamesForSeeds(string spec, int seeds)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (VariesBySeed(spec)) return Enumerable.Range(0, seeds).Select(s => GameForSeed(spec, s)).ToList();
+        var game = GameSource.Resolve(spec);
+        return Enumerable.Repeat(game, seeds).ToList();
+    }
+
+    private static bool VariesBySeed(string spec) =>
+        !File.Exists(spec) && !spec.Contains("-seed-", StringComparison.Ordinal) && spec.StartsWith("random-", StringComparison.Ordinal);
 
     private static GameBenchmarkCell RunCell(GameAlgorithmInfo algorithm, IReadOnlyList<Game> seeds, GameMode mode, GameBenchmarkOptions options)
     {
