@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rebel.SelfPlay.Games;
 using Rebel.Tensors;
 using Rebel.Tensors.IO;
 
@@ -90,19 +91,28 @@ public sealed class CategoricalPolicy : IPolicy, IGeometricMixtureSampler
         var result = new List<MixtureSample>(prompts.Count * samplesPerPrompt);
         foreach (var prompt in prompts)
         {
-            var mine = Probabilities(prompt, temperature);
-            var theirs = partner.Probabilities(prompt, temperature);
-            var logQ = new double[mine.Length];
-            for (int a = 0; a < logQ.Length; a++) logQ[a] = (1 - otherWeight) * Math.Log(mine[a]) + otherWeight * Math.Log(theirs[a]); // (1 − w) ln π + w ln π_other
-            double max = logQ.Max(), lse = max + Math.Log(logQ.Sum(v => Math.Exp(v - max)));
-            var q = logQ.Select(v => (float)Math.Exp(v - lse)).ToArray();
+            var logQ = LogProbabilities(prompt, temperature);
+            var theirs = partner.LogProbabilities(prompt, temperature);
+            for (int a = 0; a < logQ.Length; a++) logQ[a] = (1 - otherWeight) * logQ[a] + otherWeight * theirs[a]; // (1 − w) ln π + w ln π_other
+            SoftmaxMath.Normalize(logQ);                                                                            // − ln Z: ln q
+            var q = logQ.Select(v => (float)Math.Exp(v)).ToArray();
             for (int k = 0; k < samplesPerPrompt; k++)
             {
                 int a = rng.Categorical(q);
-                result.Add(new MixtureSample(new Completion(prompt, Actions[a], [a], EndsWithEos: true), logQ[a] - lse));
+                result.Add(new MixtureSample(new Completion(prompt, Actions[a], [a], EndsWithEos: true), logQ[a]));
             }
         }
         return result;
+    }
+
+    // ln π(· | x) at temperature T, in double: ln softmax(θ_x / T)
+    private double[] LogProbabilities(string prompt, double temperature)
+    {
+        var row = Logits.AsSpan().Slice(ContextOf(prompt) * Actions.Count, Actions.Count);
+        var scaled = new double[row.Length];
+        for (int a = 0; a < row.Length; a++) scaled[a] = row[a] / temperature;
+        SoftmaxMath.LogSoftmax(scaled, scaled);
+        return scaled;
     }
 
     /// <inheritdoc/>
