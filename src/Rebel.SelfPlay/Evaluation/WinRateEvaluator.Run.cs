@@ -34,11 +34,8 @@ public static partial class WinRateEvaluator
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(prompts);
-        ArgumentNullException.ThrowIfNull(judge);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        options = (options ?? new WinRateOptions()).Validate();
-        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
+        options = Checked(prompts, judge, options);
         int n = options.Samples, total = prompts.Count * n;
         var header = new JsonObject
         {
@@ -55,42 +52,85 @@ public static partial class WinRateEvaluator
         if (settings is not null)
             foreach (var (key, value) in settings) header[key] = value?.DeepClone();
 
-        string[] mine, theirs;
+        using var store = WinRateStore.Open(directory, header);
+        // phase 1: both sides' texts, loaded when an earlier run saved them, else sampled and saved
+        var mine = Side(store, "policy", policy, prompts, n, Mix(options.Seed, 1), cancellationToken);        // y ~ π(· | x)
+        var theirs = Side(store, "reference", reference, prompts, n, Mix(options.Seed, 2), cancellationToken); // y′ ~ π_ref(· | x)
+
+        // phases 2 and 3: judge the pairs no earlier run judged, saving each batch as it returns; summarize them all
         var p = new double[total];
-        int resumed;
-        using (var store = WinRateStore.Open(directory, header))
+        var saved = store.SavedVerdicts(prompts, mine, theirs, n);
+        foreach (var (i, value) in saved) p[i] = value;
+        var missing = Enumerable.Range(0, total).Where(i => !saved.ContainsKey(i)).ToArray();
+        int judged = 0;
+        try
         {
-            // phase 1: both sides' texts, loaded when an earlier run saved them, else sampled and saved
-            mine = Side(store, "policy", policy, prompts, n, Mix(options.Seed, 1), cancellationToken);        // y ~ π(· | x)
-            theirs = Side(store, "reference", reference, prompts, n, Mix(options.Seed, 2), cancellationToken); // y′ ~ π_ref(· | x)
-
-            // phase 2: judge the pairs no earlier run judged, saving each batch as it returns
-            var saved = store.SavedVerdicts(prompts, mine, theirs, n);
-            foreach (var (i, value) in saved) p[i] = value;
-            resumed = saved.Count;
-            var missing = Enumerable.Range(0, total).Where(i => !saved.ContainsKey(i)).ToArray();
-            var comparisons = Comparisons(prompts, mine, theirs, n);
-            int judged = 0;
-            try
+            var result = await JudgeAndSummarizeAsync(prompts, mine, theirs, p, missing, judge, options, batch =>
             {
-                await JudgeBatchesAsync(comparisons, missing, n, judge, options, (batch, verdicts) =>
-                {
-                    for (int j = 0; j < batch.Length; j++) p[batch[j]] = verdicts[j].P;
-                    store.Append(batch.Select(i => new WinRateVerdict(i / n, i % n, prompts[i / n], mine[i], theirs[i], p[i])));
-                    Interlocked.Add(ref judged, batch.Length);
-                }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JudgeException e)
-            {
-                var reason = $"{e.Reason}; {resumed + judged} of {total} verdicts are saved in {store.VerdictsPath}, rerun to resume";
-                throw e.Index >= 0 && e.Index < total
-                    ? new JudgeException(e.JudgeId, e.Index, comparisons[e.Index], reason, e)
-                    : new JudgeException(e.JudgeId, reason, e);
-            }
+                store.Append(batch.Select(i => new WinRateVerdict(i / n, i % n, prompts[i / n], mine[i], theirs[i], p[i])));
+                Interlocked.Add(ref judged, batch.Length);
+            }, cancellationToken).ConfigureAwait(false);
+            return result with { Resumed = saved.Count };
         }
+        catch (JudgeException e)
+        {
+            var reason = $"{e.Reason}; {saved.Count + judged} of {total} verdicts are saved in {store.VerdictsPath}, rerun to resume";
+            throw e.Index >= 0 && e.Index < total
+                ? new JudgeException(e.JudgeId, e.Index, PairAt(prompts, mine, theirs, n, e.Index), reason, e)
+                : new JudgeException(e.JudgeId, reason, e);
+        }
+    }
 
-        // phase 3: summarize every verdict in prompt-major order
-        return Summarize(Verdicts(prompts, mine, theirs, p, n), options) with { Resumed = resumed };
+    // the checks every entry point makes once: prompts and judge given, the options valid, at least one prompt
+    private static WinRateOptions Checked(IReadOnlyList<string> prompts, IPairwiseJudge judge, WinRateOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(judge);
+        options = (options ?? new WinRateOptions()).Validate();
+        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
+        return options;
+    }
+
+    // both players answer every prompt n times (policy stream 1, reference stream 2), then every pair is judged
+    private static Task<WinRateResult> EvaluateCheckedAsync(ITournamentPlayer policy, ITournamentPlayer reference, IReadOnlyList<string> prompts,
+        IPairwiseJudge judge, WinRateOptions options, CancellationToken cancellationToken)
+    {
+        var mine = policy.Complete(prompts, options.Samples, Mix(options.Seed, 1));       // y ~ π(· | x)
+        var theirs = reference.Complete(prompts, options.Samples, Mix(options.Seed, 2));  // y′ ~ π_ref(· | x)
+        return JudgeCheckedAsync(prompts, mine, theirs, judge, options, cancellationToken);
+    }
+
+    // judges every pair of two complete lists of K·n completions (checked here) and summarizes
+    private static async Task<WinRateResult> JudgeCheckedAsync(IReadOnlyList<string> prompts, IReadOnlyList<string> completions,
+        IReadOnlyList<string> referenceCompletions, IPairwiseJudge judge, WinRateOptions options, CancellationToken cancellationToken)
+    {
+        int n = options.Samples, total = prompts.Count * n;
+        if (completions.Count != total)
+            throw new ArgumentException($"{completions.Count} policy completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(completions));
+        if (referenceCompletions.Count != total)
+            throw new ArgumentException($"{referenceCompletions.Count} reference completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(referenceCompletions));
+        return await JudgeAndSummarizeAsync(prompts, completions, referenceCompletions, new double[total], Enumerable.Range(0, total).ToArray(),
+            judge, options, onJudged: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The judging core of every path: judges the pairs at indices (i = k·n + s, prompt-major), writes each verdict into
+    // p[i] and hands each judged batch's indices to onJudged (a resumable run saves them there), then summarizes all K·n
+    // verdicts (p holds the ones not in indices already).
+    private static async Task<WinRateResult> JudgeAndSummarizeAsync(IReadOnlyList<string> prompts, IReadOnlyList<string> completions,
+        IReadOnlyList<string> referenceCompletions, double[] p, int[] indices, IPairwiseJudge judge, WinRateOptions options,
+        Action<int[]>? onJudged, CancellationToken cancellationToken)
+    {
+        int n = options.Samples;
+        var comparisons = new Comparison[p.Length];
+        for (int i = 0; i < comparisons.Length; i++) comparisons[i] = PairAt(prompts, completions, referenceCompletions, n, i);
+        await JudgeBatchesAsync(comparisons, indices, n, judge, options, (batch, verdicts) =>
+        {
+            for (int j = 0; j < batch.Length; j++) p[batch[j]] = verdicts[j].P;
+            onJudged?.Invoke(batch);
+        }, cancellationToken).ConfigureAwait(false);
+        var all = new WinRateVerdict[p.Length];
+        for (int i = 0; i < p.Length; i++) all[i] = new WinRateVerdict(i / n, i % n, prompts[i / n], completions[i], referenceCompletions[i], p[i]);
+        return SummarizeChecked(all, options);
     }
 
     private static string[] Side(WinRateStore store, string side, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples,
@@ -106,20 +146,9 @@ public static partial class WinRateEvaluator
         return texts.ToArray();
     }
 
-    private static Comparison[] Comparisons(IReadOnlyList<string> prompts, IReadOnlyList<string> completions, IReadOnlyList<string> referenceCompletions, int n)
-    {
-        var comparisons = new Comparison[prompts.Count * n];
-        for (int i = 0; i < comparisons.Length; i++) comparisons[i] = new Comparison(prompts[i / n], completions[i], referenceCompletions[i]);
-        return comparisons;
-    }
-
-    private static WinRateVerdict[] Verdicts(IReadOnlyList<string> prompts, IReadOnlyList<string> completions, IReadOnlyList<string> referenceCompletions,
-        double[] p, int n)
-    {
-        var verdicts = new WinRateVerdict[p.Length];
-        for (int i = 0; i < p.Length; i++) verdicts[i] = new WinRateVerdict(i / n, i % n, prompts[i / n], completions[i], referenceCompletions[i], p[i]);
-        return verdicts;
-    }
+    // pair i = k·n + s: prompt k, the policy's sample s (shown as a) against the reference's sample s (b)
+    private static Comparison PairAt(IReadOnlyList<string> prompts, IReadOnlyList<string> completions, IReadOnlyList<string> referenceCompletions,
+        int n, int i) => new(prompts[i / n], completions[i], referenceCompletions[i]);
 
     // Judges comparisons[indices] in batches of BatchSize with at most Concurrency calls in flight; onBatch receives each
     // batch's indices and verdicts as it returns (possibly concurrently). The first failure stops the batches still waiting.

@@ -33,8 +33,8 @@ public static partial class WinRateEvaluator
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(reference);
-        options = (options ?? new WinRateOptions()).Validate();
-        return EvaluateAsync(new PolicyPlayer("policy", policy, options.Temperature, options.MaxNewTokens),
+        options = Checked(prompts, judge, options);
+        return EvaluateCheckedAsync(new PolicyPlayer("policy", policy, options.Temperature, options.MaxNewTokens),
             new PolicyPlayer("reference", reference, options.Temperature, options.MaxNewTokens), prompts, judge, options, cancellationToken);
     }
 
@@ -50,12 +50,7 @@ public static partial class WinRateEvaluator
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(reference);
-        ArgumentNullException.ThrowIfNull(prompts);
-        options = (options ?? new WinRateOptions()).Validate();
-        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
-        var mine = policy.Complete(prompts, options.Samples, Mix(options.Seed, 1));       // y ~ π(· | x)
-        var theirs = reference.Complete(prompts, options.Samples, Mix(options.Seed, 2));  // y′ ~ π_ref(· | x)
-        return JudgeAsync(prompts, mine, theirs, judge, options, cancellationToken);
+        return EvaluateCheckedAsync(policy, reference, prompts, judge, Checked(prompts, judge, options), cancellationToken);
     }
 
     /// <summary>
@@ -68,23 +63,10 @@ public static partial class WinRateEvaluator
     public static async Task<WinRateResult> JudgeAsync(IReadOnlyList<string> prompts, IReadOnlyList<string> completions,
         IReadOnlyList<string> referenceCompletions, IPairwiseJudge judge, WinRateOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(completions);
         ArgumentNullException.ThrowIfNull(referenceCompletions);
-        ArgumentNullException.ThrowIfNull(judge);
-        options = (options ?? new WinRateOptions()).Validate();
-        if (prompts.Count == 0) throw new ArgumentException("a win-rate evaluation needs at least one prompt", nameof(prompts));
-        int n = options.Samples, total = prompts.Count * n;
-        if (completions.Count != total)
-            throw new ArgumentException($"{completions.Count} policy completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(completions));
-        if (referenceCompletions.Count != total)
-            throw new ArgumentException($"{referenceCompletions.Count} reference completions for {prompts.Count} prompts × {n} samples (expected {total})", nameof(referenceCompletions));
-
-        var comparisons = Comparisons(prompts, completions, referenceCompletions, n);
-        var p = new double[total];
-        await JudgeBatchesAsync(comparisons, Enumerable.Range(0, total).ToArray(), n, judge, options,
-            (batch, verdicts) => { for (int j = 0; j < batch.Length; j++) p[batch[j]] = verdicts[j].P; }, cancellationToken).ConfigureAwait(false);
-        return Summarize(Verdicts(prompts, completions, referenceCompletions, p, n), options);
+        options = Checked(prompts, judge, options);
+        return await JudgeCheckedAsync(prompts, completions, referenceCompletions, judge, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -96,7 +78,12 @@ public static partial class WinRateEvaluator
     public static WinRateResult Summarize(IReadOnlyList<WinRateVerdict> verdicts, WinRateOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(verdicts);
-        options = (options ?? new WinRateOptions()).Validate();
+        return SummarizeChecked(verdicts, (options ?? new WinRateOptions()).Validate());
+    }
+
+    // Summarize with options already validated
+    private static WinRateResult SummarizeChecked(IReadOnlyList<WinRateVerdict> verdicts, WinRateOptions options)
+    {
         if (verdicts.Count == 0) throw new ArgumentException("no verdicts to summarize", nameof(verdicts));
         foreach (var v in verdicts)
             if (!(v.P >= 0 && v.P <= 1)) throw new ArgumentException($"the verdict for prompt {v.PromptIndex}, sample {v.Sample} is {v.P}; it must lie in [0, 1]", nameof(verdicts));
