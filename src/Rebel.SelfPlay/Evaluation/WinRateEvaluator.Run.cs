@@ -37,18 +37,9 @@ public static partial class WinRateEvaluator
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         options = Checked(prompts, judge, options);
         int n = options.Samples, total = prompts.Count * n;
-        var header = new JsonObject
-        {
-            ["policy"] = policy.Name,
-            ["reference"] = reference.Name,
-            ["judge"] = judge.Id,
-            ["samples"] = n,
-            ["seed"] = options.Seed,
-            ["temperature"] = options.Temperature,
-            ["max_new_tokens"] = options.MaxNewTokens,
-            ["prompts"] = prompts.Count,
-            ["prompts_sha256"] = RunHeader.PromptsSha256(prompts),
-        };
+        var header = RunHeader.Settings(judge.Id, n, options.Seed, prompts,
+            leading: new JsonObject { ["policy"] = policy.Name, ["reference"] = reference.Name },
+            sampling: new JsonObject { ["temperature"] = options.Temperature, ["max_new_tokens"] = options.MaxNewTokens });
         if (settings is not null)
             foreach (var (key, value) in settings) header[key] = value?.DeepClone();
 
@@ -133,18 +124,11 @@ public static partial class WinRateEvaluator
         return SummarizeChecked(all, options);
     }
 
+    // a side's texts, loaded when an earlier run saved them, else generated and saved
     private static string[] Side(WinRateStore store, string side, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples,
-        ulong seed, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var saved = store.LoadCompletions(side, prompts.Count, samples);
-        if (saved is not null) return saved;
-        var texts = player.Complete(prompts, samples, seed);
-        if (texts.Count != prompts.Count * samples)
-            throw new ArgumentException($"the {side} ({player.Name}) returned {texts.Count} completions for {prompts.Count} prompts × {samples} samples", nameof(prompts));
-        store.SaveCompletions(side, texts, samples);
-        return texts.ToArray();
-    }
+        ulong seed, CancellationToken cancellationToken) =>
+        store.LoadOrComplete(side, player, prompts, samples, seed, count => new ArgumentException(
+            $"the {side} ({player.Name}) returned {count} completions for {prompts.Count} prompts × {samples} samples", nameof(prompts)), cancellationToken);
 
     // pair i = k·n + s: prompt k, the policy's sample s (shown as a) against the reference's sample s (b)
     private static Comparison PairAt(IReadOnlyList<string> prompts, IReadOnlyList<string> completions, IReadOnlyList<string> referenceCompletions,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
 using Rebel.SelfPlay.Resume;
+using Rebel.SelfPlay.Tournaments;
 
 namespace Rebel.SelfPlay.Evaluation;
 
@@ -50,11 +51,10 @@ internal sealed class WinRateStore : IDisposable
             File.Delete(Path.Combine(directory, file));
     }
 
-    /// <summary>A side's saved texts ("policy" or "reference") when they cover every (prompt, sample), else null.</summary>
-    public string[]? LoadCompletions(string side, int prompts, int samples) => SavedCompletions.Load(CompletionsPath(side), prompts, samples);
-
-    /// <summary>Saves a side's texts (prompt-major) atomically.</summary>
-    public void SaveCompletions(string side, IReadOnlyList<string> texts, int samples) => SavedCompletions.Save(CompletionsPath(side), texts, samples);
+    /// <summary>A side's texts ("policy" or "reference"): saved ones, else the player's, saved now (<see cref="SavedCompletions.LoadOrComplete"/>).</summary>
+    public string[] LoadOrComplete(string side, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples, ulong seed,
+        Func<int, Exception> wrongCount, CancellationToken cancellationToken) =>
+        SavedCompletions.LoadOrComplete(CompletionsPath(side), player, prompts, samples, seed, wrongCount, cancellationToken);
 
     /// <summary>
     /// The verdicts found on open, by index k·n + s, each checked against the run: its prompt and sample in range, its
@@ -69,19 +69,18 @@ internal sealed class WinRateStore : IDisposable
         var path = _log.Path;
         foreach (var record in _log.Records)
         {
-            int k = SavedCompletions.Index(record, path, "prompt_index"), s = SavedCompletions.Index(record, path, "sample");
+            int k = RecordFields.Index(record, path, "prompt_index"), s = RecordFields.Index(record, path, "sample");
             if (k >= prompts.Count) throw new DataFormatException(path, record.Line, $"prompt_index {k} is out of range: the run has {prompts.Count} prompts");
             if (s >= samples) throw new DataFormatException(path, record.Line, $"sample {s} is out of range: the run has {samples} samples per prompt");
             int i = k * samples + s;
             Expect(record, path, "prompt", prompts[k]);
             Expect(record, path, "completion", completions[i]);
             Expect(record, path, "reference_completion", referenceCompletions[i]);
-            if (!record.Value.TryGetProperty("p", out var p) || p.ValueKind != JsonValueKind.Number || !(p.GetDouble() is >= 0 and <= 1))
-                throw new DataFormatException(path, record.Line, "field \"p\" must be a number in [0, 1]");
+            double p = RecordFields.Probability(record, path, "p");
             if (lines.TryGetValue(i, out int first))
                 throw new DataFormatException(path, record.Line, $"prompt {k}, sample {s} was already judged on line {first}");
             lines[i] = record.Line;
-            saved[i] = p.GetDouble();
+            saved[i] = p;
         }
         return saved;
     }

@@ -21,6 +21,25 @@ internal static class RunHeader
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0000', prompts))));
 
     /// <summary>
+    /// The settings every resumable run is defined by, in this order: <paramref name="leading"/>'s keys (e.g. the two
+    /// sides' names), <c>judge</c>, <c>samples</c>, <c>seed</c>, <paramref name="sampling"/>'s keys (e.g. temperature),
+    /// <c>prompts</c> (the count) and <c>prompts_sha256</c> (<see cref="PromptsSha256"/>).
+    /// </summary>
+    public static JsonObject Settings(string judgeId, int samples, ulong seed, IReadOnlyList<string> prompts,
+        IEnumerable<KeyValuePair<string, JsonNode?>>? leading = null, IEnumerable<KeyValuePair<string, JsonNode?>>? sampling = null)
+    {
+        var settings = new JsonObject();
+        foreach (var (key, value) in leading ?? []) settings[key] = value?.DeepClone();
+        settings["judge"] = judgeId;
+        settings["samples"] = samples;
+        settings["seed"] = seed;
+        foreach (var (key, value) in sampling ?? []) settings[key] = value?.DeepClone();
+        settings["prompts"] = prompts.Count;
+        settings["prompts_sha256"] = PromptsSha256(prompts);
+        return settings;
+    }
+
+    /// <summary>
     /// Writes <paramref name="settings"/> to <c>DIRECTORY/run.json</c> when there is none; otherwise checks that every key
     /// of <paramref name="settings"/> has the saved value.
     /// </summary>

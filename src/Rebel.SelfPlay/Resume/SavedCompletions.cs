@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Rebel.Models.Data;
+using Rebel.SelfPlay.Tournaments;
 
 namespace Rebel.SelfPlay.Resume;
 
@@ -18,20 +18,34 @@ internal static class SavedCompletions
         var texts = new string?[prompts * samples];
         foreach (var record in JsonLines.Read(path))
         {
-            int k = Index(record, path, "prompt"), s = Index(record, path, "sample");
+            int k = RecordFields.Index(record, path, "prompt"), s = RecordFields.Index(record, path, "sample");
             if (k >= prompts || s >= samples) return null;
             texts[k * samples + s] = record.RequireString(path, "completion");
         }
         return texts.Any(t => t is null) ? null : texts.Select(t => t!).ToArray();
     }
 
+    /// <summary>
+    /// The texts of <paramref name="player"/> for a resumable run: those saved at <paramref name="path"/> when they cover
+    /// every (prompt, sample), else the player's answers (<paramref name="samples"/> per prompt, seeded with
+    /// <paramref name="seed"/>), checked to number K · n and saved atomically before they are returned. A player that
+    /// returns another number of completions gets the exception <paramref name="wrongCount"/> makes of that number, so
+    /// each caller keeps its own exception type and message.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled before loading or generating.</exception>
+    public static string[] LoadOrComplete(string path, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples, ulong seed,
+        Func<int, Exception> wrongCount, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var saved = Load(path, prompts.Count, samples);
+        if (saved is not null) return saved;
+        var texts = player.Complete(prompts, samples, seed);
+        if (texts.Count != prompts.Count * samples) throw wrongCount(texts.Count);
+        Save(path, texts, samples);
+        return texts.ToArray();
+    }
+
     /// <summary>Saves texts (prompt-major, <paramref name="samples"/> per prompt) atomically.</summary>
     public static void Save(string path, IReadOnlyList<string> texts, int samples) =>
         JsonLines.WriteAtomic(path, texts.Select((t, i) => new { prompt = i / samples, sample = i % samples, completion = t }));
-
-    /// <summary>A required non-negative integer field, or <see cref="DataFormatException"/> naming file, line and field.</summary>
-    public static int Index(JsonLines.Record record, string path, string field) =>
-        record.Value.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) && i >= 0
-            ? i
-            : throw new DataFormatException(path, record.Line, $"field \"{field}\" must be a non-negative integer");
 }

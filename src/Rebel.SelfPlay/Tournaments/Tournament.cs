@@ -86,19 +86,10 @@ public static class Tournament
         var texts = new string[players.Count][];
         for (int i = 0; i < players.Count; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var player = players[i];
-            var saved = store.LoadCompletions(player.Name, prompts.Count, options.Samples);
-            if (saved is not null)
-            {
-                texts[i] = saved;
-                continue;
-            }
-            var generated = player.Complete(prompts, options.Samples, options.Seed ^ NameHash(player.Name));
-            if (generated.Count != prompts.Count * options.Samples)
-                throw new TournamentException($"player {player.Name} returned {generated.Count} completions for {prompts.Count} prompts × {options.Samples} samples");
-            store.SaveCompletions(player.Name, generated, options.Samples);
-            texts[i] = generated.ToArray();
+            texts[i] = store.LoadOrComplete(player, prompts, options.Samples, options.Seed ^ NameHash(player.Name), count =>
+                new TournamentException($"player {player.Name} returned {count} completions for {prompts.Count} prompts × {options.Samples} samples"),
+                cancellationToken);
         }
         return texts;
     }

@@ -40,14 +40,7 @@ internal sealed class TournamentStore : IDisposable
     /// <summary>Opens (or starts) the state in <paramref name="directory"/> for a run with these settings.</summary>
     public static TournamentStore Open(string directory, string judgeId, IReadOnlyList<string> prompts, int samples, ulong seed)
     {
-        RunHeader.Ensure(directory, new JsonObject
-        {
-            ["judge"] = judgeId,
-            ["samples"] = samples,
-            ["seed"] = seed,
-            ["prompts"] = prompts.Count,
-            ["prompts_sha256"] = RunHeader.PromptsSha256(prompts),
-        }, "use another --out directory");
+        RunHeader.Ensure(directory, RunHeader.Settings(judgeId, samples, seed, prompts), "use another --out directory");
 
         var log = AppendLog.Open(Path.Combine(directory, "verdicts.jsonl"));
         var saved = new Dictionary<(string, string, int, int), double>();
@@ -56,10 +49,8 @@ internal sealed class TournamentStore : IDisposable
             foreach (var record in log.Records)
             {
                 var key = (record.RequireString(log.Path, "first"), record.RequireString(log.Path, "second"),
-                    SavedCompletions.Index(record, log.Path, "prompt"), SavedCompletions.Index(record, log.Path, "sample"));
-                if (!record.Value.TryGetProperty("p", out var p) || p.ValueKind != JsonValueKind.Number || !(p.GetDouble() is >= 0 and <= 1))
-                    throw new DataFormatException(log.Path, record.Line, "field \"p\" must be a number in [0, 1]");
-                saved[key] = p.GetDouble();
+                    RecordFields.Index(record, log.Path, "prompt"), RecordFields.Index(record, log.Path, "sample"));
+                saved[key] = RecordFields.Probability(record, log.Path, "p");
             }
         }
         catch
@@ -70,11 +61,10 @@ internal sealed class TournamentStore : IDisposable
         return new TournamentStore(directory, log, saved);
     }
 
-    /// <summary>The player's saved texts when they cover every (prompt, sample), else null.</summary>
-    public string[]? LoadCompletions(string player, int prompts, int samples) => SavedCompletions.Load(CompletionsPath(player), prompts, samples);
-
-    /// <summary>Saves a player's texts (prompt-major) atomically.</summary>
-    public void SaveCompletions(string player, IReadOnlyList<string> texts, int samples) => SavedCompletions.Save(CompletionsPath(player), texts, samples);
+    /// <summary>A player's texts: saved ones, else its answers, saved now (<see cref="SavedCompletions.LoadOrComplete"/>).</summary>
+    public string[] LoadOrComplete(ITournamentPlayer player, IReadOnlyList<string> prompts, int samples, ulong seed,
+        Func<int, Exception> wrongCount, CancellationToken cancellationToken) =>
+        SavedCompletions.LoadOrComplete(CompletionsPath(player.Name), player, prompts, samples, seed, wrongCount, cancellationToken);
 
     /// <summary>Appends a judged batch and flushes it to disk before returning (thread-safe).</summary>
     public void Append(IReadOnlyList<(string First, string Second, int Prompt, int Sample, double P)> verdicts)
