@@ -1,3 +1,6 @@
+using Rebel.Preference.Models;
+using Rebel.Preference.Training;
+
 namespace Rebel.Cli.Training;
 
 /// <summary>
@@ -39,6 +42,18 @@ public sealed record BaselineConfig
         Check(BatchSize >= 1, $"baseline.batch_size must be ≥ 1, got {BatchSize}");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), $"baseline.learning_rate must be > 0, got {LearningRate}");
         if (problems.Count > 0) throw new ArgumentException("Invalid baseline settings: " + string.Join("; ", problems) + ".");
+        EncoderOptions();
+        TrainingOptions();
         return this;
     }
+
+    /// <summary>The reward model's feature encoder sizes, validated.</summary>
+    internal HashedFeatureEncoderOptions EncoderOptions() =>
+        new HashedFeatureEncoderOptions { Buckets = Buckets, Hidden = Hidden }.Validate();
+
+    /// <summary>The reward model's fitting settings, validated.</summary>
+    internal PreferenceTrainingOptions TrainingOptions() => new PreferenceTrainingOptions
+    {
+        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed,
+    }.Validate();
 }

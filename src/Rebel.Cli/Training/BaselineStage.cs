@@ -28,14 +28,11 @@ internal static class BaselineStage
         }
 
         var rng = new Rng(config.Seed);
-        var encoder = new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Buckets = config.Buckets, Hidden = config.Hidden }, rng);
+        var encoder = new HashedFeatureEncoder(config.EncoderOptions(), rng);
         var model = new BradleyTerryRewardModel(encoder, rng);
         var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(PreferenceDataset.Read(data));
         log.WriteLine($"baseline: fitting a Bradley–Terry reward model on {train.Count} offline pairs ({validation.Count} held out)");
-        PreferenceTrainer.Fit(model, train, new PreferenceTrainingOptions
-        {
-            Epochs = config.Epochs, BatchSize = config.BatchSize, LearningRate = config.LearningRate, Seed = config.Seed,
-        });
+        PreferenceTrainer.Fit(model, train, config.TrainingOptions());
         if (validation.Count > 0)
         {
             var metrics = PreferenceEvaluator.Evaluate(model, validation);

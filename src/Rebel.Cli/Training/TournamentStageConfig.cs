@@ -1,3 +1,5 @@
+using Rebel.SelfPlay.Tournaments;
+
 namespace Rebel.Cli.Training;
 
 /// <summary>
@@ -30,8 +32,15 @@ public sealed record TournamentStageConfig
         Check(Prompts >= 1, $"tournament.prompts must be ≥ 1, got {Prompts}");
         Check(Samples >= 1, $"tournament.samples must be ≥ 1, got {Samples}");
         Check(Checkpoints >= 0, $"tournament.checkpoints must be ≥ 0, got {Checkpoints}");
-        Check(BootstrapResamples >= 0, $"tournament.bootstrap_resamples must be ≥ 0, got {BootstrapResamples}");
+        Check(BootstrapResamples is 0 or >= 2, $"tournament.bootstrap_resamples must be 0 (no intervals) or ≥ 2, got {BootstrapResamples}");
         if (problems.Count > 0) throw new ArgumentException("Invalid tournament settings: " + string.Join("; ", problems) + ".");
+        Options();
         return this;
     }
+
+    /// <summary>The tournament's settings, validated (so a value the tournament rejects fails when the config loads).</summary>
+    internal TournamentOptions Options() => new TournamentOptions
+    {
+        Samples = Samples, Seed = Seed, BootstrapResamples = BootstrapResamples,
+    }.Validate();
 }

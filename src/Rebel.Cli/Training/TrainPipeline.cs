@@ -75,10 +75,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             var played = evalPrompts.Take(t.Prompts).ToList();
             output.WriteLine($"tournament: {players.Count} players × {played.Count} held-out prompts × {t.Samples} samples under {judge.Id}");
             var dir = Path.Combine(config.RunDir, "tournament");
-            tournament = await Tournament.RunAsync(players, played, judge, dir, new TournamentOptions
-            {
-                Samples = t.Samples, Seed = t.Seed, BootstrapResamples = t.BootstrapResamples,
-            }, ct);
+            tournament = await Tournament.RunAsync(players, played, judge, dir, t.Options(), ct);
             TournamentReport.Write(tournament, dir);
             Done("tournament");
         }
