@@ -18,7 +18,12 @@ internal static class BaselineStage
     private const string StampFile = "stage.json";
 
     /// <summary>Returns the reward model's directory, fitting it first unless an up-to-date one exists.</summary>
-    public static string TrainOrLoad(BaselineConfig config, string data, string directory, TextWriter log)
+    /// <param name="config">The baseline section.</param>
+    /// <param name="data">The preference file the model is fitted to (its SHA-256 enters the stamp).</param>
+    /// <param name="records">That file's records when the caller has already read them; null reads the file when fitting.</param>
+    /// <param name="directory">The reward model's folder.</param>
+    /// <param name="log">Progress lines.</param>
+    public static string TrainOrLoad(BaselineConfig config, string data, IReadOnlyList<PreferenceRecord>? records, string directory, TextWriter log)
     {
         var stamp = new JsonObject { ["settings"] = CachedStage.Settings(config, "data"), ["data_sha256"] = CachedStage.Sha256(data) };
         if (CachedStage.IsCurrent(directory, StampFile, stamp))
@@ -30,7 +35,7 @@ internal static class BaselineStage
         var rng = new Rng(config.Seed);
         var encoder = new HashedFeatureEncoder(config.EncoderOptions(), rng);
         var model = new BradleyTerryRewardModel(encoder, rng);
-        var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(PreferenceDataset.Read(data));
+        var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(records ?? PreferenceDataset.Read(data));
         log.WriteLine($"baseline: fitting a Bradley–Terry reward model on {train.Count} offline pairs ({validation.Count} held out)");
         PreferenceTrainer.Fit(model, train, config.TrainingOptions());
         if (validation.Count > 0)

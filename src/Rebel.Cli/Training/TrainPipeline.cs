@@ -59,7 +59,9 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         if (config.Baseline is { } baseline)
         {
             baselineDir = Path.Combine(config.RunDir, "baseline");
-            var rmDir = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, Path.Combine(baselineDir, "reward-model"), output);
+            // without its own data the reward model fits rebel.offline_data, already read above
+            var rmDir = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, baseline.Data is null ? offline : null,
+                Path.Combine(baselineDir, "reward-model"), output);
             rewardModelAccuracy = BaselineStage.ValidationAccuracy(rmDir);
             using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
