@@ -17,19 +17,20 @@ internal static class BaselineStage
 {
     private const string StampFile = "stage.json";
 
-    /// <summary>Returns the reward model's directory, fitting it first unless an up-to-date one exists.</summary>
+    /// <summary>Returns the reward model's directory, fitting it first unless an up-to-date one exists, and its held-out
+    /// accuracy (recorded in the stamp when it was fitted; null when nothing was held out).</summary>
     /// <param name="config">The baseline section.</param>
     /// <param name="data">The preference file the model is fitted to (its SHA-256 enters the stamp).</param>
     /// <param name="records">That file's records when the caller has already read them; null reads the file when fitting.</param>
     /// <param name="directory">The reward model's folder.</param>
     /// <param name="log">Progress lines.</param>
-    public static string TrainOrLoad(BaselineConfig config, string data, IReadOnlyList<PreferenceRecord>? records, string directory, TextWriter log)
+    public static (string Directory, double? ValidationAccuracy) TrainOrLoad(BaselineConfig config, string data, IReadOnlyList<PreferenceRecord>? records, string directory, TextWriter log)
     {
         var stamp = new JsonObject { ["settings"] = CachedStage.Settings(config, "data"), ["data_sha256"] = CachedStage.Sha256(data) };
-        if (CachedStage.IsCurrent(directory, StampFile, stamp))
+        if (CachedStage.Current(directory, StampFile, stamp) is { } saved)
         {
             log.WriteLine($"baseline: reusing the Bradley–Terry reward model in {directory}");
-            return directory;
+            return (directory, (double?)saved["validation"]?["accuracy"]);
         }
 
         var rng = new Rng(config.Seed);
@@ -38,21 +39,16 @@ internal static class BaselineStage
         var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(records ?? PreferenceDataset.Read(data));
         log.WriteLine($"baseline: fitting a Bradley–Terry reward model on {train.Count} offline pairs ({validation.Count} held out)");
         PreferenceTrainer.Fit(model, train, config.TrainingOptions());
+        double? accuracy = null;
         if (validation.Count > 0)
         {
             var metrics = PreferenceEvaluator.Evaluate(model, validation);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  reward model: held-out accuracy {metrics.Accuracy:F3} (labels carry noise), log-loss {metrics.LogLoss:F3}"));
             stamp["validation"] = new JsonObject { ["pairs"] = metrics.Count, ["accuracy"] = metrics.Accuracy, ["log_loss"] = metrics.LogLoss };
+            accuracy = metrics.Accuracy;
         }
         CachedStage.Build(directory, StampFile, stamp, model.Save);
-        return directory;
-    }
-
-    /// <summary>The held-out accuracy recorded when the model was fitted, or null.</summary>
-    public static double? ValidationAccuracy(string directory)
-    {
-        var path = Path.Combine(directory, StampFile);
-        return File.Exists(path) ? (double?)JsonNode.Parse(File.ReadAllText(path))?["validation"]?["accuracy"] : null;
+        return (directory, accuracy);
     }
 }

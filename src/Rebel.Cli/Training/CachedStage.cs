@@ -13,13 +13,13 @@ namespace Rebel.Cli.Training;
 /// </summary>
 internal static class CachedStage
 {
-    /// <summary>Whether <paramref name="directory"/> holds a stamp agreeing with every key of <paramref name="stamp"/>
-    /// (the saved one may carry more, such as results recorded when it was built).</summary>
-    public static bool IsCurrent(string directory, string stampFile, JsonObject stamp)
+    /// <summary>The saved stamp when <paramref name="directory"/> holds one agreeing with every key of <paramref name="stamp"/>
+    /// (the saved one may carry more, such as results recorded when it was built); null when the folder is not current.</summary>
+    public static JsonObject? Current(string directory, string stampFile, JsonObject stamp)
     {
         var path = Path.Combine(directory, stampFile);
         return File.Exists(path) && JsonNode.Parse(File.ReadAllText(path)) is JsonObject saved
-            && stamp.All(kv => JsonNode.DeepEquals(saved[kv.Key], kv.Value));
+            && stamp.All(kv => JsonNode.DeepEquals(saved[kv.Key], kv.Value)) ? saved : null;
     }
 
     /// <summary>Runs <paramref name="build"/> on an empty temporary folder, writes <paramref name="stamp"/> there and

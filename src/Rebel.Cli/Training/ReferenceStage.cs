@@ -23,7 +23,7 @@ internal static class ReferenceStage
             ["settings"] = CachedStage.Settings(config, "sft_data"),
             ["sft_data_sha256"] = CachedStage.Sha256(config.SftData),
         };
-        if (CachedStage.IsCurrent(directory, StampFile, stamp))
+        if (CachedStage.Current(directory, StampFile, stamp) is not null)
         {
             log.WriteLine($"reference: reusing the SFT reference in {directory}");
             return directory;

@@ -77,7 +77,7 @@ internal static class RunReport
         var dir = Path.Combine(summary.Config.RunDir, "tournament", "completions");
         var names = new[] { summary.ReferencePlayer, summary.FinalPlayer, summary.BaselinePlayer }.Where(i => i >= 0).Select(i => t.Players[i]).ToList();
         var samples = names.Select(n => FirstSamples(Path.Combine(dir, n + ".jsonl"))).ToList();
-        var prompts = PromptFile.Read(summary.Config.EvalPrompts).Take(Math.Min(count, t.Prompts)).ToList();
+        var prompts = summary.EvalPrompts.Take(Math.Min(count, t.Prompts)).ToList();
         md.Append("## Examples (held-out prompts, first sample of each player)\n\n| prompt | ").Append(string.Join(" | ", names)).Append(" |\n|---|")
           .Append(string.Concat(names.Select(_ => "---|"))).Append('\n');
         for (int i = 0; i < prompts.Count; i++)
@@ -105,31 +105,29 @@ internal static class RunReport
     {
         var runs = new List<(string Name, string Dir)> { ("self-play", summary.Config.RunDir) };
         if (summary.BaselineDir is { } b) runs.Add(("baseline", b));
-        Plots(summary, runs);
+        var metrics = runs.Select(run => (run.Name, Rows: Metrics(run.Dir))).ToList();
+        Plots(summary, metrics);
         md.Append("## Training\n\n![loss](loss.svg)\n\n![win rate](win_rate.svg)\n\n");
         md.Append("Win rates are under the task judge for both runs (the baseline trains against its reward model, not the judge).\n\n");
         md.Append("| run | iteration | loss | R² | KL(π‖π_ref) | win rate vs π_ref (held-out) |\n|---|---:|---:|---:|---:|---:|\n");
-        foreach (var (name, dir) in runs)
+        foreach (var (name, rows) in metrics)
         {
-            var path = Path.Combine(dir, "metrics.jsonl");
-            if (!File.Exists(path)) continue;
-            foreach (var row in MetricsLog.Read(path).Where(r => r.ContainsKey("eval/win_rate_vs_ref")))
+            if (rows is null) continue;
+            foreach (var row in rows.Where(r => r.ContainsKey("eval/win_rate_vs_ref")))
                 md.Append(Inv, $"| {name} | {row["iteration"]:0} | {Get(row, $"loss/{summary.Config.Rebel.Loss}"):0.0000} | {Get(row, "loss/r2"):0.00} | {Get(row, "policy/kl_ref"):0.000} | {row["eval/win_rate_vs_ref"]:0.000} |\n");
         }
         md.Append('\n');
     }
 
     /// <summary>loss.svg (the loss per iteration) and win_rate.svg (π_t vs π_ref: per batch, and on held-out prompts).</summary>
-    private static void Plots(TrainSummary summary, List<(string Name, string Dir)> runs)
+    private static void Plots(TrainSummary summary, List<(string Name, List<Dictionary<string, double>>? Rows)> runs)
     {
         var loss = new List<LineSeries>();
         var win = new List<LineSeries>();
         string lossKey = $"loss/{summary.Config.Rebel.Loss}";
         for (int r = 0; r < runs.Count; r++)
         {
-            var path = Path.Combine(runs[r].Dir, "metrics.jsonl");
-            if (!File.Exists(path)) continue;
-            var rows = MetricsLog.Read(path);
+            if (runs[r].Rows is not { } rows) continue;
             var color = LineChart.Palette[r % LineChart.Palette.Count];
             LineSeries Series(string name, string key, bool dashed)
             {
@@ -148,6 +146,13 @@ internal static class RunReport
         if (win.Count > 0)
             AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "win_rate.svg"),
                 LineChart.Render("Win rate of π_t against π_ref (task judge, ties ½)", "iteration", "win rate", win, yMin: 0, yMax: 1));
+    }
+
+    /// <summary>The rows of the run's metrics.jsonl, or null when it has none.</summary>
+    private static List<Dictionary<string, double>>? Metrics(string runDir)
+    {
+        var path = Path.Combine(runDir, "metrics.jsonl");
+        return File.Exists(path) ? MetricsLog.Read(path) : null;
     }
 
     private static void Timing(StringBuilder md, TrainSummary summary)

@@ -60,9 +60,8 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         {
             baselineDir = Path.Combine(config.RunDir, "baseline");
             // without its own data the reward model fits rebel.offline_data, already read above
-            var rmDir = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, baseline.Data is null ? offline : null,
+            (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, baseline.Data is null ? offline : null,
                 Path.Combine(baselineDir, "reward-model"), output);
-            rewardModelAccuracy = BaselineStage.ValidationAccuracy(rmDir);
             using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
@@ -82,7 +81,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             Done("tournament");
         }
 
-        var summary = new TrainSummary(config, selfPlay.Final, baselineDir, tournament, timings, rewardModelAccuracy);
+        var summary = new TrainSummary(config, evalPrompts, selfPlay.Final, baselineDir, tournament, timings, rewardModelAccuracy);
         RunReport.Write(summary);
         Done("report");
         return summary with { Timings = timings };

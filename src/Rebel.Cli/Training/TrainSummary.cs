@@ -3,9 +3,11 @@ using Rebel.SelfPlay.Tournaments;
 namespace Rebel.Cli.Training;
 
 /// <summary>What a <c>rebel train</c> pipeline produced: the final checkpoint, the baseline's folder, the tournament and
-/// the seconds each stage took (this invocation; a reused stage takes almost none).</summary>
+/// the seconds each stage took (this invocation; a reused stage takes almost none), beside the held-out prompts it read
+/// (empty without <c>eval_prompts</c>).</summary>
 internal sealed record TrainSummary(
     TrainConfig Config,
+    IReadOnlyList<string> EvalPrompts,
     string FinalCheckpoint,
     string? BaselineDir,
     TournamentResult? Tournament,
