@@ -55,6 +55,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
 
         // 3. the transitive baseline: the same REBEL budget against a Bradley–Terry reward model
         string? baselineDir = null;
+        ArmResult? baselineRun = null;
         double? rewardModelAccuracy = null;
         if (config.Baseline is { } baseline)
         {
@@ -64,7 +65,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
                 Path.Combine(baselineDir, "reward-model"), output);
             using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
-            await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
+            baselineRun = await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
             Done("baseline (reward model + REBEL)");
         }
 
@@ -72,7 +73,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         TournamentResult? tournament = null;
         if (config.Tournament is { } t)
         {
-            var players = TournamentPlayers(t, referenceDir, selfPlay, baselineDir);
+            var players = TournamentPlayers(t, referenceDir, selfPlay, baselineRun);
             var played = evalPrompts.Take(t.Prompts).ToList();
             output.WriteLine($"tournament: {players.Count} players × {played.Count} held-out prompts × {t.Samples} samples under {judge.Id}");
             var dir = Path.Combine(config.RunDir, "tournament");
@@ -96,10 +97,11 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         if (Directory.Exists(finalPath))
         {
             output.WriteLine($"{name}: already trained ({finalPath}); delete {runDir} to train again");
-            return new ArmResult(runDir, finalPath, store.List());
+            return new ArmResult(finalPath, store.List());
         }
-        if (store.Latest() is { } latest && !resume)
-            throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Path}); run `rebel train --resume` with the same config to continue it, or delete the folder to start over.");
+        var latest = store.Latest();
+        if (latest is not null && !resume)
+            throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Value.Path}); run `rebel train --resume` with the same config to continue it, or delete the folder to start over.");
 
         var policy = TransformerPolicy.Load(referenceDir);                       // π_θ, initialised at π_ref
         var reference = policy.Snapshot();                                      // π_ref: frozen copy
@@ -112,11 +114,11 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             Offline = offline,
             Observer = observer(name, options.Iterations),
         };
-        var final = await trainer.RunAsync(resume: store.Latest() is not null, ct);
-        return new ArmResult(runDir, final, store.List());
+        var final = await trainer.RunAsync(resume: latest is not null, ct);
+        return new ArmResult(final, store.List());
     }
 
-    private List<ITournamentPlayer> TournamentPlayers(TournamentStageConfig t, string referenceDir, ArmResult selfPlay, string? baselineDir)
+    private List<ITournamentPlayer> TournamentPlayers(TournamentStageConfig t, string referenceDir, ArmResult selfPlay, ArmResult? baseline)
     {
         var options = config.Rebel;
         ITournamentPlayer Player(string name, string modelDir) =>
@@ -126,8 +128,8 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))
             players.Add(Player(string.Create(CultureInfo.InvariantCulture, $"self-play-{iteration}"), Path.Combine(path, "model")));
         players.Add(Player(string.Create(CultureInfo.InvariantCulture, $"self-play-{options.Iterations}"), Path.Combine(selfPlay.Final, "model")));
-        if (baselineDir is not null)
-            players.Add(Player(BaselineName, Path.Combine(new CheckpointStore(baselineDir).PathOf(options.Iterations), "model")));
+        if (baseline is not null)
+            players.Add(Player(BaselineName, Path.Combine(baseline.Final, "model")));
         return players;
     }
 
