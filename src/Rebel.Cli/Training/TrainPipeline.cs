@@ -85,7 +85,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         var summary = new TrainSummary(config, evalPrompts, selfPlay.Final, baselineDir, tournament, timings, rewardModelAccuracy);
         RunReport.Write(summary);
         Done("report");
-        return summary with { Timings = timings };
+        return summary;
     }
 
     private async Task<ArmResult> RunArmAsync(string name, IPairwiseJudge judge, IPairwiseJudge evalJudge, string referenceDir, string runDir,
