@@ -70,7 +70,7 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
             managed.Add(s.Flops * calls / Time(GemmBackend.Managed, s, a, b, c, calls) / 1e9);
             if (blas && r % 2 == 0) reference.Add(s.Flops * calls / Time(GemmBackend.Blas, s, a, b, c, calls) / 1e9);
         }
-        Func<List<double>, double> pick = options.Best ? xs => xs.Max() : Median;
+        Func<List<double>, double> pick = options.Best ? xs => xs.Max() : SampleMedian.Of;
         return new Row(s, pick(managed), blas ? pick(reference) : double.NaN);
     }
 
@@ -91,12 +91,6 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
         return cpu ? ThreadCpuClock.Now() - cpuStart : Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static double Median(List<double> xs)
-    {
-        xs.Sort();
-        int h = xs.Count / 2;
-        return xs.Count % 2 == 1 ? xs[h] : (xs[h - 1] + xs[h]) / 2;
-    }
 
     private static float[] Fill(Random rng, long count)
     {

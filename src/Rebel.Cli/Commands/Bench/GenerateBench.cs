@@ -112,7 +112,7 @@ internal static class GenerateBench
         for (int r = 0; r < options.Repetitions; r++)
             for (int i = 0; i < lengths.Count; i++)
                 samples[i].Add(TimeMilliseconds(generator, prompts, lengths[i], r));
-        for (int i = 0; i < lengths.Count; i++) times[i] = Median(samples[i]);
+        for (int i = 0; i < lengths.Count; i++) times[i] = SampleMedian.Of(samples[i]);
         double basePerToken = times[0] / lengths[0];
         for (int i = 0; i < lengths.Count; i++)
         {
@@ -136,7 +136,7 @@ internal static class GenerateBench
     {
         var samples = new List<double>();
         for (int r = 0; r < reps; r++) samples.Add(TimeMilliseconds(generator, prompts, newTokens, r));
-        return Median(samples);
+        return SampleMedian.Of(samples);
     }
 
     private static double TimeMilliseconds(Generator generator, int[][] prompts, int newTokens, int rep)
@@ -149,10 +149,4 @@ internal static class GenerateBench
         return ms;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
 }

@@ -127,7 +127,7 @@ internal static class JudgeBench
         var lines = new List<string>();
         for (int w = 0; w < workloads.Length; w++)
         {
-            double seconds = Median(samples[w]), cpu = Median(cpuSamples[w]);
+            double seconds = SampleMedian.Of(samples[w]), cpu = SampleMedian.Of(cpuSamples[w]);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{{\"impl\":\"rebel\",\"workload\":\"{workloads[w].Name}\",\"encoder\":\"{o.Encoder}\",\"kind\":\"{o.Kind}\",\"width\":{o.Width}," +
                 $"\"layers\":{(o.Encoder == "gpt2" ? o.Layers : 0)},\"pairs\":{counts[w]},\"completions\":{completions[w]}," +
@@ -138,12 +138,6 @@ internal static class JudgeBench
         return lines;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
 
     /// <summary>Made-up words from syllables: a corpus to train a small BPE on, and texts of an exact token count.</summary>
     private sealed class SyntheticText(ulong seed)

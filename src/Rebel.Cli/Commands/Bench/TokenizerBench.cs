@@ -93,7 +93,7 @@ internal static class TokenizerBench
         output.WriteLine("|---|---:|---:|");
         foreach (var (name, times) in new[] { ("encode, cold cache", cold), ("encode, warm cache", warm), ("decode", decode) })
         {
-            double median = Median(times);
+            double median = SampleMedian.Of(times);
             output.WriteLine(string.Create(inv, $"| {name} | {megabytes / median:F2} | {median:F3} |"));
         }
     }
@@ -105,10 +105,4 @@ internal static class TokenizerBench
         return clock() - start;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
 }
