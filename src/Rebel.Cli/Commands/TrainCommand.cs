@@ -83,17 +83,16 @@ internal static class TrainCommand
         {
             var a = t.Analysis;
             var names = t.Players;
-            int reference = summary.ReferencePlayer, final = summary.FinalPlayer, baseline = summary.BaselinePlayer;
             string Rate(int i, int j) => a.WinRateIntervals is { } ci
-                ? string.Create(inv, $"{a.WinRates[i][j]:0.000} [{ci[i][j].Lower:0.000}, {ci[i][j].Upper:0.000}]")
+                ? string.Create(inv, $"{a.WinRates[i][j]:0.000} {IntervalText.Format(ci[i][j])}")
                 : string.Create(inv, $"{a.WinRates[i][j]:0.000}");
-            await output.WriteLineAsync($"Win rate of {names[final]} vs {names[reference]} on held-out prompts: {Rate(final, reference)}");
-            if (baseline >= 0)
+            bool first = true;
+            foreach (var (i, j) in summary.Matchups)
             {
-                await output.WriteLineAsync($"Win rate of {names[baseline]} vs {names[reference]}: {Rate(baseline, reference)}");
-                await output.WriteLineAsync($"Win rate of {names[final]} vs {names[baseline]}: {Rate(final, baseline)}");
+                await output.WriteLineAsync($"Win rate of {names[i]} vs {names[j]}{(first ? " on held-out prompts" : "")}: {Rate(i, j)}");
+                first = false;
             }
-            int top = Enumerable.Range(0, names.Count).MaxBy(i => a.Lottery.Weights[i]);
+            int top = summary.TopLotteryPlayer;
             await output.WriteLineAsync(string.Create(inv, $"Largest maximal-lottery weight: {names[top]} ({a.Lottery.Weights[top]:0.00})"));
         }
         await output.WriteLineAsync(string.Create(inv,

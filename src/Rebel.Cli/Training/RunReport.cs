@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Rebel.Models.Data;
-using Rebel.Preference.Statistics;
 using Rebel.SelfPlay.Reporting;
 using Rebel.SelfPlay.Training;
 
@@ -43,21 +42,15 @@ internal static class RunReport
         }
         var a = t.Analysis;
         var names = t.Players;
-        int reference = summary.ReferencePlayer, final = summary.FinalPlayer, baseline = summary.BaselinePlayer;
+        int final = summary.FinalPlayer;
         md.Append(Inv, $"## Result on {t.Prompts} held-out prompts × {t.Samples} samples (task judge)\n\n");
         md.Append("| matchup | win rate (ties ½) | 95% interval (bootstrap over prompts) |\n|---|---:|---|\n");
-        void Row(int i, int j)
-        {
-            if (i < 0 || j < 0) return;
-            md.Append(Inv, $"| {names[i]} vs {names[j]} | {a.WinRates[i][j]:0.000} | {Interval(a.WinRateIntervals?[i][j])} |\n");
-        }
-        Row(final, reference);
-        Row(baseline, reference);
-        Row(final, baseline);
+        foreach (var (i, j) in summary.Matchups)
+            md.Append(Inv, $"| {names[i]} vs {names[j]} | {a.WinRates[i][j]:0.000} | {IntervalText.Format(a.WinRateIntervals?[i][j])} |\n");
         md.Append('\n');
 
         var weights = a.Lottery.Weights;
-        int top = Enumerable.Range(0, names.Count).MaxBy(i => weights[i]);
+        int top = summary.TopLotteryPlayer;
         bool beatsEarlier = Enumerable.Range(0, final).All(i => a.WinRates[final][i] > 0.5);
         md.Append(Inv, $"Maximal lottery (the mixture no player beats on average): ")
           .Append(string.Join(", ", Enumerable.Range(0, names.Count).Select(i => string.Create(Inv, $"{names[i]} {weights[i]:0.00}")))).Append(".\n");
@@ -163,6 +156,4 @@ internal static class RunReport
     }
 
     private static double Get(Dictionary<string, double> row, string key) => row.TryGetValue(key, out var v) ? v : double.NaN;
-
-    private static string Interval(ConfidenceInterval? ci) => ci is null ? "" : string.Create(Inv, $"[{ci.Lower:0.000}, {ci.Upper:0.000}]");
 }

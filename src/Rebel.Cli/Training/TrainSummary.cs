@@ -24,6 +24,18 @@ internal sealed record TrainSummary(
     /// <summary>Tournament index of the baseline's final policy, or −1 when no baseline ran.</summary>
     public int BaselinePlayer => BaselineDir is null ? -1 : (Tournament?.Players.Count ?? 0) - 1;
 
+    /// <summary>The headline matchups (player, opponent) as tournament indices: the final policy against π_ref, then, when
+    /// the baseline ran, the baseline against π_ref and the final policy against the baseline.</summary>
+    public IReadOnlyList<(int Player, int Opponent)> Matchups => BaselinePlayer < 0
+        ? [(FinalPlayer, ReferencePlayer)]
+        : [(FinalPlayer, ReferencePlayer), (BaselinePlayer, ReferencePlayer), (FinalPlayer, BaselinePlayer)];
+
+    /// <summary>Tournament index of the player with the largest maximal-lottery weight (the first on a tie), or −1 without
+    /// a tournament.</summary>
+    public int TopLotteryPlayer => Tournament is { } t
+        ? Enumerable.Range(0, t.Players.Count).MaxBy(i => t.Analysis.Lottery.Weights[i])
+        : -1;
+
     /// <summary>The report's path.</summary>
     public string ReportPath => Path.Combine(Config.RunDir, "report.md");
 }
