@@ -50,8 +50,6 @@ internal static class TrainCommand
 
         try
         {
-            if (config.Gemm == GemmBackend.Blas && !Gemm.IsBlasAvailable)
-                throw new ArgumentException("\"gemm\": \"blas\" needs OpenBLAS (libopenblas), which did not load; use \"auto\" or \"managed\".");
             using var gemm = Gemm.Use(backend: config.Gemm);                  // process-wide; restored when the run ends
             bool interactive = output == Console.Out && !Console.IsOutputRedirected;
             var summary = interactive
