@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rebel.Cli.Training;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
@@ -73,8 +74,8 @@ internal static class SftCommand
             using var metrics = new StreamWriter(Path.Combine(options.Out, "metrics.jsonl"), append: false);
             var start = DateTime.UtcNow;
             // Interactive runs get a live progress bar (step, losses); redirected output gets one line per evaluation.
-            bool interactive = output == Console.Out && !Console.IsOutputRedirected;
-            void Train(ProgressTask? bar) => trainer.Train(examples,
+            bool interactive = SpectreLineWriter.IsInteractive(output);
+            void Train(ProgressTask? bar, TextWriter lines) => trainer.Train(examples,
                 log: m =>
                 {
                     if (bar is not null)
@@ -93,8 +94,7 @@ internal static class SftCommand
                     {
                         var text = $"step {m.Step,6}/{options.Training.Steps}  loss/train {m.TrainLoss:F4}  loss/eval {eval:F4}  lr {m.LearningRate:E2}  " +
                             $"{m.Step / (DateTime.UtcNow - start).TotalSeconds:F1} steps/s";
-                        if (bar is null) output.WriteLine(text);
-                        else AnsiConsole.WriteLine(text);                                 // printed above the live bar
+                        lines.WriteLine(text);
                     }
                 },
                 checkpoint: step =>
@@ -107,9 +107,9 @@ internal static class SftCommand
                     });
                 });
             if (interactive)
-                AnsiConsole.Progress().AutoClear(false).Start(ctx => Train(ctx.AddTask("SFT", maxValue: options.Training.Steps)));
+                AnsiConsole.Progress().AutoClear(false).Start(ctx => Train(ctx.AddTask("SFT", maxValue: options.Training.Steps), new SpectreLineWriter()));
             else
-                Train(null);
+                Train(null, output);
             Gpt2Checkpoint.WriteFiles(options.Out, model, tokenizer);
             output.WriteLine($"rebel sft: wrote the model to {options.Out}");
             return 0;

@@ -51,7 +51,7 @@ internal static class TrainCommand
         try
         {
             using var gemm = Gemm.Use(backend: config.Gemm);                  // process-wide; restored when the run ends
-            bool interactive = output == Console.Out && !Console.IsOutputRedirected;
+            bool interactive = SpectreLineWriter.IsInteractive(output);
             var summary = interactive
                 ? await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(ctx =>
                     new TrainPipeline(config, new SpectreLineWriter(), (name, n) => new SpectreTrainingObserver(ctx.AddTask(name, maxValue: n)))
