@@ -83,11 +83,9 @@ internal static class SftCommand
                         bar.Value = m.Step;
                         if (m.EvalLoss is { } e) bar.Description = $"SFT  loss/train {m.TrainLoss:F3}  loss/eval {e:F3}";
                     }
-                    var line = new JsonObject
-                    {
-                        ["step"] = m.Step, ["loss/train"] = m.TrainLoss, ["loss/eval"] = m.EvalLoss,
-                        ["optim/lr"] = m.LearningRate, ["optim/grad_norm"] = m.GradNorm, ["time/step_s"] = m.Seconds,
-                    };
+                    var line = SftMetricsLine.Of(m);
+                    line["optim/grad_norm"] = m.GradNorm;
+                    line["time/step_s"] = m.Seconds;
                     metrics.WriteLine(line.ToJsonString());
                     metrics.Flush();
                     if (m.EvalLoss is { } eval)

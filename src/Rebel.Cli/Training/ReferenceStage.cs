@@ -48,8 +48,7 @@ internal static class ReferenceStage
         {
             new SftTrainer(model, config.SftOptions()).Train(examples, m =>
             {
-                var line = new JsonObject { ["step"] = m.Step, ["loss/train"] = m.TrainLoss, ["loss/eval"] = m.EvalLoss, ["optim/lr"] = m.LearningRate };
-                metrics.WriteLine(line.ToJsonString());
+                metrics.WriteLine(SftMetricsLine.Of(m).ToJsonString());
                 if (m.EvalLoss is { } eval)
                     log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sft step {m.Step,5}/{config.Steps}  loss/train {m.TrainLoss:F3}  loss/eval {eval:F3}"));
             });
