@@ -5,9 +5,10 @@ namespace Rebel.Cli.Training;
 
 /// <summary>
 /// Prints training progress as plain lines (for redirected output and logs): one line per iteration with the loss,
-/// R², mean |Δ|, KL to π_ref, win rate, judge calls and seconds per phase.
+/// R², mean |Δ|, KL to π_ref, win rate, judge calls and seconds per phase. The start line carries
+/// <c>name</c>, the run it reports on (the pipeline's arm: self-play or baseline).
 /// </summary>
-internal sealed class ConsoleTrainingObserver(TextWriter output, string name = "REBEL") : ITrainingObserver
+internal sealed class ConsoleTrainingObserver(TextWriter output, string name) : ITrainingObserver
 {
     private int _iterations;
 
