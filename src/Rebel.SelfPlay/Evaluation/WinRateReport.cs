@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
@@ -65,7 +66,12 @@ public static class WinRateReport
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var json = settings?.DeepClone().AsObject() ?? [];
         foreach (var (key, value) in ToJson(result)) json[key] = value?.DeepClone();
-        AtomicFile.WriteAllText(Path.Combine(directory, WinRateStore.VerdictsFile), string.Concat(result.Verdicts.Select(v => WinRateStore.Line(v) + "\n")));
+        AtomicFile.Write(Path.Combine(directory, WinRateStore.VerdictsFile), stream =>
+        {
+            // line by line rather than one string of the whole file; '\n' on every platform, as the append log writes it
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+            foreach (var v in result.Verdicts) writer.Write(WinRateStore.Line(v) + "\n");
+        });
         AtomicFile.WriteAllText(Path.Combine(directory, WinRateStore.EvalFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
