@@ -13,7 +13,7 @@ namespace Rebel.SelfPlay.Reporting;
 public static class HeatmapChart
 {
     private const int Cell = 44, TitleHeight = 30, LabelLength = 28;
-    private const double CharWidth = 6.6;            // a generous average advance of 11 px sans-serif
+    internal const double CharWidth = 6.6;           // a generous average advance of 11 px sans-serif (the interval chart too)
     private const double Slant = 45 * Math.PI / 180; // column labels rise at 45°
 
     /// <summary>The SVG document for <paramref name="values"/>[i][j] with row and column labels <paramref name="labels"/>.</summary>

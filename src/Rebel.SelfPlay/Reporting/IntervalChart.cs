@@ -39,7 +39,7 @@ public static class IntervalChart
         min -= bars ? 0 : pad;
         max += pad;
         var names = labels.Select(l => HeatmapChart.Short(l, LabelLength)).ToArray();
-        int left = (int)Math.Ceiling(Math.Max(60, names.Max(l => l.Length) * 6.6 + 16));
+        int left = (int)Math.Ceiling(Math.Max(60, names.Max(l => l.Length) * HeatmapChart.CharWidth + 16));
         double X(double v) => left + (Math.Clamp(v, min, max) - min) / (max - min) * PlotWidth;
 
         int width = left + PlotWidth + 40, height = Top + n * Row + 40;
