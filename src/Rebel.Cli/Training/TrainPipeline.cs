@@ -63,7 +63,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             // without its own data the reward model fits rebel.offline_data, already read above
             (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, baseline.Data is null ? offline : null,
                 Path.Combine(baselineDir, "reward-model"), output);
-            using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
+            using var rmJudge = PreferenceModelJudge.Load(rmDir);
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             baselineRun = await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
             Done("baseline (reward model + REBEL)");
