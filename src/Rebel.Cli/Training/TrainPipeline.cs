@@ -130,7 +130,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
     {
         var options = config.Rebel;
         ITournamentPlayer Player(string name, string modelDir) =>
-            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens);
+            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
         var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
         var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
         foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))
