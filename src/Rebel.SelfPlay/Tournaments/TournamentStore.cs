@@ -106,19 +106,9 @@ internal sealed class TournamentStore : IDisposable
     private static void EnsurePlayers(string directory, IReadOnlyList<ITournamentPlayer> players)
     {
         var path = Path.Combine(directory, PlayersFile);
-        var saved = new JsonObject();
-        if (File.Exists(path))
-        {
-            try
-            {
-                saved = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new DataFormatException(path, 0, "expected a JSON object");
-            }
-            catch (JsonException e)
-            {
-                throw new DataFormatException(path, 0, $"not valid JSON ({e.Message})", e);
-            }
-        }
-        else if (File.Exists(Path.Combine(directory, "verdicts.jsonl")) && new FileInfo(Path.Combine(directory, "verdicts.jsonl")).Length > 0)
+        var saved = File.Exists(path) ? RunHeader.ReadObject(path) : new JsonObject();
+        var verdicts = new FileInfo(Path.Combine(directory, "verdicts.jsonl"));
+        if (!File.Exists(path) && verdicts.Exists && verdicts.Length > 0)
         {
             throw new TournamentException($"{directory} holds verdicts but no {PlayersFile} (a run of an older rebel), so its players cannot be checked; rerun with --overwrite to start afresh, or use another --out directory");
         }
