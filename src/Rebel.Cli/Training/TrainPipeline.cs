@@ -85,6 +85,12 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             var played = evalPrompts.Take(t.Prompts).ToList();
             output.WriteLine($"tournament: {players.Count} players × {played.Count} held-out prompts × {t.Samples} samples under {judge.Id}");
             var dir = Path.Combine(config.RunDir, "tournament");
+            if (Tournament.HoldsOtherPlayers(dir, players))
+            {
+                // a resumed run that went further (more iterations) has new final policies: the saved games are stale
+                output.WriteLine("tournament: the run's policies changed since it was played (a resume with more iterations); replaying it");
+                Tournament.Discard(dir);
+            }
             tournament = await Tournament.RunAsync(players, played, judge, dir, t.Options(), ct);
             TournamentReport.Write(tournament, dir);
             Done("tournament");

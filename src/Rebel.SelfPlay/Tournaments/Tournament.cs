@@ -75,6 +75,10 @@ public static class Tournament
     /// stay), so the next run starts afresh — e.g. after a player changed (<c>--overwrite</c>).</summary>
     public static void Discard(string directory) => TournamentStore.Discard(directory);
 
+    /// <summary>Whether <paramref name="directory"/> holds a tournament in which a player of one of these names had other
+    /// content (<see cref="ITournamentPlayer.Fingerprint"/>), so that resuming it would be refused.</summary>
+    public static bool HoldsOtherPlayers(string directory, IReadOnlyList<ITournamentPlayer> players) => TournamentStore.HoldsOtherPlayers(directory, players);
+
     /// <summary>The games of a schedule in canonical order (prompt, sample, first, second): all i &lt; j, or (i, anchor) for i ≠ anchor.</summary>
     public static IReadOnlyList<MatchKey> Schedule(int players, int prompts, int samples, int? anchor)
     {

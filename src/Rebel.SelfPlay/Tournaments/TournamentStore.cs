@@ -102,6 +102,15 @@ internal sealed class TournamentStore : IDisposable
         if (System.IO.Directory.Exists(completions)) System.IO.Directory.Delete(completions, recursive: true);
     }
 
+    /// <summary>Whether the saved players.json gives one of <paramref name="players"/>' names another fingerprint.</summary>
+    public static bool HoldsOtherPlayers(string directory, IReadOnlyList<ITournamentPlayer> players)
+    {
+        var path = Path.Combine(directory, PlayersFile);
+        if (!File.Exists(path)) return false;
+        var saved = RunHeader.ReadObject(path);
+        return players.Any(p => saved[p.Name] is { } known && (string?)known != p.Fingerprint);
+    }
+
     // players.json: name → fingerprint; new players are added, a known name must bring the saved fingerprint
     private static void EnsurePlayers(string directory, IReadOnlyList<ITournamentPlayer> players)
     {
