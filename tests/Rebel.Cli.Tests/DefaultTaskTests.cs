@@ -141,5 +141,15 @@ public class DefaultTaskTests
         Assert.That(stdout, Does.Contain("reusing the SFT reference"));
         Assert.That(stdout, Does.Contain("already trained"));
         Assert.That(File.GetLastWriteTimeUtc(Path.Combine(run, "reference", "model.safetensors")), Is.EqualTo(stamp));
+
+        // --resume may run further: both arms continue, and the tournament, whose bt-baseline is now another policy, is replayed
+        config["rebel"]!["iterations"] = 4;
+        File.WriteAllText(path, config.ToJsonString());
+        (code, stdout, error) = Run("train", "--config", path, "--resume");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Contain("replaying it"));
+        Assert.That(MetricsLog.Read(Path.Combine(run, "baseline", "metrics.jsonl")), Has.Count.EqualTo(4));
+        tournament = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "tournament", "tournament.json")))!;
+        Assert.That(tournament["players"]!.AsArray().Select(p => (string)p!), Does.Contain("self-play-4").And.Contain("bt-baseline"));
     }
 }

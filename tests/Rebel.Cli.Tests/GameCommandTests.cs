@@ -103,4 +103,36 @@ public class GameCommandTests
         Assert.That(Invoke("game", "--game", "nowhere", "--algorithm", "rebel", "--output", output).Error, Does.Contain("neither a game file"));
         Assert.That(Invoke("game", "--algorithm", "rebel", "--output", output).Code, Is.Not.EqualTo(0)); // --game is required
     }
+
+    private double[] NashMdPolicy(string reference, string name)
+    {
+        var path = Path.Combine(_directory, name);
+        var (code, _, error) = Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "nash-md", "--iterations", "300",
+            "--beta", "1", "--reference", reference, "--output", path);
+        Assert.That(code, Is.EqualTo(0), error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.That(doc.RootElement.GetProperty("options").GetProperty("reference").GetString(), Is.EqualTo(reference));
+        return doc.RootElement.GetProperty("policy").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    }
+
+    [Test]
+    public void Game_Reference_RandomSeedIsReproducible_AndAGivenDistributionIsUsed()
+    {
+        var random = NashMdPolicy("random:7", "r1.json");
+        Assert.That(NashMdPolicy("random:7", "r2.json"), Is.EqualTo(random));
+        Assert.That(NashMdPolicy("random:8", "r3.json"), Is.Not.EqualTo(random).Within(1e-6));
+        var uniform = NashMdPolicy("uniform", "u.json");
+        Assert.That(uniform, Is.EqualTo(new[] { 1 / 3.0, 1 / 3.0, 1 / 3.0 }).Within(1e-3));          // RPS: uniform is the regularized solution
+        Assert.That(random, Is.Not.EqualTo(uniform).Within(1e-3));                                  // a random π_ref moves it
+        var skewed = NashMdPolicy("0.6,0.3,0.1", "s.json");
+        Assert.That(skewed[0], Is.GreaterThan(1 / 3.0 + 0.01), "the regularized solution leans toward π_ref");
+
+        var output = Path.Combine(_directory, "bad.json");
+        Assert.That(Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "nash-md", "--reference", "0.5,0.5", "--output", output).Error,
+            Does.Contain("2 probabilities").And.Contain("3 actions"));
+        Assert.That(Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "nash-md", "--reference", "random:x", "--output", output).Error,
+            Does.Contain("random:"));
+        Assert.That(Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "nash-md", "--reference", "0.5,0.6,-0.1", "--output", output).Code,
+            Is.EqualTo(1));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Rebel.SelfPlay.Training;
 using static Rebel.Cli.Tests.ModelCommandFixture;
 
@@ -6,14 +7,14 @@ namespace Rebel.Cli.Tests;
 
 public class TrainCommandTests
 {
-    private static string WriteConfig(string dir, int iterations, string judge = "vote(length(4),diversity,keywords)", string loss = "rebel", double beta = 0)
+    private static string WriteConfig(string dir, int iterations, string judge = "vote(length(4),diversity,keywords)", string loss = "rebel", double beta = 0, double lr = 1e-3)
     {
         File.WriteAllLines(Path.Combine(dir, "prompts.jsonl"), Corpus.Select(c => JsonSerializer.Serialize(new { prompt = c[..8] })));
         var config = new
         {
             model = ModelDirectory, prompts = "prompts.jsonl", eval_prompts = "prompts.jsonl", judge, run_dir = "run",
             rebel = new { iterations, prompts_per_iteration = 4, minibatch_prompts = 2, samples_per_prompt = 2, max_new_tokens = 6,
-                          checkpoint_interval = 1, eval_interval = 2, learning_rate = 1e-3, seed = 3, loss, beta },
+                          checkpoint_interval = 1, eval_interval = 2, learning_rate = lr, seed = 3, loss, beta },
         };
         var path = Path.Combine(dir, "train.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
@@ -38,6 +39,60 @@ public class TrainCommandTests
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(stdout, Does.Contain("resuming at iteration 3"));
         Assert.That(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void Train_OverAFolderWithAnotherConfigOrInput_IsRefusedNamingWhatDiffers_UntilOverwrite()
+    {
+        var dir = Scratch();
+        var run = Path.Combine(dir, "run");
+        var (code, _, error) = Run("train", "--config", WriteConfig(dir, 1));
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(File.Exists(Path.Combine(run, "run.json")), Is.True);
+
+        // a finished run rerun with another learning rate or judge: refused, not "already trained"
+        (code, var stdout, error) = Run("train", "--config", WriteConfig(dir, 1, lr: 0.01));
+        Assert.That(code, Is.EqualTo(1), stdout);
+        Assert.That(error, Does.Contain("rebel.learning_rate 0.001 → 0.01").And.Contain("--overwrite"));
+        Assert.That(stdout, Does.Not.Contain("already trained"));
+        (code, _, error) = Run("train", "--config", WriteConfig(dir, 1, judge: "length"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("judge \"vote(length(4),diversity,keywords)\" → \"length\"").And.Contain("inputs.judge_id"));
+
+        // --resume may extend the run, but not change how an iteration is computed
+        (code, _, error) = Run("train", "--config", WriteConfig(dir, 2, lr: 0.01), "--resume");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("rebel.learning_rate 0.001 → 0.01").And.Not.Contain("rebel.iterations 1 → 2"));
+        Assert.That(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(1));
+
+        // same settings, changed prompt file content: refused by its hash
+        var promptsFile = Path.Combine(dir, "prompts.jsonl");
+        var config = WriteConfig(dir, 1);
+        File.AppendAllText(promptsFile, "{\"prompt\": \"a new one\"}\n");
+        (code, _, error) = Run("train", "--config", config);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("inputs.prompts_sha256"));
+
+        (code, _, error) = Run("train", "--config", WriteConfig(dir, 1, lr: 0.01), "--resume", "--overwrite");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("not both"));
+
+        // --overwrite starts afresh under the new settings
+        (code, stdout, error) = Run("train", "--config", WriteConfig(dir, 1, lr: 0.01), "--overwrite");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Not.Contain("already trained"));
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json")))!["rebel"]!["learning_rate"]!.GetValue<double>(), Is.EqualTo(0.01));
+        Assert.That(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Train_FolderOfARunWithoutAStamp_IsRefused()
+    {
+        var dir = Scratch();
+        Directory.CreateDirectory(Path.Combine(dir, "run", "checkpoints"));
+        var (code, _, error) = Run("train", "--config", WriteConfig(dir, 1));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("without run.json").And.Contain("--overwrite"));
     }
 
     [Test]

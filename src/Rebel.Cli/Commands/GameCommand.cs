@@ -12,7 +12,8 @@ namespace Rebel.Cli.Commands;
 /// <c>rebel game --game FILE.json|NAME --algorithm NAME --iterations N [--samples S] [--seed S] --output OUT.json</c>:
 /// self-play on a preference game. OUT.json has <c>policy</c>, <c>average_policy</c>, <c>exploitability</c> and
 /// <c>history</c>, plus the minimax winner for comparison. Knob overrides: --eta, --beta, --magnet-interval,
-/// --magnet-mixing, --regression-steps, --regression-step-size; <c>--plot FILE.svg</c> also draws the history.
+/// --magnet-mixing, --regression-steps, --regression-step-size; <c>--reference uniform|random:SEED|P1,P2,…</c> sets π_ref
+/// (nash-md, online-ipo); <c>--plot FILE.svg</c> also draws the history.
 /// </summary>
 internal static class GameCommand
 {
@@ -32,11 +33,12 @@ internal static class GameCommand
         var stepSize = new Option<double?>("--regression-step-size") { Description = "Override ω (damping of each step)." };
         var logEvery = new Option<int>("--log-every") { Description = "History interval (default: about 200 entries).", DefaultValueFactory = _ => 0 };
         var initScale = new Option<double>("--init-scale") { Description = "σ of π_0's logits, N(0, σ²); 0 = uniform.", DefaultValueFactory = _ => 1 };
+        var reference = new Option<string>("--reference") { Description = "π_ref of nash-md and online-ipo: uniform (default), random:SEED (logits ~ N(0, 1) from SEED) or probabilities P1,P2,… (one per action).", DefaultValueFactory = _ => "uniform" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Also write an SVG of exploitability against iterations (last iterate solid, average dashed)." };
 
         var command = new Command("game", "Self-play on a preference game; reports last- and average-iterate exploitability.")
         {
-            game, algorithm, iterations, samples, seed, output, eta, beta, magnet, mixing, steps, stepSize, logEvery, initScale, plot,
+            game, algorithm, iterations, samples, seed, output, eta, beta, magnet, mixing, steps, stepSize, logEvery, initScale, reference, plot,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +54,7 @@ internal static class GameCommand
                     Seed = parse.GetValue(seed),
                     LogEvery = parse.GetValue(logEvery),
                     InitialScale = parse.GetValue(initScale),
+                    Reference = GameReference.Parse(parse.GetValue(reference)!),
                 }.Validate();
                 var defaults = info.Defaults(run.IsSampled);
                 var options = defaults with

@@ -10,9 +10,10 @@ namespace Rebel.Cli.Commands;
 
 /// <summary>
 /// <c>rebel tournament --players P1,P2,... --prompts FILE --judge SPEC --out DIR [--samples N] [--anchor NAME]
-/// [--concurrency N] [--seed S]</c>: plays the players against each other on every prompt and writes
+/// [--concurrency N] [--seed S] [--overwrite]</c>: plays the players against each other on every prompt and writes
 /// <c>DIR/tournament.json</c>, <c>DIR/report.md</c> and SVG plots. Rerunning with the same arguments resumes a killed
-/// run from the verdicts saved in <c>DIR</c>.
+/// run from the verdicts saved in <c>DIR</c>; a player whose content changed under the same name is refused unless
+/// <c>--overwrite</c> discards the saved run.
 /// </summary>
 internal static class TournamentCommand
 {
@@ -26,21 +27,22 @@ internal static class TournamentCommand
         var anchor = new Option<string?>("--anchor") { Description = "Play every player against this one only, and pin its rating to 1000." };
         var concurrency = new Option<int>("--concurrency") { Description = "Judge calls in flight at once (default 4).", DefaultValueFactory = _ => 4 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of sampling and bootstrap (default 0).", DefaultValueFactory = _ => 0 };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Discard a tournament saved in --out (e.g. after a player changed) instead of resuming it." };
         var command = new Command("tournament", "Play a round-robin (or anchor) tournament and report win rates, ratings and the maximal lottery.")
         {
-            players, prompts, judge, output, samples, anchor, concurrency, seed,
+            players, prompts, judge, output, samples, anchor, concurrency, seed, overwrite,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetRequiredValue(players).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             parse.GetRequiredValue(prompts).FullName, parse.GetRequiredValue(judge), parse.GetRequiredValue(output).FullName,
             new TournamentOptions { Samples = parse.GetValue(samples), Anchor = parse.GetValue(anchor), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed) },
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(overwrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     /// <summary>Runs the verb; 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>).</summary>
     internal static async Task<int> RunAsync(IReadOnlyList<string> playerPaths, string promptsPath, string spec, string directory,
-        TournamentOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        TournamentOptions options, bool overwrite, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         try
         {
@@ -48,6 +50,7 @@ internal static class TournamentCommand
             var players = new PlayerResolver(LoadPolicy).Resolve(playerPaths);
             var prompts = ReadPrompts(promptsPath);
             using var judge = JudgeSpec.Parse(spec);
+            if (overwrite) Tournament.Discard(directory);
             var clock = Stopwatch.StartNew();
             var result = await Tournament.RunAsync(players, prompts, judge, directory, options, cancellationToken);
             TournamentReport.Write(result, directory);

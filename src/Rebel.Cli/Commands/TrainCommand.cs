@@ -13,7 +13,7 @@ using Spectre.Console;
 namespace Rebel.Cli.Commands;
 
 /// <summary>
-/// <c>rebel train [--config FILE] [--resume]</c>: the whole loop of a run — the SFT reference (built or loaded), REBEL
+/// <c>rebel train [--config FILE] [--resume | --overwrite]</c>: the whole loop of a run — the SFT reference (built or loaded), REBEL
 /// self-play against the judge, the Bradley–Terry baseline, a tournament on held-out prompts and <c>report.md</c>.
 /// Without <c>--config</c> it runs the shipped default task, <c>data/default.json</c>.
 /// </summary>
@@ -26,15 +26,21 @@ internal static class TrainCommand
     {
         var config = new Option<FileInfo?>("--config") { Description = $"Run configuration (JSON; see docs/default-task.md). Default: {DefaultConfig}, the shipped task." };
         var resume = new Option<bool>("--resume") { Description = "Continue an unfinished run from its newest checkpoint (finished stages are always reused)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Discard the run folder's run (all but the cached SFT reference) and start afresh, e.g. after changing the config." };
         var command = new Command("train", "Build the reference, train it with REBEL against a pairwise judge, run the baseline and a tournament, write report.md.")
-            { config, resume };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)?.FullName ?? DefaultConfig, parse.GetValue(resume),
+            { config, resume, overwrite };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)?.FullName ?? DefaultConfig, parse.GetValue(resume), parse.GetValue(overwrite),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
     }
 
-    internal static async Task<int> RunAsync(string configPath, bool resume, TextWriter output, TextWriter error, CancellationToken ct)
+    internal static async Task<int> RunAsync(string configPath, bool resume, bool overwrite, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        if (resume && overwrite)
+        {
+            await error.WriteLineAsync("give --resume (continue the run) or --overwrite (start it afresh), not both");
+            return 1;
+        }
         TrainConfig config;
         try
         {
@@ -55,8 +61,8 @@ internal static class TrainCommand
             var summary = interactive
                 ? await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(ctx =>
                     new TrainPipeline(config, new SpectreLineWriter(), (name, n) => new SpectreTrainingObserver(ctx.AddTask(name, maxValue: n)))
-                        .RunAsync(resume, ct))
-                : await new TrainPipeline(config, output, (name, _) => new ConsoleTrainingObserver(output, name)).RunAsync(resume, ct);
+                        .RunAsync(resume, overwrite, ct))
+                : await new TrainPipeline(config, output, (name, _) => new ConsoleTrainingObserver(output, name)).RunAsync(resume, overwrite, ct);
             await PrintSummaryAsync(summary, output);
             return 0;
         }

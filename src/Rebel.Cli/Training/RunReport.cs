@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Rebel.Models.Data;
 using Rebel.SelfPlay.Reporting;
+using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
 
 namespace Rebel.Cli.Training;
@@ -67,9 +68,9 @@ internal static class RunReport
     private static void Examples(StringBuilder md, TrainSummary summary, int count = 5)
     {
         if (summary.Tournament is not { } t || summary.Config.EvalPrompts is null) return;
-        var dir = Path.Combine(summary.Config.RunDir, "tournament", "completions");
+        var tournamentDir = Path.Combine(summary.Config.RunDir, "tournament");
         var names = new[] { summary.ReferencePlayer, summary.FinalPlayer, summary.BaselinePlayer }.Where(i => i >= 0).Select(i => t.Players[i]).ToList();
-        var samples = names.Select(n => FirstSamples(Path.Combine(dir, n + ".jsonl"))).ToList();
+        var samples = names.Select(n => FirstSamples(Tournament.CompletionsPath(tournamentDir, n))).ToList();
         var prompts = summary.EvalPrompts.Take(Math.Min(count, t.Prompts)).ToList();
         md.Append("## Examples (held-out prompts, first sample of each player)\n\n| prompt | ").Append(string.Join(" | ", names)).Append(" |\n|---|")
           .Append(string.Concat(names.Select(_ => "---|"))).Append('\n');

@@ -16,7 +16,8 @@ namespace Rebel.Cli.Training;
 /// What <c>rebel train</c> runs, stage by stage: (1) the reference π_ref (loaded, or built by SFT and cached);
 /// (2) REBEL self-play against the judge; (3) optionally the same budget against a Bradley–Terry reward model fitted
 /// to the offline data (the transitive baseline); (4) optionally a tournament on held-out prompts; (5) the report.
-/// Every stage that finished before is reused, so a rerun (or <c>--resume</c> after a kill) redoes nothing finished.
+/// Every stage that finished before is reused, so a rerun (or <c>--resume</c> after a kill) redoes nothing finished;
+/// the run folder's <see cref="RunStamp"/> makes sure that it is reused only by the same config and inputs.
 /// </summary>
 internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<string, int, ITrainingObserver> observer)
 {
@@ -27,7 +28,11 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
     public const string BaselineName = "bt-baseline";
 
     /// <summary>Runs every stage; returns what the report shows.</summary>
-    public async Task<TrainSummary> RunAsync(bool resume, CancellationToken ct)
+    /// <param name="resume">Continue an unfinished run; the settings in <see cref="RunStamp.Resumable"/> may differ from the saved ones.</param>
+    /// <param name="overwrite">Discard what the run folder holds (<see cref="RunStamp.Clear"/>) and start afresh.</param>
+    /// <param name="ct">Stops the run; finished checkpoints stay.</param>
+    /// <exception cref="InvalidOperationException">The run folder holds a run with other settings (<see cref="RunStamp"/>).</exception>
+    public async Task<TrainSummary> RunAsync(bool resume, bool overwrite, CancellationToken ct)
     {
         var timings = new List<(string Stage, double Seconds)>();
         var clock = Stopwatch.StartNew();
@@ -37,7 +42,11 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             clock.Restart();
         }
 
+        using var judge = JudgeSpec.Parse(config.Judge);
+        // 0. the run's identity: its settings and the content of its inputs, checked against the folder's before any work
+        if (overwrite) RunStamp.Clear(config.RunDir);
         Directory.CreateDirectory(config.RunDir);
+        RunStamp.Ensure(config.RunDir, RunStamp.Of(config, judge.Id), resume);
         AtomicFile.WriteAllText(Path.Combine(config.RunDir, "config.json"), config.ToJson());
         var prompts = PromptFile.Read(config.Prompts);
         var evalPrompts = config.EvalPrompts is null ? [] : PromptFile.Read(config.EvalPrompts);
@@ -48,7 +57,6 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         Done("reference (tokenizer + SFT)");
 
         // 2. REBEL self-play against the task judge
-        using var judge = JudgeSpec.Parse(config.Judge);
         output.WriteLine($"self-play: {config.Algorithm} against {judge.Id}");
         var selfPlay = await RunArmAsync("self-play", judge, judge, referenceDir, config.RunDir, prompts, evalPrompts, offline, resume, ct);
         Done("REBEL self-play");
@@ -63,7 +71,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             // without its own data the reward model fits rebel.offline_data, already read above
             (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, baseline.Data is null ? offline : null,
                 Path.Combine(baselineDir, "reward-model"), output);
-            using var rmJudge = new PreferenceModelJudge(PreferenceModels.Load(rmDir));
+            using var rmJudge = PreferenceModelJudge.Load(rmDir);
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             baselineRun = await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
             Done("baseline (reward model + REBEL)");
@@ -77,6 +85,12 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             var played = evalPrompts.Take(t.Prompts).ToList();
             output.WriteLine($"tournament: {players.Count} players × {played.Count} held-out prompts × {t.Samples} samples under {judge.Id}");
             var dir = Path.Combine(config.RunDir, "tournament");
+            if (Tournament.HoldsOtherPlayers(dir, players))
+            {
+                // a resumed run that went further (more iterations) has new final policies: the saved games are stale
+                output.WriteLine("tournament: the run's policies changed since it was played (a resume with more iterations); replaying it");
+                Tournament.Discard(dir);
+            }
             tournament = await Tournament.RunAsync(players, played, judge, dir, t.Options(), ct);
             TournamentReport.Write(tournament, dir);
             Done("tournament");
@@ -96,12 +110,12 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         var finalPath = store.PathOf(options.Iterations);
         if (Directory.Exists(finalPath))
         {
-            output.WriteLine($"{name}: already trained ({finalPath}); delete {runDir} to train again");
+            output.WriteLine($"{name}: already trained ({finalPath}); add --overwrite to train again");
             return new ArmResult(finalPath, store.List());
         }
         var latest = store.Latest();
         if (latest is not null && !resume)
-            throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Value.Path}); run `rebel train --resume` with the same config to continue it, or delete the folder to start over.");
+            throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Value.Path}); run `rebel train --resume` with the same config to continue it, or add --overwrite to start over.");
 
         var policy = TransformerPolicy.Load(referenceDir);                       // π_θ, initialised at π_ref
         var reference = policy.Snapshot();                                      // π_ref: frozen copy
@@ -122,7 +136,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
     {
         var options = config.Rebel;
         ITournamentPlayer Player(string name, string modelDir) =>
-            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens);
+            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
         var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
         var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
         foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))

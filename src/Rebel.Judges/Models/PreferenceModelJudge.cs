@@ -1,3 +1,4 @@
+using Rebel.Models.Data;
 using Rebel.Preference;
 using Rebel.Preference.Models;
 
@@ -8,15 +9,31 @@ namespace Rebel.Judges.Models;
 /// goes to the model in one call. The model may be intransitive; it is used as it is (wrap in
 /// <see cref="Composite.SymmetrizedJudge"/> if it is not skew-symmetric by construction).
 /// </summary>
+/// <remarks>
+/// <b>Identity.</b> A model loaded from a folder (<see cref="Load"/>) has the id <c>model:KIND@sha256:DIGEST</c>, the
+/// first 16 hex digits of <see cref="ContentHash.OfDirectory"/> over its files (config and weights), so two different
+/// models never share an id, and a copy of the same model anywhere keeps it.
+/// </remarks>
 public sealed class PreferenceModelJudge : IPairwiseJudge
 {
     private readonly IPreferenceModel _model;
 
-    /// <summary>Wraps <paramref name="model"/>.</summary>
-    public PreferenceModelJudge(IPreferenceModel model)
+    /// <summary>Wraps <paramref name="model"/>; <paramref name="contentHash"/> (e.g. <see cref="ContentHash.OfDirectory"/>
+    /// of the folder it was loaded from) enters <see cref="Id"/>. Without one, the id is <c>model:KIND</c> and names only
+    /// the kind of model: give one whenever verdicts are cached or a run is resumed.</summary>
+    public PreferenceModelJudge(IPreferenceModel model, string? contentHash = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
-        Id = $"model:{model.Name}";
+        Id = contentHash is null ? $"model:{model.Name}" : $"model:{model.Name}@sha256:{ContentHash.Short(contentHash)}";
+    }
+
+    /// <summary>Loads the preference model saved in <paramref name="directory"/>, its id carrying the folder's content hash.</summary>
+    /// <exception cref="IOException">The folder or one of its files is missing or unreadable.</exception>
+    /// <exception cref="InvalidDataException">The folder does not hold a valid preference model.</exception>
+    public static PreferenceModelJudge Load(string directory)
+    {
+        var model = PreferenceModels.Load(directory);
+        return new PreferenceModelJudge(model, ContentHash.OfDirectory(directory));
     }
 
     /// <inheritdoc/>

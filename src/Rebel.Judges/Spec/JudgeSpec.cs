@@ -5,7 +5,6 @@ using Rebel.Judges.Llm;
 using Rebel.Judges.Models;
 using Rebel.Judges.Process;
 using Rebel.Judges.Rules;
-using Rebel.Preference.Models;
 
 namespace Rebel.Judges.Spec;
 
@@ -29,7 +28,8 @@ namespace Rebel.Judges.Spec;
 /// Commas and parentheses nest: <c>vote(length,symmetrize(cache(c.db,keywords)))</c>. Inside <c>vote</c>/<c>mean</c> a
 /// member is delimited by top-level commas, so a process command there must not contain a comma outside
 /// parentheses; as the last argument of <c>cache</c> any command works. Every judge's <see cref="IPairwiseJudge.Id"/>
-/// for these forms is itself a spec.
+/// for these forms is itself a spec, except <c>model:DIR</c>, whose id names the model by the content hash of its files
+/// (<see cref="PreferenceModelJudge.Load"/>), and <c>openai:</c>, whose id adds the template's hash.
 /// </remarks>
 public static class JudgeSpec
 {
@@ -159,7 +159,7 @@ public static class JudgeSpec
         if (directory.Length == 0) throw new JudgeSpecException(spec, "the directory after \"model:\" is empty");
         try
         {
-            return new PreferenceModelJudge(PreferenceModels.Load(directory));
+            return PreferenceModelJudge.Load(directory);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {

@@ -18,7 +18,8 @@ public static partial class WinRateEvaluator
     /// files) equals that of an uninterrupted run; a finished run is re-summarized without any judge call.
     /// </summary>
     /// <remarks>
-    /// The run is defined by <c>run.json</c>, written on the first run: policy and reference names, judge id, samples,
+    /// The run is defined by <c>run.json</c>, written on the first run: policy and reference names and fingerprints
+    /// (<see cref="ITournamentPlayer.Fingerprint"/>: a swapped model or completion file is noticed), judge id, samples,
     /// seed, temperature, max new tokens, the prompt count and the SHA-256 of the prompt texts, plus the keys of
     /// <paramref name="settings"/> (e.g. the paths the two sides came from). Batching and concurrency are not part of it.
     /// A torn last line of <c>verdicts.jsonl</c> (a kill mid-write) is cut off and its pairs judged again.
@@ -38,7 +39,11 @@ public static partial class WinRateEvaluator
         options = Checked(prompts, judge, options);
         int n = options.Samples, total = prompts.Count * n;
         var header = RunHeader.Settings(judge.Id, n, options.Seed, prompts,
-            leading: new JsonObject { ["policy"] = policy.Name, ["reference"] = reference.Name },
+            leading: new JsonObject
+            {
+                ["policy"] = policy.Name, ["reference"] = reference.Name,
+                ["policy_sha256"] = policy.Fingerprint, ["reference_sha256"] = reference.Fingerprint,   // who they are, by content
+            },
             sampling: new JsonObject { ["temperature"] = options.Temperature, ["max_new_tokens"] = options.MaxNewTokens });
         if (settings is not null)
             foreach (var (key, value) in settings) header[key] = value?.DeepClone();

@@ -43,6 +43,7 @@ public static class GameRunResultJson
             w.WriteNumber("regression_steps", result.Options.RegressionSteps);
             w.WriteNumber("regression_step_size", result.Options.RegressionStepSize);
             w.WriteNumber("init_scale", result.Run.InitialScale);
+            w.WriteString("reference", result.Run.Reference.Text);
             w.WriteEndObject();
             w.WriteNumber("seconds", Math.Round(result.Seconds, 3));
             w.WriteStartArray("history");

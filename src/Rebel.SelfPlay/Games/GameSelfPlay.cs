@@ -6,7 +6,7 @@ namespace Rebel.SelfPlay.Games;
 /// <summary>
 /// Runs self-play on a game: π_0 from the seed, T updates of the algorithm (exact or sampled), and the
 /// exploitability max_j P(j ≻ π) − ½ of the last iterate π_t and of the average iterate π̄_t at every logged t.
-/// π_ref (for nash-md and online-ipo) is the uniform policy.
+/// π_ref (for nash-md and online-ipo) is <see cref="GameRunOptions.Reference"/>: uniform unless given.
 /// </summary>
 public static class GameSelfPlay
 {
@@ -24,7 +24,7 @@ public static class GameSelfPlay
         var n = matrix.Count;
         var random = new Random(options.Seed);
         var policy = InitialPolicy(game, options.InitialScale, random);
-        algorithm.Start(matrix, policy, new TabularPolicy(game.Actions));
+        algorithm.Start(matrix, policy, options.Reference.For(game));
 
         var sum = policy.Probabilities(); // Σ_{s≤t} π_s
         var history = new List<GameLogEntry>();
@@ -64,18 +64,6 @@ public static class GameSelfPlay
         return average;
     }
 
-    /// <summary>θ_0(a) ~ N(0, σ²) by Box–Muller from the run's generator (σ = 0: uniform).</summary>
-    private static TabularPolicy InitialPolicy(Game game, double scale, Random random)
-    {
-        var policy = new TabularPolicy(game.Actions);
-        var logits = policy.Logits();
-        for (var a = 0; a < logits.Length; a++)
-        {
-            var u1 = 1 - random.NextDouble(); // (0, 1]
-            var u2 = random.NextDouble();
-            logits[a] = scale * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-        }
-        SoftmaxMath.Normalize(logits);
-        return policy;
-    }
+    /// <summary>θ_0(a) ~ N(0, σ²) from the run's generator (σ = 0: uniform).</summary>
+    private static TabularPolicy InitialPolicy(Game game, double scale, Random random) => TabularPolicy.Gaussian(game.Actions, scale, random);
 }

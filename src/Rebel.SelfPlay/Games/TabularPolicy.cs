@@ -54,6 +54,22 @@ public sealed class TabularPolicy
     /// <summary>The number of actions n.</summary>
     public int ActionCount => Actions.Count;
 
+    /// <summary>A policy with logits θ(a) ~ N(0, σ²) drawn from <paramref name="random"/> by Box–Muller, one draw per action
+    /// in order, then normalized (σ = 0: uniform).</summary>
+    internal static TabularPolicy Gaussian(IReadOnlyList<string> actions, double scale, Random random)
+    {
+        var policy = new TabularPolicy(actions);
+        var logits = policy.Logits();
+        for (var a = 0; a < logits.Length; a++)
+        {
+            var u1 = 1 - random.NextDouble(); // (0, 1]
+            var u2 = random.NextDouble();
+            logits[a] = scale * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2); // θ(a) = σ·√(−2 ln u1)·cos(2π u2)
+        }
+        SoftmaxMath.Normalize(logits);
+        return policy;
+    }
+
     /// <summary>A policy with the given probabilities in context 0: θ_a = ln π(a).</summary>
     /// <exception cref="ArgumentException">Wrong length, a negative or non-finite entry, or a sum off 1 by more than 1e-6.</exception>
     public static TabularPolicy FromProbabilities(IReadOnlyList<string> actions, ReadOnlySpan<double> probabilities)

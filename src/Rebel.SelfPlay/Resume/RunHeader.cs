@@ -57,19 +57,25 @@ internal static class RunHeader
             AtomicFile.WriteAllText(path, settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             return;
         }
-        JsonObject saved;
+        var saved = ReadObject(path);
+        foreach (var (key, value) in settings)
+            if (!JsonNode.DeepEquals(saved[key], value))
+                throw new TournamentException(
+                    $"{directory} holds a run with {key} = {Show(saved[key])}, not {Show(value)}; rerun with the same settings to resume it, or {remedy}");
+    }
+
+    /// <summary>The JSON object saved at <paramref name="path"/> (run.json, players.json).</summary>
+    /// <exception cref="DataFormatException">Not valid JSON, or not an object.</exception>
+    public static JsonObject ReadObject(string path)
+    {
         try
         {
-            saved = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new DataFormatException(path, 0, "expected a JSON object");
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new DataFormatException(path, 0, "expected a JSON object");
         }
         catch (JsonException e)
         {
             throw new DataFormatException(path, 0, $"not valid JSON ({e.Message})", e);
         }
-        foreach (var (key, value) in settings)
-            if (!JsonNode.DeepEquals(saved[key], value))
-                throw new TournamentException(
-                    $"{directory} holds a run with {key} = {Show(saved[key])}, not {Show(value)}; rerun with the same settings to resume it, or {remedy}");
     }
 
     private static string Show(JsonNode? value) => value?.ToJsonString() ?? "(none)";

@@ -12,15 +12,20 @@ public sealed class CompletionFilePlayer : ITournamentPlayer
 {
     private readonly Dictionary<string, List<string>> _answers;
 
-    private CompletionFilePlayer(string name, string path, Dictionary<string, List<string>> answers)
+    private CompletionFilePlayer(string name, string path, string fingerprint, Dictionary<string, List<string>> answers)
     {
         Name = name;
         Path = path;
+        Fingerprint = fingerprint;
         _answers = answers;
     }
 
     /// <inheritdoc/>
     public string Name { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>The SHA-256 of the file's bytes when it was read.</remarks>
+    public string Fingerprint { get; }
 
     /// <summary>The completion file read.</summary>
     public string Path { get; }
@@ -31,6 +36,7 @@ public sealed class CompletionFilePlayer : ITournamentPlayer
     public static CompletionFilePlayer Load(string path, string? name = null)
     {
         var answers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var fingerprint = ContentHash.OfFile(path);
         foreach (var record in JsonLines.Read(path))
         {
             var prompt = record.RequireString(path, "prompt");
@@ -38,7 +44,7 @@ public sealed class CompletionFilePlayer : ITournamentPlayer
             if (!answers.TryGetValue(prompt, out var list)) answers[prompt] = list = [];
             list.Add(completion);
         }
-        return new CompletionFilePlayer(name ?? System.IO.Path.GetFileNameWithoutExtension(path), path, answers);
+        return new CompletionFilePlayer(name ?? System.IO.Path.GetFileNameWithoutExtension(path), path, fingerprint, answers);
     }
 
     /// <inheritdoc/>

@@ -11,6 +11,13 @@ public interface ITournamentPlayer
     string Name { get; }
 
     /// <summary>
+    /// What the player is, by content: a SHA-256 (lower-case hex) of everything its answers depend on besides the
+    /// prompts and the seed — a completion file's bytes; a policy's saved files and its sampling settings. A resumed
+    /// tournament or evaluation refuses a player whose fingerprint changed under the same name.
+    /// </summary>
+    string Fingerprint { get; }
+
+    /// <summary>
     /// <paramref name="samplesPerPrompt"/> completion texts per prompt, prompt-major (prompt 0's samples first).
     /// Players that sample draw from a generator seeded with <paramref name="seed"/>, so equal seeds give equal texts.
     /// </summary>

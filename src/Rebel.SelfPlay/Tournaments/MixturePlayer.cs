@@ -27,6 +27,10 @@ public sealed class MixturePlayer : ITournamentPlayer
     /// <inheritdoc/>
     public string Name { get; }
 
+    /// <inheritdoc/>
+    /// <remarks>SHA-256 of the members' fingerprints, in order (each member as a policy player at this temperature and length limit).</remarks>
+    public string Fingerprint => Rebel.Models.Data.ContentHash.OfText("mixture\0" + string.Join('\0', _members.Select(m => PolicyFingerprint.Of(m, null, Temperature, MaxNewTokens))));
+
     /// <summary>Sampling temperature T.</summary>
     public double Temperature { get; }
 

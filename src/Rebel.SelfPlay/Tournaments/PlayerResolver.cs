@@ -1,3 +1,4 @@
+using Rebel.Models.Data;
 using Rebel.SelfPlay.Policies;
 
 namespace Rebel.SelfPlay.Tournaments;
@@ -45,6 +46,6 @@ public sealed record PlayerResolver(Func<string, IPolicy>? LoadPolicy, double Te
         {
             throw new TournamentException($"player {path}: cannot load it as a model or checkpoint directory: {e.Message}", e);
         }
-        return new PolicyPlayer(name, policy, Temperature, MaxNewTokens);
+        return new PolicyPlayer(name, policy, Temperature, MaxNewTokens) { ModelHash = ContentHash.OfDirectory(path) };
     }
 }

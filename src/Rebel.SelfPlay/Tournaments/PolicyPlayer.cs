@@ -10,6 +10,15 @@ namespace Rebel.SelfPlay.Tournaments;
 /// <param name="MaxNewTokens">At most this many tokens per completion (default 64).</param>
 public sealed record PolicyPlayer(string Name, IPolicy Policy, double Temperature = 1.0, int MaxNewTokens = 64) : ITournamentPlayer
 {
+    /// <summary>The content hash of the folder the policy was loaded from (<see cref="Rebel.Models.Data.ContentHash.OfDirectory"/>),
+    /// when known; null hashes what the policy saves instead (slower for a large model).</summary>
+    public string? ModelHash { get; init; }
+
+    /// <inheritdoc/>
+    /// <remarks>SHA-256 of the model (<see cref="ModelHash"/>, or the policy's saved files), the temperature and the length limit;
+    /// computed on each read.</remarks>
+    public string Fingerprint => PolicyFingerprint.Of(Policy, ModelHash, Temperature, MaxNewTokens);
+
     /// <inheritdoc/>
     public IReadOnlyList<string> Complete(IReadOnlyList<string> prompts, int samplesPerPrompt, ulong seed) =>
         Policy.Sample(prompts, samplesPerPrompt, Temperature, MaxNewTokens, new Rng(seed)).Select(c => c.Text).ToArray();

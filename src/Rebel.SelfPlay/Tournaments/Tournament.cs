@@ -16,7 +16,9 @@ namespace Rebel.SelfPlay.Tournaments;
 /// <para><b>Resuming.</b> Generated texts and every judged batch are saved in the output directory as they are
 /// produced (<c>completions/</c>, <c>verdicts.jsonl</c>, flushed to disk per batch). A run over the same directory,
 /// players, prompts, judge, samples and seed loads them and judges only the missing games, so its final results
-/// equal those of an uninterrupted run and no game is judged twice.</para>
+/// equal those of an uninterrupted run and no game is judged twice. Players are recognised by content
+/// (<see cref="ITournamentPlayer.Fingerprint"/>): a changed completion file or model under a known name is refused
+/// until the saved run is discarded (<see cref="Discard"/>); a new player joins and plays only its own games.</para>
 /// <para><b>Concurrency.</b> Games are sent to the judge in batches of <see cref="TournamentOptions.BatchSize"/>, with
 /// at most <see cref="TournamentOptions.Concurrency"/> calls in flight. The results do not depend on the order in
 /// which batches finish: games are analysed in canonical order.</para>
@@ -50,7 +52,7 @@ public static class Tournament
             anchor = a;
         }
 
-        using var store = TournamentStore.Open(directory, judge.Id, prompts, options.Samples, options.Seed);
+        using var store = TournamentStore.Open(directory, judge.Id, prompts, options.Samples, options.Seed, players);
         long start = Stopwatch.GetTimestamp();
         var texts = Generate(players, prompts, options, store, cancellationToken);
         double generate = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -64,6 +66,18 @@ public static class Tournament
         var result = Analyse(names, prompts.Count, options, anchor, games, missing.Count, calls);
         return result with { Timings = new TournamentTimings(generate, judging, Stopwatch.GetElapsedTime(start).TotalSeconds) };
     }
+
+    /// <summary>Where a tournament in <paramref name="directory"/> saves <paramref name="player"/>'s completions (JSON Lines
+    /// <c>{"prompt", "sample", "completion"}</c>): a file name of its own even for names that differ only in punctuation or case.</summary>
+    public static string CompletionsPath(string directory, string player) => TournamentStore.CompletionsFile(directory, player);
+
+    /// <summary>Discards the tournament saved in <paramref name="directory"/> (state, completions and reports; other files
+    /// stay), so the next run starts afresh — e.g. after a player changed (<c>--overwrite</c>).</summary>
+    public static void Discard(string directory) => TournamentStore.Discard(directory);
+
+    /// <summary>Whether <paramref name="directory"/> holds a tournament in which a player of one of these names had other
+    /// content (<see cref="ITournamentPlayer.Fingerprint"/>), so that resuming it would be refused.</summary>
+    public static bool HoldsOtherPlayers(string directory, IReadOnlyList<ITournamentPlayer> players) => TournamentStore.HoldsOtherPlayers(directory, players);
 
     /// <summary>The games of a schedule in canonical order (prompt, sample, first, second): all i &lt; j, or (i, anchor) for i ≠ anchor.</summary>
     public static IReadOnlyList<MatchKey> Schedule(int players, int prompts, int samples, int? anchor)

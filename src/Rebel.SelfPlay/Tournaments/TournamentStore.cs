@@ -12,7 +12,10 @@ namespace Rebel.SelfPlay.Tournaments;
 /// regenerating anything:
 /// <list type="bullet">
 /// <item><c>run.json</c> — the judge id, samples, seed and a hash of the prompts; a resume with other settings is refused (<see cref="RunHeader"/>);</item>
-/// <item><c>completions/NAME.jsonl</c> — each player's generated texts (<see cref="SavedCompletions"/>);</item>
+/// <item><c>players.json</c> — each player's <see cref="ITournamentPlayer.Fingerprint"/> by name; a player whose
+/// content changed under the same name is refused (<see cref="Discard"/> starts afresh);</item>
+/// <item><c>completions/SAFE-NAME-HASH.jsonl</c> — each player's generated texts (<see cref="SavedCompletions"/>), under a
+/// file name that no other player name maps to (<see cref="CompletionsFile"/>);</item>
 /// <item><c>verdicts.jsonl</c> — append-only, one line per judged game (<c>first</c>, <c>second</c> by name,
 /// <c>prompt</c>, <c>sample</c>, <c>p</c>), flushed to disk after every judge batch (<see cref="AppendLog"/>; a torn
 /// last line is cut off on open).</item>
@@ -37,10 +40,15 @@ internal sealed class TournamentStore : IDisposable
     /// <summary>Verdicts already on disk, by (first name, second name, prompt, sample).</summary>
     public Dictionary<(string First, string Second, int Prompt, int Sample), double> Saved { get; }
 
-    /// <summary>Opens (or starts) the state in <paramref name="directory"/> for a run with these settings.</summary>
-    public static TournamentStore Open(string directory, string judgeId, IReadOnlyList<string> prompts, int samples, ulong seed)
+    public const string PlayersFile = "players.json";
+
+    /// <summary>Opens (or starts) the state in <paramref name="directory"/> for a run with these settings and players.</summary>
+    /// <exception cref="TournamentException">The directory holds a run with other settings, or a player of the same name with other content.</exception>
+    public static TournamentStore Open(string directory, string judgeId, IReadOnlyList<string> prompts, int samples, ulong seed,
+        IReadOnlyList<ITournamentPlayer> players)
     {
-        RunHeader.Ensure(directory, RunHeader.Settings(judgeId, samples, seed, prompts), "use another --out directory");
+        RunHeader.Ensure(directory, RunHeader.Settings(judgeId, samples, seed, prompts), "use another --out directory (or --overwrite to discard it)");
+        EnsurePlayers(directory, players);
 
         var log = AppendLog.Open(Path.Combine(directory, "verdicts.jsonl"));
         var saved = new Dictionary<(string, string, int, int), double>();
@@ -77,6 +85,58 @@ internal sealed class TournamentStore : IDisposable
 
     public void Dispose() => _verdicts.Dispose();
 
-    private string CompletionsPath(string player) =>
-        Path.Combine(Directory, "completions", SafeFileName.From(player, keepDots: true) + ".jsonl");
+    /// <summary>
+    /// <c>completions/SAFE-HASH.jsonl</c>: SAFE is the name with every character but letters, digits, '-', '_' and '.'
+    /// replaced by '_', HASH the first 12 hex digits of the SHA-256 of the exact name, so names that differ only in such
+    /// characters (<c>"x y"</c>, <c>"x_y"</c>) or in case get different files.
+    /// </summary>
+    public static string CompletionsFile(string directory, string player) =>
+        Path.Combine(directory, "completions", $"{SafeFileName.From(player, keepDots: true)}-{ContentHash.OfText(player)[..12]}.jsonl");
+
+    /// <summary>Removes the files a tournament writes in <paramref name="directory"/> (its state and reports; other files stay).</summary>
+    public static void Discard(string directory)
+    {
+        foreach (var file in new[] { RunHeader.FileName, PlayersFile, "verdicts.jsonl", "tournament.json", "report.md", "win_rates.svg", "ratings.svg", "lottery.svg" })
+            File.Delete(Path.Combine(directory, file));
+        var completions = Path.Combine(directory, "completions");
+        if (System.IO.Directory.Exists(completions)) System.IO.Directory.Delete(completions, recursive: true);
+    }
+
+    /// <summary>Whether the saved players.json gives one of <paramref name="players"/>' names another fingerprint.</summary>
+    public static bool HoldsOtherPlayers(string directory, IReadOnlyList<ITournamentPlayer> players)
+    {
+        var path = Path.Combine(directory, PlayersFile);
+        if (!File.Exists(path)) return false;
+        var saved = RunHeader.ReadObject(path);
+        return players.Any(p => saved[p.Name] is { } known && (string?)known != p.Fingerprint);
+    }
+
+    // players.json: name → fingerprint; new players are added, a known name must bring the saved fingerprint
+    private static void EnsurePlayers(string directory, IReadOnlyList<ITournamentPlayer> players)
+    {
+        var path = Path.Combine(directory, PlayersFile);
+        var saved = File.Exists(path) ? RunHeader.ReadObject(path) : new JsonObject();
+        var verdicts = new FileInfo(Path.Combine(directory, "verdicts.jsonl"));
+        if (!File.Exists(path) && verdicts.Exists && verdicts.Length > 0)
+        {
+            throw new TournamentException($"{directory} holds verdicts but no {PlayersFile} (a run of an older rebel), so its players cannot be checked; rerun with --overwrite to start afresh, or use another --out directory");
+        }
+        bool added = false;
+        foreach (var player in players)
+        {
+            var fingerprint = player.Fingerprint;
+            if (saved[player.Name] is { } known)
+            {
+                if ((string?)known != fingerprint)
+                    throw new TournamentException(
+                        $"player {player.Name} changed since {directory} was played (content sha256 {ContentHash.Short((string?)known ?? "")}… → {ContentHash.Short(fingerprint)}…): its saved completions and verdicts belong to the old one; rerun with --overwrite to start afresh, give the changed player another name, or use another --out directory");
+                continue;
+            }
+            saved[player.Name] = fingerprint;
+            added = true;
+        }
+        if (added) AtomicFile.WriteAllText(path, saved.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private string CompletionsPath(string player) => CompletionsFile(Directory, player);
 }

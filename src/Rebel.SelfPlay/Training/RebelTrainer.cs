@@ -261,8 +261,9 @@ public sealed partial class RebelTrainer
         var (delta, shaped) = RegressionTargets.FromRewards(judged.Rewards!, finished, batch.PairA, batch.PairB,
             batch.OldLogProbs, batch.AnchorLogProbs, _options.Beta, _options.NoEosReward);
         batch.Deltas = delta;
-        batch.Preferences = delta.Select(d => 1f / (1f + MathF.Exp(-d))).ToArray(); // σ(r(y) − r(y′)) for DPO/IPO
-        batch.WinRates = RegressionTargets.WinRates(batch.Count, batch.PairA, batch.PairB, batch.Preferences);
+        // DPO/IPO: l = σ(r(y) − r(y′)) from the raw reward (they carry β themselves); SPPO's win rates from σ(r̃(y) − r̃(y′))
+        batch.Preferences = RegressionTargets.RewardPreferences(judged.Rewards!, finished, batch.PairA, batch.PairB, _options.NoEosReward);
+        batch.WinRates = RegressionTargets.WinRates(batch.Count, batch.PairA, batch.PairB, delta.Select(d => 1f / (1f + MathF.Exp(-d))).ToArray());
         if (_options.Loss == "rloo") batch.Advantages = AdvantagesByGroup(batch, shaped);
     }
 

@@ -45,6 +45,22 @@ public static class RegressionTargets
     }
 
     /// <summary>
+    /// Reward mode's preference labels for DPO and IPO: l = σ(r(y) − r(y′)) from the raw reward (r = noEosReward for a
+    /// completion without EOS), never from r̃, which has −β·ln(π_t/π_anchor) folded in: these losses carry β themselves,
+    /// so a penalized label would count the KL term twice (TRL's online DPO and the IPO paper label with the raw reward).
+    /// </summary>
+    public static float[] RewardPreferences(ReadOnlySpan<float> rewards, ReadOnlySpan<bool> finished, int[] a, int[] b, double noEosReward)
+    {
+        var l = new float[a.Length];
+        for (int p = 0; p < a.Length; p++)
+        {
+            double ra = finished[a[p]] ? rewards[a[p]] : noEosReward, rb = finished[b[p]] ? rewards[b[p]] : noEosReward;
+            l[p] = (float)(1.0 / (1.0 + Math.Exp(-(ra - rb))));                                   // l = σ(r(y) − r(y′))
+        }
+        return l;
+    }
+
+    /// <summary>
     /// The end-of-sequence rule of preference mode: a completion cut off by the length limit loses to a finished one
     /// (l = 0 or 1) and two cut-off completions tie (l = ½); pairs of finished completions keep the judge's l.
     /// </summary>

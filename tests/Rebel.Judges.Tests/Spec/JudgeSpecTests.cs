@@ -87,6 +87,60 @@ public class JudgeSpecTests
         var expected = model.PreferenceProbabilities(pairs);
         Assert.That(verdicts.Select(v => v.P), Is.EqualTo(expected));
         Assert.That(verdicts[0].P + verdicts[1].P, Is.EqualTo(1.0));
-        Assert.That(judge.Id, Is.EqualTo("model:gpm-features"));
+        Assert.That(judge.Id, Does.Match("^model:gpm-features@sha256:[0-9a-f]{16}$"));
+    }
+
+    private static Rebel.Preference.Models.GeneralPreferenceModel SavedModel(string directory, ulong seed)
+    {
+        var encoder = new Rebel.Preference.Models.HashedFeatureEncoder(new() { Buckets = 64, Hidden = 8 }, new Rebel.Tensors.Rng(seed));
+        var model = new Rebel.Preference.Models.GeneralPreferenceModel(encoder, 2, 1.0, new Rebel.Tensors.Rng(seed + 1));
+        model.Save(directory);
+        return model;
+    }
+
+    [Test]
+    public void Parse_ModelDirectory_IdIdentifiesTheWeights_NotThePath()
+    {
+        using var dir = new TempDirectory();
+        SavedModel(dir.File("a"), 1);
+        SavedModel(dir.File("b"), 7);                                     // same kind and shape, other weights
+        SavedModel(dir.File("a-copy"), 1);                                // the same model elsewhere
+        string Id(string name)
+        {
+            using var judge = JudgeSpec.Parse($"model:{dir.File(name)}");
+            return judge.Id;
+        }
+        Assert.That(Id("a"), Is.Not.EqualTo(Id("b")));
+        Assert.That(Id("a-copy"), Is.EqualTo(Id("a")));
+        File.AppendAllText(Path.Combine(dir.File("a-copy"), "config.json"), " ");  // the config is part of the model
+        Assert.That(Id("a-copy"), Is.Not.EqualTo(Id("a")));
+    }
+
+    [Test]
+    public async Task Cache_OfTwoModelsInOneFile_ReturnsEachModelsOwnVerdicts()
+    {
+        using var dir = new TempDirectory();
+        var a = SavedModel(dir.File("a"), 1);
+        var b = SavedModel(dir.File("b"), 7);
+        var pairs = new[] { new Comparison("p", "river stone", "engine gear") };
+        var db = dir.File("verdicts.db");
+        using (var judgeA = JudgeSpec.Parse($"cache({db},model:{dir.File("a")})"))
+            Assert.That((await judgeA.JudgeAsync(pairs))[0].P, Is.EqualTo(a.PreferenceProbabilities(pairs)[0]));
+        using var judgeB = JudgeSpec.Parse($"cache({db},model:{dir.File("b")})");
+        double pb = (await judgeB.JudgeAsync(pairs))[0].P;
+        Assert.That(pb, Is.EqualTo(b.PreferenceProbabilities(pairs)[0]));
+        Assert.That(pb, Is.Not.EqualTo(a.PreferenceProbabilities(pairs)[0]));
+    }
+
+    [Test]
+    public void Ids_OfProcessAndCompositeJudges_ComposeWhatDefinesThem()
+    {
+        using var p1 = JudgeSpec.Parse("process:python3 judge.py --criterion a");
+        using var p2 = JudgeSpec.Parse("process:python3 judge.py --criterion b");
+        Assert.That(p1.Id, Is.Not.EqualTo(p2.Id));
+        using var v1 = JudgeSpec.Parse("symmetrize(vote(length,keywords(red)))");
+        using var v2 = JudgeSpec.Parse("symmetrize(vote(length,keywords(blue)))");
+        Assert.That(v1.Id, Is.EqualTo("symmetrize(vote(length,keywords(red)))"));
+        Assert.That(v1.Id, Is.Not.EqualTo(v2.Id));
     }
 }

@@ -187,6 +187,8 @@ public class WinRateRunTests
 
         public string Name => inner.Name;
 
+        public string Fingerprint => inner.Fingerprint;
+
         public IReadOnlyList<string> Complete(IReadOnlyList<string> prompts, int samplesPerPrompt, ulong seed)
         {
             Calls++;

@@ -142,6 +142,60 @@ public class TournamentTests
     }
 
     [Test]
+    public async Task RunAsync_PlayerChangedUnderTheSameName_RefusedUntilDiscarded()
+    {
+        using var f = new TournamentFixture();
+        var prompts = TournamentFixture.Prompts(2);
+        var paths = new[] { f.CompletionFile("a", prompts, _ => "rock"), f.CompletionFile("b", prompts, _ => "paper") };
+        using var rps = new FunctionJudge("rps", TournamentFixture.RockPaperScissors);
+        var first = await Tournament.RunAsync(Load(paths), prompts, rps, f.Out, Fast);
+        Assert.That(first.Analysis.WinRates[1][0], Is.EqualTo(1.0));
+
+        f.CompletionFile("b", prompts, _ => "scissors");                   // same name, other answers
+        var e = Assert.ThrowsAsync<TournamentException>(() => Tournament.RunAsync(Load(paths), prompts, rps, f.Out, Fast));
+        Assert.That(e!.Message, Does.Contain("player b changed").And.Contain("--overwrite"));
+
+        Tournament.Discard(f.Out);
+        var second = await Tournament.RunAsync(Load(paths), prompts, rps, f.Out, Fast);
+        Assert.That(second.Analysis.WinRates[1][0], Is.EqualTo(0.0));     // rock beats scissors: the new b was played
+        Assert.That(second.JudgedThisRun, Is.EqualTo(second.Games.Count));
+    }
+
+    [Test]
+    public async Task RunAsync_NamesThatShareAFileSafeForm_KeepTheirOwnCompletions()
+    {
+        using var f = new TournamentFixture();
+        var prompts = TournamentFixture.Prompts(2);
+        var x = CompletionFilePlayer.Load(f.CompletionFile("p1", prompts, _ => "rock"), "x y");
+        var y = CompletionFilePlayer.Load(f.CompletionFile("p2", prompts, _ => "paper"), "x_y");
+        var z = CompletionFilePlayer.Load(f.CompletionFile("p3", prompts, _ => "scissors"), "X_Y");
+        using var rps = new FunctionJudge("rps", TournamentFixture.RockPaperScissors);
+        await Tournament.RunAsync([x, y, z], prompts, rps, f.Out, Fast);
+        // a resume reads the saved texts back: each name must find its own
+        var resumed = await Tournament.RunAsync([x, y, z], prompts, rps, f.Out, Fast);
+        Assert.That(resumed.Analysis.WinRates[1][0], Is.EqualTo(1.0));    // paper beats rock
+        Assert.That(resumed.Analysis.WinRates[0][2], Is.EqualTo(1.0));    // rock beats scissors
+        var files = new[] { "x y", "x_y", "X_Y" }.Select(n => Tournament.CompletionsPath(f.Out, n)).ToList();
+        Assert.That(files.Distinct(StringComparer.OrdinalIgnoreCase).Count(), Is.EqualTo(3));
+        Assert.That(File.ReadAllText(files[0]), Does.Contain("rock").And.Not.Contain("paper"));
+        Assert.That(File.ReadAllText(files[1]), Does.Contain("paper").And.Not.Contain("rock"));
+    }
+
+    [Test]
+    public void PolicyPlayer_Fingerprint_ChangesWithTheWeightsAndSamplingSettings()
+    {
+        string[] contexts = ["p"];
+        string[] actions = ["a", "b"];
+        var policy = new Rebel.SelfPlay.Policies.CategoricalPolicy(contexts, actions);
+        var player = new PolicyPlayer("m", policy);
+        string before = player.Fingerprint;
+        Assert.That(new PolicyPlayer("m", new Rebel.SelfPlay.Policies.CategoricalPolicy(contexts, actions)).Fingerprint, Is.EqualTo(before));
+        Assert.That((player with { Temperature = 0.5 }).Fingerprint, Is.Not.EqualTo(before));
+        policy.Logits.AsSpan()[0] += 1f;
+        Assert.That(player.Fingerprint, Is.Not.EqualTo(before));
+    }
+
+    [Test]
     public async Task RunAsync_TornLastVerdictLine_IsCutAndRejudged()
     {
         using var f = new TournamentFixture();

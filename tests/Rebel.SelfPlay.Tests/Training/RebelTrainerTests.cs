@@ -156,6 +156,33 @@ public class RebelTrainerTests
         Assert.That(policy.Probabilities("p0")[3], Is.GreaterThan(0.25 + 0.1));
     }
 
+    private sealed class ConstantReward : IRewardModel
+    {
+        public string Name => "constant";
+
+        public double[] Rewards(IReadOnlyList<(string Prompt, string Completion)> items) => new double[items.Count];
+    }
+
+    /// <summary>
+    /// With a constant reward every label is σ(0) = ½, and DPO/IPO, which carry β themselves, pull π_θ back to π_ref.
+    /// Labels built from the reward with −β·ln(π_t/π_ref) folded in would count the KL penalty twice: they would aim
+    /// at the mirror image of π_t on the other side of π_ref, and the policy would not settle at π_ref.
+    /// </summary>
+    [TestCase("dpo")]
+    [TestCase("ipo")]
+    public async Task RewardMode_DpoAndIpo_TakeTheirLabelsFromTheRawReward(string loss)
+    {
+        var policy = new CategoricalPolicy(Prompts, Actions);
+        var logits = policy.Logits.AsSpan();
+        for (int i = 0; i < logits.Length; i++) logits[i] = i % Actions.Length == 0 ? 1.5f : 0f;   // π_0 favours "bad"; π_ref is uniform
+        double Distance() => Prompts.Max(p => policy.Probabilities(p).Max(q => Math.Abs(q - 0.25)));
+        double before = Distance();
+        var options = Options(6) with { Mode = TrainingMode.Reward, Loss = loss, Beta = 1.0, Epochs = 8, LearningRate = 0.1, SamplesPerPrompt = 6 };
+        await new RebelTrainer(policy, new CategoricalPolicy(Prompts, Actions), options, Path.Combine(_dir, loss))
+        { TrainPrompts = Prompts, Reward = new ConstantReward() }.RunAsync();
+        Assert.That(Distance(), Is.LessThan(0.1 * before), "π_θ should return to π_ref when every reward is equal");
+    }
+
     [Test]
     public void Inputs_Missing_AreClearErrors()
     {
