@@ -89,7 +89,7 @@ internal static class EvalCommand
         catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
                                        or JudgeException or IOException or ArgumentException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -83,7 +83,7 @@ internal static class GameCommand
             }
             catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException or ArithmeticException)
             {
-                stderr.WriteLine($"rebel game: {e.Message}");
+                stderr.WriteLine($"rebel game: {ErrorText.Of(e)}");
                 return 1;
             }
         });

@@ -80,7 +80,7 @@ internal static class GenerateCommand
         }
         catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
         {
-            error.WriteLine($"rebel generate: {e.Message}");
+            error.WriteLine($"rebel generate: {ErrorText.Of(e)}");
             return 1;
         }
     }

@@ -99,7 +99,7 @@ internal static class PreferenceCommand
         }
         catch (Exception e) when (e is ArgumentException or DataFormatException or IOException)
         {
-            error.WriteLine(e.Message);
+            error.WriteLine(ErrorText.Of(e));
             return 1;
         }
     }
@@ -119,7 +119,7 @@ internal static class PreferenceCommand
             }
             catch (ModelFormatException e)
             {
-                throw new ArgumentException($"--encoder {o.Encoder}: {e.Message}", e);
+                throw new ArgumentException($"--encoder {o.Encoder}: {ErrorText.Of(e)}", e);
             }
         }
         throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName}, {gpt2Prefix}DIR)");
@@ -137,7 +137,7 @@ internal static class PreferenceCommand
         }
         catch (Exception e) when (e is ArgumentException or DataFormatException or IOException)
         {
-            error.WriteLine(e.Message);
+            error.WriteLine(ErrorText.Of(e));
             return 1;
         }
     }

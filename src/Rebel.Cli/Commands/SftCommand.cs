@@ -114,7 +114,7 @@ internal static class SftCommand
         }
         catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
         {
-            error.WriteLine($"rebel sft: {e.Message}");
+            error.WriteLine($"rebel sft: {ErrorText.Of(e)}");
             return 1;
         }
     }

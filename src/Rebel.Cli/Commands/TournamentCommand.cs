@@ -62,7 +62,7 @@ internal static class TournamentCommand
         catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
                                        or JudgeException or IOException or ArgumentOutOfRangeException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
         }
     }

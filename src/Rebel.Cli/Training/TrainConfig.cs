@@ -66,7 +66,7 @@ public sealed record TrainConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: {ErrorText.Json(e.Message)}", e);
         }
         if (config is null) throw new InvalidDataException($"{path}: empty config");
         var root = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -88,7 +88,7 @@ public sealed record TrainConfig
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{path}: {e.Message}", e);
+            throw new ArgumentException($"{path}: {ErrorText.Of(e)}", e);
         }
     }
 

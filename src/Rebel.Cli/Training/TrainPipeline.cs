@@ -43,12 +43,13 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         var evalPrompts = config.EvalPrompts is null ? [] : PromptFile.Read(config.EvalPrompts);
         var offline = config.Rebel.OfflineData is null ? [] : PreferenceDataset.Read(config.Rebel.OfflineData).ToList();
 
+        using var judge = JudgeSpec.Parse(config.Judge);                        // a bad spec fails before any work
+
         // 1. π_ref
         string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), output);
         Done("reference (tokenizer + SFT)");
 
         // 2. REBEL self-play against the task judge
-        using var judge = JudgeSpec.Parse(config.Judge);
         output.WriteLine($"self-play: {config.Algorithm} against {judge.Id}");
         var selfPlay = await RunArmAsync("self-play", judge, judge, referenceDir, config.RunDir, prompts, evalPrompts, offline, resume, ct);
         Done("REBEL self-play");

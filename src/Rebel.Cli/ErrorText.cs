@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Rebel.Judges.Llm;
+
+namespace Rebel.Cli;
+
+/// <summary>
+/// An exception's message in the user's terms: without .NET's <c>(Parameter 'x')</c> suffix and
+/// <c>Actual value was</c> line, with JSON binding errors restated (an unknown key, a value of the wrong kind, the
+/// valid names of an enumeration), and with credentials in URLs redacted.
+/// </summary>
+internal static partial class ErrorText
+{
+    [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped to any \.NET member contained in type '[^']*'\.", RegexOptions.CultureInvariant)]
+    private static partial Regex UnknownMember();
+
+    [GeneratedRegex(@"The JSON value could not be converted to (?<type>[\w.`+\[\], ]+?)\. Path: (?<path>\S+?)(?: \||\.? LineNumber|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex NotConvertible();
+
+    [GeneratedRegex(@"\s*Path: \$\S* \| LineNumber: \d+ \| BytePositionInLine: \d+\.", RegexOptions.CultureInvariant)]
+    private static partial Regex Position();
+
+    /// <summary>The message of <paramref name="e"/> for the user.</summary>
+    public static string Of(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var text = e switch
+        {
+            ArgumentOutOfRangeException a => Plain(a) + (a.ActualValue is null ? "" : $" (got {a.ActualValue})"),
+            ArgumentException a => Plain(a),
+            UnauthorizedAccessException => $"{e.Message.Replace("Access to the path", "cannot access", StringComparison.Ordinal).TrimEnd('.')} (permission denied)",
+            _ => e.Message,
+        };
+        text = Json(text);
+        text = string.Join(Environment.NewLine, text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !l.StartsWith("Actual value was", StringComparison.Ordinal)));
+        return UrlCredentials.Redact(text);
+    }
+
+    /// <summary>Restates System.Text.Json's binding errors found anywhere in <paramref name="message"/>.</summary>
+    public static string Json(string message)
+    {
+        var text = UnknownMember().Replace(message, m => $"unknown key \"{m.Groups["name"].Value}\"");
+        text = NotConvertible().Replace(text, m =>
+        {
+            var where = m.Groups["path"].Value.TrimStart('$').TrimStart('.');
+            var type = FindType(m.Groups["type"].Value.Trim());
+            var expected = type switch
+            {
+                { IsEnum: true } => $"one of {string.Join(", ", Enum.GetNames(type).Select(n => JsonNamingPolicy.SnakeCaseLower.ConvertName(n)))}",
+                _ => $"a {Kind(type, m.Groups["type"].Value)}",
+            };
+            return $"\"{where}\" has a value of the wrong kind: expected {expected}";
+        });
+        return Position().Replace(text, "");
+    }
+
+    private static string Plain(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+
+    private static Type? FindType(string name)
+    {
+        var underlying = name.StartsWith("System.Nullable`1[", StringComparison.Ordinal) ? name["System.Nullable`1[".Length..].Split(',')[0].TrimEnd(']') : name;
+        return AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(underlying)).FirstOrDefault(t => t is not null);
+    }
+
+    private static string Kind(Type? type, string name) => Type.GetTypeCode(type) switch
+    {
+        TypeCode.Boolean => "true or false",
+        TypeCode.String => "string",
+        TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64 => "whole number",
+        TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "number",
+        _ => type is null ? name : type.Name.ToLowerInvariant() is var n && n.EndsWith("config", StringComparison.Ordinal) ? "JSON object" : $"JSON value of type {type.Name}",
+    };
+}
