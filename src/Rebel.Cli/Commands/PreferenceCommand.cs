@@ -97,7 +97,7 @@ internal static class PreferenceCommand
             if (validation.Count > 0) Print(PreferenceEvaluator.Evaluate(model, validation), "eval/validation", json: false, output);
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException)
+        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or InvalidDataException)
         {
             error.WriteLine(ErrorText.Of(e));
             return 1;
@@ -135,7 +135,7 @@ internal static class PreferenceCommand
             Print(metrics, "eval", json, output);
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException)
+        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or InvalidDataException)
         {
             error.WriteLine(ErrorText.Of(e));
             return 1;

@@ -60,6 +60,12 @@ public static class PendingWrites
         foreach (var path in left) TryDelete(path);
     }
 
+    /// <summary>Accepts new writes again after <see cref="Drain"/> (tests only: a real exit never comes back).</summary>
+    internal static void Reopen()
+    {
+        lock (Paths) _closing = false;
+    }
+
     private sealed class Scope(string path) : IDisposable
     {
         private int _disposed;
