@@ -54,8 +54,23 @@ internal static partial class ErrorText
         return Position().Replace(text, "");
     }
 
-    private static string Plain(ArgumentException e) =>
-        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+    /// <summary>
+    /// The message without .NET's suffixes; prefixed with the setting's name in snake case (<c>top_p</c> for TopP) when
+    /// the message does not name it already.
+    /// </summary>
+    private static string Plain(ArgumentException e)
+    {
+        var text = e.Message;
+        int actual = text.IndexOf("\nActual value was", StringComparison.Ordinal);
+        if (actual < 0) actual = text.IndexOf("\r\nActual value was", StringComparison.Ordinal);
+        if (actual >= 0) text = text[..actual];
+        if (e.ParamName is not { Length: > 0 } name) return text;
+        text = text.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
+        var setting = JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+        bool named = text.Contains(setting, StringComparison.OrdinalIgnoreCase) || text.Contains(name, StringComparison.OrdinalIgnoreCase)
+                     || name is "options" or "value" or "path";
+        return named ? text : $"{setting}: {text}";
+    }
 
     private static Type? FindType(string name)
     {

@@ -48,9 +48,9 @@ public class EarlyValidationTests
     [Test]
     public void ErrorText_DropsParameterSuffixes_AndRedactsUrlCredentials()
     {
-        var e = new ArgumentOutOfRangeException("TopP", 0.0, "top_p must be in (0, 1]");
-        Assert.That(ErrorText.Of(e), Is.EqualTo("top_p must be in (0, 1] (got 0)"));
-        Assert.That(ErrorText.Of(new ArgumentException("bad value", "x")), Is.EqualTo("bad value"));
+        var e = new ArgumentOutOfRangeException("TopP", 0.0, "must be in (0, 1]");
+        Assert.That(ErrorText.Of(e), Is.EqualTo("top_p: must be in (0, 1] (got 0)"));
+        Assert.That(ErrorText.Of(new ArgumentException("the width x is odd", "x")), Is.EqualTo("the width x is odd"));
         Assert.That(ErrorText.Of(new InvalidOperationException("failed at http://bob:pw@host:1/v1")), Is.EqualTo("failed at http://***@host:1/v1"));
     }
 
@@ -108,6 +108,7 @@ public class EarlyValidationTests
     }
 
     [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Game_ReadOnlyFolder_OneLine()
     {
         Assume.That(Environment.UserName, Is.Not.EqualTo("root"), "root writes into read-only folders");
@@ -139,6 +140,26 @@ public class EarlyValidationTests
     }
 
     [Test]
+    public void Eval_PromptLongerThanTheContext_RefusedNamingFileAndLine_BeforeSampling()
+    {
+        var dir = Scratch();
+        var prompts = Path.Combine(dir, "prompts.jsonl");
+        File.WriteAllLines(prompts, [JsonSerializer.Serialize(new { prompt = "the cat" }), JsonSerializer.Serialize(new { prompt = string.Join(" ", Enumerable.Repeat("the cat sat", 2000)) })]);
+        var output = Path.Combine(dir, "out");
+        var (code, _, error) = Run("eval", "--policy", ModelDirectory, "--reference", ModelDirectory, "--prompts", prompts, "--judge", "length", "--out", output);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain(prompts + ":2:").And.Contain("context"));
+        Assert.That(Directory.Exists(output), Is.False, "nothing was sampled or judged");
+    }
+
+    [Test]
+    public void Train_ConfigJson_HasNoUrlCredentials()
+    {
+        var config = new Rebel.Cli.Training.TrainConfig { Model = "m", Prompts = "p", Judge = "openai:m@http://bob:pw@127.0.0.1:9/v1" };
+        Assert.That(config.ToJson(), Does.Contain("http://***@127.0.0.1:9/v1").And.Not.Contain("pw@"));
+    }
+
+    [Test]
     public void Generate_NoPrompt_AsksForOne_NotForLess()
     {
         var (code, _, error) = Run("generate", "--model", ModelDirectory);
@@ -155,9 +176,9 @@ public class EarlyValidationTests
         var output = Path.Combine(dir, "out");
         var (code, _, error) = Run("sft", "--model", ModelDirectory, "--data", data, "--out", output, "--steps", "3", "--batch-size", "2");
         Assert.That(code, Is.Zero, error);
-        Assert.That(SftCommand.DefaultWarmup(3), Is.Zero);
-        Assert.That(SftCommand.DefaultWarmup(10), Is.EqualTo(1));
-        Assert.That(SftCommand.DefaultWarmup(1000), Is.EqualTo(20));
+        Assert.That(Rebel.Cli.Commands.SftCommand.DefaultWarmup(3), Is.Zero);
+        Assert.That(Rebel.Cli.Commands.SftCommand.DefaultWarmup(10), Is.EqualTo(1));
+        Assert.That(Rebel.Cli.Commands.SftCommand.DefaultWarmup(1000), Is.EqualTo(20));
 
         var stamp = File.GetLastWriteTimeUtc(Path.Combine(output, "model.safetensors"));
         (code, _, error) = Run("sft", "--model", ModelDirectory, "--data", data, "--out", output, "--steps", "3", "--batch-size", "2");

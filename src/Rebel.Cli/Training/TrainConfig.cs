@@ -108,6 +108,6 @@ public sealed record TrainConfig
         return this;
     }
 
-    /// <summary>The resolved config as JSON (written to the run directory).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, RebelOptions.JsonOptions);
+    /// <summary>The resolved config as JSON (written to the run directory), credentials in URLs redacted.</summary>
+    public string ToJson() => Rebel.Judges.Llm.UrlCredentials.Redact(JsonSerializer.Serialize(this, RebelOptions.JsonOptions));
 }

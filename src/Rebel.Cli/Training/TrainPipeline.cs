@@ -47,6 +47,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
 
         // 1. π_ref
         string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), output);
+        Validation.PromptFits.Check(config, referenceDir);                     // before any sampling: a too-long prompt names its line
         Done("reference (tokenizer + SFT)");
 
         // 2. REBEL self-play against the task judge
