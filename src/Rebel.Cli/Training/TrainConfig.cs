@@ -109,5 +109,5 @@ public sealed record TrainConfig
     }
 
     /// <summary>The resolved config as JSON (written to the run directory), credentials in URLs redacted.</summary>
-    public string ToJson() => Rebel.Judges.Llm.UrlCredentials.Redact(JsonSerializer.Serialize(this, RebelOptions.JsonOptions));
+    public string ToJson() => global::Rebel.Judges.Llm.UrlCredentials.Redact(JsonSerializer.Serialize(this, RebelOptions.JsonOptions));
 }
