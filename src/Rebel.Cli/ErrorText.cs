@@ -20,6 +20,12 @@ internal static partial class ErrorText
     [GeneratedRegex(@"\s*Path: \$\S* \| LineNumber: \d+ \| BytePositionInLine: \d+\.", RegexOptions.CultureInvariant)]
     private static partial Regex Position();
 
+    [GeneratedRegex(@"^(?<why>[^\r\n]+?) : '(?<path>[^']+)'$", RegexOptions.CultureInvariant)]
+    private static partial Regex ReasonThenPath();
+
+    [GeneratedRegex(@"\.[0-9a-f]{32}\.tmp$|\.tmp-\d+$", RegexOptions.CultureInvariant)]
+    private static partial Regex TemporarySuffix();
+
     /// <summary>The message of <paramref name="e"/> for the user.</summary>
     public static string Of(Exception e)
     {
@@ -29,6 +35,8 @@ internal static partial class ErrorText
             ArgumentOutOfRangeException a => Plain(a) + (a.ActualValue is null ? "" : $" (got {a.ActualValue})"),
             ArgumentException a => Plain(a),
             UnauthorizedAccessException => $"{e.Message.Replace("Access to the path", "cannot access", StringComparison.Ordinal).TrimEnd('.')} (permission denied)",
+            IOException when ReasonThenPath().Match(e.Message) is { Success: true } m =>
+                $"{TemporarySuffix().Replace(m.Groups["path"].Value, "")}: {m.Groups["why"].Value}",   // .NET's "No space left on device : 'PATH'"
             _ => e.Message,
         };
         text = Json(text);

@@ -52,6 +52,8 @@ public class EarlyValidationTests
         Assert.That(ErrorText.Of(e), Is.EqualTo("top_p: must be in (0, 1] (got 0)"));
         Assert.That(ErrorText.Of(new ArgumentException("the width x is odd", "x")), Is.EqualTo("the width x is odd"));
         Assert.That(ErrorText.Of(new InvalidOperationException("failed at http://bob:pw@host:1/v1")), Is.EqualTo("failed at http://***@host:1/v1"));
+        Assert.That(ErrorText.Of(new IOException("No space left on device : '/run/reference.tmp/model.safetensors.46a7328eccc24b6c9a4975f4e24c4036.tmp'")),
+            Is.EqualTo("/run/reference.tmp/model.safetensors: No space left on device"));
     }
 
     [Test]
