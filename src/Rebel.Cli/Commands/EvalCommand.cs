@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Rebel.Cli.Progress;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
@@ -62,14 +63,16 @@ internal static class EvalCommand
         try
         {
             options.Validate();
-            var resolver = new PlayerResolver(TournamentCommand.LoadPolicy, options.Temperature, options.MaxNewTokens);
+            var numbered = PromptFile.ReadNumbered(promptsPath);
+            var prompts = numbered.Select(p => p.Prompt).ToList();
+            var resolver = new PlayerResolver(TournamentCommand.LoadFittingPolicy(promptsPath, numbered), options.Temperature, options.MaxNewTokens);
             var policy = resolver.Resolve(policyPath);
             var reference = resolver.Resolve(referencePath);
-            var prompts = PromptFile.Read(promptsPath);
             using var judge = JudgeSpec.Parse(spec);
             if (overwrite) WinRateReport.Delete(directory);
             var sides = new JsonObject { ["policy_path"] = Path.GetFullPath(policyPath), ["reference_path"] = Path.GetFullPath(referencePath) };
-            var result = await WinRateEvaluator.RunAsync(policy, reference, prompts, judge, directory, options, sides, cancellationToken);
+            var result = await JudgingProgress.RunAsync(judge, prompts.Count * options.Samples, output, error,
+                shown => WinRateEvaluator.RunAsync(policy, reference, prompts, shown, directory, options, sides, cancellationToken));
             WinRateReport.Write(result, directory, new JsonObject
             {
                 ["policy"] = policy.Name,
@@ -89,7 +92,7 @@ internal static class EvalCommand
         catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
                                        or JudgeException or IOException or ArgumentException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -66,10 +66,12 @@ internal static class GameCommand
                     RegressionSteps = parse.GetValue(steps) ?? defaults.RegressionSteps,
                     RegressionStepSize = parse.GetValue(stepSize) ?? defaults.RegressionStepSize,
                 };
+                var path = parse.GetRequiredValue(output).FullName;
+                AtomicFile.CheckWritable(path);                                 // a read-only folder fails before the run
+                if (parse.GetValue(plot) is { } plotFile) AtomicFile.CheckWritable(plotFile.FullName);
                 var resolved = GameSource.Resolve(parse.GetRequiredValue(game));
                 var result = GameSelfPlay.Run(resolved, info.Create(options), run);
                 var minimax = MinimaxWinner.Solve(resolved.Preference);
-                var path = parse.GetRequiredValue(output).FullName;
                 GameRunResultJson.Write(result, path, new Dictionary<string, double[]>
                 {
                     ["minimax_policy"] = minimax.Policy,
@@ -84,9 +86,9 @@ internal static class GameCommand
                     $"T = {run.Iterations}): exploitability last {result.Exploitability:E2}, average {result.AverageExploitability:E2} → {path}"));
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException or ArithmeticException)
+            catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or ArithmeticException)
             {
-                stderr.WriteLine($"rebel game: {e.Message}");
+                stderr.WriteLine($"rebel game: {ErrorText.Of(e)}");
                 return 1;
             }
         });

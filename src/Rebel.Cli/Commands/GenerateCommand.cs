@@ -54,7 +54,8 @@ internal static class GenerateCommand
             options.Generation.Validate();
             if (options.Samples < 1) throw new ArgumentException($"--samples must be ≥ 1, got {options.Samples}.");
             if (options.BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {options.BatchSize}.");
-            if ((options.Input is null) == (options.Prompts.Count == 0)) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
+            if (options.Input is null && options.Prompts.Count == 0) throw new ArgumentException("give the prompts: --prompt TEXT (one or more) or --input FILE.");
+            if (options.Input is not null && options.Prompts.Count > 0) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
             var model = Gpt2Checkpoint.Load(options.ModelDirectory);
             var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
             var prompts = options.Input is null ? options.Prompts.Select(p => (Text: (string?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
@@ -80,7 +81,7 @@ internal static class GenerateCommand
         }
         catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
         {
-            error.WriteLine($"rebel generate: {e.Message}");
+            error.WriteLine($"rebel generate: {ErrorText.Of(e)}");
             return 1;
         }
     }

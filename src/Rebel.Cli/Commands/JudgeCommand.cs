@@ -45,6 +45,7 @@ internal static class JudgeCommand
         }
         try
         {
+            AtomicFile.CheckWritable(outputPath);                              // before any pair is judged
             var (lines, records, comparisons) = ReadPairs(inputPath);
             using var judge = JudgeSpec.Parse(spec);
             var p = await JudgeAllAsync(judge, comparisons, lines, inputPath, batchSize, error, cancellationToken);
@@ -54,7 +55,7 @@ internal static class JudgeCommand
         }
         catch (Exception e) when (e is JudgeSpecException or DataFormatException or FileNotFoundException or JudgeException or IOException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
         }
     }

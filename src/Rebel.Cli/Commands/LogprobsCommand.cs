@@ -45,7 +45,7 @@ internal static class LogprobsCommand
         }
         catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
         {
-            error.WriteLine($"rebel logprobs: {e.Message}");
+            error.WriteLine($"rebel logprobs: {ErrorText.Of(e)}");
             return 1;
         }
     }

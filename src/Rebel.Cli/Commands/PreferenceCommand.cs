@@ -97,9 +97,9 @@ internal static class PreferenceCommand
             if (validation.Count > 0) Print(PreferenceEvaluator.Evaluate(model, validation), "eval/validation", json: false, output);
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException)
+        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or InvalidDataException)
         {
-            error.WriteLine(e.Message);
+            error.WriteLine(ErrorText.Of(e));
             return 1;
         }
     }
@@ -119,7 +119,7 @@ internal static class PreferenceCommand
             }
             catch (ModelFormatException e)
             {
-                throw new ArgumentException($"--encoder {o.Encoder}: {e.Message}", e);
+                throw new ArgumentException($"--encoder {o.Encoder}: {ErrorText.Of(e)}", e);
             }
         }
         throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName}, {gpt2Prefix}DIR)");
@@ -135,9 +135,9 @@ internal static class PreferenceCommand
             Print(metrics, "eval", json, output);
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException)
+        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or InvalidDataException)
         {
-            error.WriteLine(e.Message);
+            error.WriteLine(ErrorText.Of(e));
             return 1;
         }
     }

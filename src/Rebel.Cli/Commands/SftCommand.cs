@@ -23,7 +23,13 @@ internal static class SftCommand
 {
     /// <summary>What one invocation needs.</summary>
     internal sealed record Options(string? ModelDirectory, string? Preset, string? TokenizerDirectory, int VocabSize,
-        string Data, string Out, SftOptions Training);
+        string Data, string Out, SftOptions Training, bool Overwrite = false);
+
+    /// <summary>
+    /// The warmup used when <c>--warmup</c> is not given: the default (20 steps), but at most a tenth of the steps, so that
+    /// a short run (<c>--steps 10</c>) still has most of its steps at the peak learning rate and a cosine decay.
+    /// </summary>
+    internal static int DefaultWarmup(int steps) => Math.Clamp(steps / 10, 0, new SftOptions().WarmupSteps);
 
     public static Command Create()
     {
@@ -37,12 +43,13 @@ internal static class SftCommand
         var steps = new Option<int>("--steps") { Description = $"Optimizer steps (default {defaults.Steps}).", DefaultValueFactory = _ => defaults.Steps };
         var batch = new Option<int>("--batch-size") { Description = $"Examples per step (default {defaults.BatchSize}).", DefaultValueFactory = _ => defaults.BatchSize };
         var lr = new Option<double>("--lr") { Description = $"Peak learning rate (default {defaults.LearningRate}).", DefaultValueFactory = _ => defaults.LearningRate };
-        var warmup = new Option<int>("--warmup") { Description = $"Warmup steps (default {defaults.WarmupSteps}).", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var warmup = new Option<int?>("--warmup") { Description = $"Warmup steps (default {defaults.WarmupSteps}, at most a tenth of --steps)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a model already in --out (without it, an existing model there is refused)." };
         var evalEvery = new Option<int>("--eval-every") { Description = $"Eval interval in steps (default {defaults.EvalEvery}).", DefaultValueFactory = _ => defaults.EvalEvery };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (default 0 = final model only)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of init, split and batches (default 0)." };
         var command = new Command("sft", "Supervised fine-tuning of a GPT-2 model on prompt/completion pairs.")
-            { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed };
+            { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed, overwrite };
         command.SetAction(parse => Run(
             new Options(parse.GetValue(model)?.FullName, parse.GetValue(preset), parse.GetValue(tokenizer)?.FullName, parse.GetValue(vocab),
                 parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName,
@@ -50,9 +57,9 @@ internal static class SftCommand
                 {
                     Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                     MinLearningRate = Math.Min(new SftOptions().MinLearningRate, parse.GetValue(lr)),
-                    WarmupSteps = parse.GetValue(warmup), EvalEvery = parse.GetValue(evalEvery),
+                    WarmupSteps = parse.GetValue(warmup) ?? DefaultWarmup(parse.GetValue(steps)), EvalEvery = parse.GetValue(evalEvery),
                     CheckpointEvery = parse.GetValue(checkpointEvery), Seed = parse.GetValue(seed),
-                }),
+                }, parse.GetValue(overwrite)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -64,6 +71,8 @@ internal static class SftCommand
         {
             options.Training.Validate();
             if ((options.ModelDirectory is null) == (options.Preset is null)) throw new ArgumentException("give either --model DIR or --config PRESET.");
+            if (!options.Overwrite && File.Exists(Path.Combine(options.Out, "config.json")))
+                throw new ArgumentException($"{options.Out} already holds a model (config.json); pass --overwrite to replace it, or choose another --out.");
             var (model, tokenizer) = Start(options);
             var examples = SftData.Read(options.Data, tokenizer);
             Directory.CreateDirectory(options.Out);
@@ -114,7 +123,7 @@ internal static class SftCommand
         }
         catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
         {
-            error.WriteLine($"rebel sft: {e.Message}");
+            error.WriteLine($"rebel sft: {ErrorText.Of(e)}");
             return 1;
         }
     }
@@ -143,8 +152,6 @@ internal static class SftCommand
             ["training"] = JsonSerializer.SerializeToNode(options.Training),
             ["n_layer"] = model.Config.Layers, ["n_embd"] = model.Config.EmbeddingSize, ["vocab_size"] = model.Config.VocabSize,
         };
-        var path = Path.Combine(options.Out, "sft_options.json");
-        File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(options.Out, "sft_options.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

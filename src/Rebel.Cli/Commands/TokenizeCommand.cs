@@ -52,7 +52,7 @@ internal static class TokenizeCommand
         }
         catch (Exception e) when (e is IOException or DataFormatException or UnauthorizedAccessException)
         {
-            error.WriteLine($"rebel tokenize: {e.Message}");
+            error.WriteLine($"rebel tokenize: {ErrorText.Of(e)}");
             return 1;
         }
         output.WriteLine(JsonSerializer.Serialize(loaded.Encode(options.Text, options.AllowSpecialTokens)));

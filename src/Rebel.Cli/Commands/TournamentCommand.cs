@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Rebel.Cli.Progress;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
@@ -47,12 +48,15 @@ internal static class TournamentCommand
         try
         {
             options.Validate();
-            var players = new PlayerResolver(LoadPolicy).Resolve(playerPaths);
-            var prompts = ReadPrompts(promptsPath);
+            var numbered = PromptFile.ReadNumbered(promptsPath);
+            var prompts = numbered.Select(p => p.Prompt).ToList();
+            var players = new PlayerResolver(LoadFittingPolicy(promptsPath, numbered)).Resolve(playerPaths);
             using var judge = JudgeSpec.Parse(spec);
             if (overwrite) Tournament.Discard(directory);
             var clock = Stopwatch.StartNew();
-            var result = await Tournament.RunAsync(players, prompts, judge, directory, options, cancellationToken);
+            int pairs = options.Anchor is null ? players.Count * (players.Count - 1) / 2 : players.Count - 1;
+            var result = await JudgingProgress.RunAsync(judge, pairs * prompts.Count * options.Samples, output, error,
+                shown => Tournament.RunAsync(players, prompts, shown, directory, options, cancellationToken));
             TournamentReport.Write(result, directory);
             await error.WriteLineAsync($"{result.Games.Count} games ({result.JudgedThisRun} judged now in {result.JudgeCalls} judge calls, "
                 + $"{result.Games.Count - result.JudgedThisRun} resumed) in {clock.Elapsed.TotalSeconds:0.###} s with {judge.Id}");
@@ -65,7 +69,7 @@ internal static class TournamentCommand
         catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
                                        or JudgeException or IOException or ArgumentOutOfRangeException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
         }
     }
@@ -75,6 +79,17 @@ internal static class TournamentCommand
     /// </summary>
     internal static Func<string, IPolicy>? LoadPolicy => path =>
         TransformerPolicy.Load(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path);
+
+    /// <summary>
+    /// <see cref="LoadPolicy"/>, then a check that every prompt of <paramref name="promptsPath"/> fits the model's context
+    /// (a too-long prompt is refused naming its line, before anything is sampled or judged).
+    /// </summary>
+    internal static Func<string, IPolicy> LoadFittingPolicy(string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts) => path =>
+    {
+        var policy = (TransformerPolicy)LoadPolicy!(path);
+        PromptFile.CheckFits(promptsPath, prompts, p => policy.Tokenizer.Encode(p).Length, policy.Model.Config.ContextLength, path);
+        return policy;
+    };
 
     /// <summary>The prompts of a prompts JSONL file, in order.</summary>
     internal static IReadOnlyList<string> ReadPrompts(string path)

@@ -48,7 +48,7 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             if (configPath == DefaultConfig && e is FileNotFoundException)
                 await error.WriteLineAsync("Run `rebel train` from the repository root (where data/default.json is), or pass --config FILE.");
             return 1;
@@ -68,13 +68,13 @@ internal static class TrainCommand
         }
         catch (TrainingDivergedException e)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 2;
         }
         catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException
-                                   or FileNotFoundException or InvalidDataException or InvalidOperationException or ArgumentException)
+                                   or IOException or InvalidOperationException or ArgumentException)
         {
-            await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
         }
     }

@@ -27,12 +27,21 @@ internal static class CachedStage
     public static void Build(string directory, string stampFile, JsonObject stamp, Action<string> build)
     {
         var temporary = directory + ".tmp";
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        Directory.CreateDirectory(temporary);
-        build(temporary);
-        AtomicFile.WriteAllText(Path.Combine(temporary, stampFile), stamp.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        Directory.Move(temporary, directory);
+        using var pending = PendingWrites.Begin(temporary);                      // discarded if the process exits midway
+        try
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            Directory.CreateDirectory(temporary);
+            build(temporary);
+            AtomicFile.WriteAllText(Path.Combine(temporary, stampFile), stamp.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            Directory.Move(temporary, directory);
+        }
+        catch
+        {
+            PendingWrites.TryDelete(temporary);                                 // a failed build (a full disk) leaves no half folder
+            throw;
+        }
     }
 
     /// <summary>The settings part of a stamp: <paramref name="settings"/> as snake_case JSON without the path keys

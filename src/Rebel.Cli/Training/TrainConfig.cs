@@ -66,7 +66,7 @@ public sealed record TrainConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{path}: {ErrorText.Json(e.Message)}", e);
         }
         if (config is null) throw new InvalidDataException($"{path}: empty config");
         var root = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -88,7 +88,7 @@ public sealed record TrainConfig
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{path}: {e.Message}", e);
+            throw new ArgumentException($"{path}: {ErrorText.Of(e)}", e);
         }
     }
 
@@ -108,6 +108,6 @@ public sealed record TrainConfig
         return this;
     }
 
-    /// <summary>The resolved config as JSON (written to the run directory).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, RebelOptions.JsonOptions);
+    /// <summary>The resolved config as JSON (written to the run directory), credentials in URLs redacted.</summary>
+    public string ToJson() => global::Rebel.Judges.Llm.UrlCredentials.Redact(JsonSerializer.Serialize(this, RebelOptions.JsonOptions));
 }

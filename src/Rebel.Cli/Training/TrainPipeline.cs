@@ -52,8 +52,11 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         var evalPrompts = config.EvalPrompts is null ? [] : PromptFile.Read(config.EvalPrompts);
         var offline = config.Rebel.OfflineData is null ? [] : PreferenceDataset.Read(config.Rebel.OfflineData).ToList();
 
+        using var judge = JudgeSpec.Parse(config.Judge);                        // a bad spec fails before any work
+
         // 1. π_ref
         string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), output);
+        Validation.PromptFits.Check(config, referenceDir);                     // before any sampling: a too-long prompt names its line
         Done("reference (tokenizer + SFT)");
 
         // 2. REBEL self-play against the task judge

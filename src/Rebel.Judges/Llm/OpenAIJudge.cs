@@ -28,7 +28,11 @@ namespace Rebel.Judges.Llm;
 /// limited to <see cref="OpenAIJudgeOptions.Timeout"/>; HTTP 408/429/5xx, network errors and timeouts retried up to
 /// <see cref="OpenAIJudgeOptions.MaxRetries"/> times with exponential backoff (a Polly 8 resilience pipeline; the
 /// client's own retries are off so the count is exact).</para>
-/// <para>Spec: <c>openai:MODEL@BASE_URL</c> (or <c>openai:MODEL</c> for api.openai.com).</para>
+/// <para><b>Secrets.</b> The key (<see cref="OpenAIJudgeOptions.KeyVariable"/>) is sent only over HTTPS or to a loopback
+/// address unless <see cref="OpenAIJudgeOptions.AllowKeyOverHttp"/>; credentials in the URL never appear in <see cref="Id"/>
+/// or in messages; response bodies past <see cref="OpenAIJudgeOptions.MaxResponseBytes"/> fail unread.</para>
+/// <para>Spec: <c>openai:MODEL@BASE_URL</c> (or <c>openai:MODEL</c> for api.openai.com), with options
+/// <c>openai[key_env=NAME,allow_http_key,timeout=SECONDS,max_response_bytes=N]:MODEL@BASE_URL</c>.</para>
 /// </remarks>
 public sealed class OpenAIJudge : IPairwiseJudge
 {
@@ -37,6 +41,7 @@ public sealed class OpenAIJudge : IPairwiseJudge
     private readonly ChatCompletionOptions _request;
     private readonly ResiliencePipeline _pipeline;
     private readonly SemaphoreSlim _slots;
+    private readonly HttpClient _http;
     private long _requests;
     private long _retries;
 
@@ -44,12 +49,18 @@ public sealed class OpenAIJudge : IPairwiseJudge
     public OpenAIJudge(OpenAIJudgeOptions options)
     {
         Options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
-        var key = options.ApiKey ?? Environment.GetEnvironmentVariable(OpenAIJudgeOptions.ApiKeyVariable);
-        if (string.IsNullOrEmpty(key)) key = "no-key"; // local servers ignore it; the client requires one
+        var key = options.ApiKey ?? Environment.GetEnvironmentVariable(options.KeyVariable);
+        if (string.IsNullOrEmpty(key) && options.ApiKey is null && options.KeyVariable != OpenAIJudgeOptions.ApiKeyVariable)
+            throw new ArgumentException($"key_env={options.KeyVariable}: the environment variable {options.KeyVariable} is not set", nameof(options));
+        var endpoint = options.Endpoint ?? new Uri("https://api.openai.com/v1");
+        KeyWithheld = !string.IsNullOrEmpty(key) && !MaySendKey(endpoint, options.AllowKeyOverHttp);
+        if (string.IsNullOrEmpty(key) || KeyWithheld) key = "no-key"; // local servers ignore it; the client requires one
+        _http = new HttpClient(new ResponseSizeLimit(options.MaxResponseBytes)) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var clientOptions = new OpenAIClientOptions
         {
             RetryPolicy = new ClientRetryPolicy(0), // retries are ours (Polly), so they can be counted
             NetworkTimeout = options.Timeout + TimeSpan.FromSeconds(5),
+            Transport = new HttpClientPipelineTransport(_http),
         };
         if (options.Endpoint is not null) clientOptions.Endpoint = options.Endpoint;
         _client = new ChatClient(options.Model, new ApiKeyCredential(key), clientOptions);
@@ -66,8 +77,8 @@ public sealed class OpenAIJudge : IPairwiseJudge
             pipeline.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
-                    .Handle<ClientResultException>(e => IsTransient(e.Status))
-                    .Handle<HttpRequestException>()
+                    .Handle<ClientResultException>(e => IsTransient(e.Status) && TooLarge(e) is null)
+                    .Handle<HttpRequestException>(e => TooLarge(e) is null)
                     .Handle<TimeoutRejectedException>(),
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
@@ -82,7 +93,7 @@ public sealed class OpenAIJudge : IPairwiseJudge
         }
         _pipeline = pipeline.AddTimeout(options.Timeout).Build();
 
-        var url = options.Endpoint?.ToString().TrimEnd('/') ?? "https://api.openai.com/v1";
+        var url = UrlCredentials.Redact(endpoint).TrimEnd('/');
         var id = new StringBuilder($"openai:{options.Model}@{url}");
         if (options.Template != OpenAIJudgeOptions.DefaultTemplate)
             id.Append(";template=").Append(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.Template)))[..12]);
@@ -95,6 +106,19 @@ public sealed class OpenAIJudge : IPairwiseJudge
 
     /// <inheritdoc/>
     public string Id { get; }
+
+    /// <summary>
+    /// Whether a key was found but is not sent, because the endpoint is plain <c>http://</c> to a host that is not a
+    /// loopback address and <see cref="OpenAIJudgeOptions.AllowKeyOverHttp"/> is off.
+    /// </summary>
+    public bool KeyWithheld { get; }
+
+    /// <summary>Whether an API key may be sent to <paramref name="endpoint"/>: over HTTPS, to a loopback address, or when allowed.</summary>
+    public static bool MaySendKey(Uri endpoint, bool allowOverHttp)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return allowOverHttp || endpoint.Scheme == Uri.UriSchemeHttps || endpoint.IsLoopback;
+    }
 
     /// <summary>HTTP attempts made so far (first tries and retries).</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -166,10 +190,18 @@ public sealed class OpenAIJudge : IPairwiseJudge
                 }
             }, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (TooLarge(e) is { } tooLarge)
+        {
+            throw new JudgeException(Id, index, comparison, tooLarge.Message, e);
+        }
         catch (ClientResultException e)
         {
             var status = e.Status == 0 ? "no HTTP response" : $"HTTP {e.Status}";
-            throw new JudgeException(Id, index, comparison, $"the server failed ({status}) after {Attempts(e)}: {JudgeException.Excerpt(e.Message, 200)}", e);
+            var withheld = e.Status == 401 && KeyWithheld
+                ? $" (the key in {Options.KeyVariable} was not sent: the endpoint is plain http:// to a remote host; use https://, or add allow_http_key to the spec to send it anyway)"
+                : "";
+            throw new JudgeException(Id, index, comparison,
+                $"the server failed ({status}) after {Attempts(e)}{withheld}: {JudgeException.Excerpt(UrlCredentials.Redact(e.Message), 200)}", e);
         }
         catch (TimeoutRejectedException e)
         {
@@ -177,7 +209,7 @@ public sealed class OpenAIJudge : IPairwiseJudge
         }
         catch (Exception e) when (e is not OperationCanceledException and not JudgeException)
         {
-            throw new JudgeException(Id, index, comparison, $"the server's answer could not be read ({e.GetType().Name}: {JudgeException.Excerpt(e.Message, 200)})", e);
+            throw new JudgeException(Id, index, comparison, $"the server's answer could not be read ({e.GetType().Name}: {JudgeException.Excerpt(UrlCredentials.Redact(e.Message), 200)})", e);
         }
 
         var answer = string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text));
@@ -185,6 +217,14 @@ public sealed class OpenAIJudge : IPairwiseJudge
             ?? throw new JudgeException(Id, index, comparison, $"expected exactly one letter, A or B, but the model answered \"{JudgeException.Excerpt(answer, 120)}\"");
         double q = SoftProbability(completion.ContentTokenLogProbabilities) ?? (letter == 'A' ? 1.0 : 0.0);
         return (q, answer.Trim());
+    }
+
+    /// <summary>The <see cref="ResponseTooLargeException"/> somewhere in <paramref name="e"/>'s chain of causes, or null.</summary>
+    private static ResponseTooLargeException? TooLarge(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is ResponseTooLargeException tooLarge) return tooLarge;
+        return null;
     }
 
     private static bool IsTransient(int status) => status is 0 or 408 or 429 or >= 500;
@@ -218,6 +258,10 @@ public sealed class OpenAIJudge : IPairwiseJudge
         return null;
     }
 
-    /// <summary>Releases the concurrency gate (the HTTP client needs no disposal).</summary>
-    public void Dispose() => _slots.Dispose();
+    /// <summary>Releases the concurrency gate and the HTTP connections.</summary>
+    public void Dispose()
+    {
+        _slots.Dispose();
+        _http.Dispose();
+    }
 }

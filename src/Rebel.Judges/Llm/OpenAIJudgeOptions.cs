@@ -31,8 +31,23 @@ public sealed record OpenAIJudgeOptions
     /// <summary>Base URL of an OpenAI-compatible server, e.g. <c>http://127.0.0.1:8000/v1</c>; null = api.openai.com.</summary>
     public Uri? Endpoint { get; init; }
 
-    /// <summary>The API key. Default null: <c>OPENAI_API_KEY</c> when set, else a placeholder (local servers need none).</summary>
+    /// <summary>The API key. Default null: the variable <see cref="KeyVariable"/> when set, else none (local servers need none).</summary>
     public string? ApiKey { get; init; }
+
+    /// <summary>
+    /// The environment variable the key is read from when <see cref="ApiKey"/> is null. Default <c>OPENAI_API_KEY</c>
+    /// (which may be unset); another name (spec option <c>key_env=NAME</c>) must be set.
+    /// </summary>
+    public string KeyVariable { get; init; } = ApiKeyVariable;
+
+    /// <summary>
+    /// Send the key over plain <c>http://</c> to a host that is not a loopback address. Default false: the key goes only
+    /// over HTTPS or to the local machine, and is withheld otherwise (spec option <c>allow_http_key</c> to opt in).
+    /// </summary>
+    public bool AllowKeyOverHttp { get; init; }
+
+    /// <summary>The largest HTTP response body read, in bytes; a larger answer fails the request, unread. Default 1 MiB.</summary>
+    public long MaxResponseBytes { get; init; } = 1 << 20;
 
     /// <summary>The prompt template; must contain <c>{a}</c> and <c>{b}</c>. Default <see cref="DefaultTemplate"/>.</summary>
     public string Template { get; init; } = DefaultTemplate;
@@ -68,6 +83,8 @@ public sealed record OpenAIJudgeOptions
         if (Endpoint is not null && !Endpoint.IsAbsoluteUri) throw new ArgumentException($"the endpoint {Endpoint} is not an absolute URL", nameof(Endpoint));
         if (Template is null || !Template.Contains("{a}", StringComparison.Ordinal) || !Template.Contains("{b}", StringComparison.Ordinal))
             throw new ArgumentException("the template must contain the placeholders {a} and {b}", nameof(Template));
+        if (string.IsNullOrWhiteSpace(KeyVariable)) throw new ArgumentException("the key variable's name is empty", nameof(KeyVariable));
+        if (MaxResponseBytes < 1) throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, "must be at least 1");
         if (MaxConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), MaxConcurrency, "must be at least 1");
         if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "must be positive");
         if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "must be at least 0");

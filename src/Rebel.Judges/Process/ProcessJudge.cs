@@ -22,7 +22,7 @@ namespace Rebel.Judges.Process;
 /// that exits, or no answer within <see cref="Timeout"/> raises <see cref="JudgeException"/> quoting the answer or
 /// the exit code and the last lines of the child's stderr; the child is then stopped and a fresh one starts on
 /// the next batch. Dispose closes the child's stdin, waits briefly, then kills its process tree.</para>
-/// <para>Spec: <c>process:COMMAND</c>.</para>
+/// <para>Spec: <c>process:COMMAND</c>, or <c>process[timeout=SECONDS]:COMMAND</c> to change <see cref="Timeout"/>.</para>
 /// </remarks>
 public sealed class ProcessJudge : IPairwiseJudge
 {
@@ -30,6 +30,9 @@ public sealed class ProcessJudge : IPairwiseJudge
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
     private const int StderrLinesKept = 20;
+    private static readonly HashSet<System.Diagnostics.Process> Running = [];
+    static ProcessJudge() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillRunning();
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<string> _stderr = new();
     private System.Diagnostics.Process? _child;
@@ -208,6 +211,7 @@ public sealed class ProcessJudge : IPairwiseJudge
             throw new JudgeException(Id, $"could not start the process: {e.Message}", e);
         }
         child.BeginErrorReadLine();
+        lock (Running) Running.Add(child);
         Starts++;
         return child;
     }
@@ -252,7 +256,29 @@ public sealed class ProcessJudge : IPairwiseJudge
         }
         finally
         {
+            lock (Running) Running.Remove(child);
             child.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Kills the process tree of every child still running. Runs when this process exits, so that no judge child
+    /// outlives an interrupted run (a second Ctrl-C, or a verb that ended without disposing its judge).
+    /// </summary>
+    private static void KillRunning()
+    {
+        System.Diagnostics.Process[] children;
+        lock (Running) children = [.. Running];
+        foreach (var child in children)
+        {
+            try
+            {
+                if (!child.HasExited) child.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                // Gone already, or not ours to kill any more.
+            }
         }
     }
 

@@ -20,10 +20,13 @@ namespace Rebel.Judges.Spec;
 ///       | "mean(" member ("," member)* ")"          weighted mean
 ///       | "symmetrize(" spec ")"                    ½ (P(a ≻ b) + 1 − P(b ≻ a))
 ///       | "cache(" FILE "," spec ")"                SQLite cache; spec = everything after the first top-level comma
-///       | "openai:" MODEL ["@" BASE_URL]            OpenAI-compatible server (key from OPENAI_API_KEY)
-///       | "process:" COMMAND                        a child process speaking JSON lines
+///       | "openai" [options] ":" MODEL ["@" BASE_URL]  OpenAI-compatible server (key from OPENAI_API_KEY)
+///       | "process" [options] ":" COMMAND           a child process speaking JSON lines
 ///       | "model:" DIR                              a trained preference model (config.json + model.safetensors)
 /// member := [WEIGHT "*"] spec
+/// options := "[" NAME ["=" VALUE] ("," NAME ["=" VALUE])* "]"
+///            process: timeout=SECONDS (default 300);
+///            openai: key_env=NAME, allow_http_key, timeout=SECONDS (per attempt, default 60), max_response_bytes=N
 /// </code>
 /// Commas and parentheses nest: <c>vote(length,symmetrize(cache(c.db,keywords)))</c>. Inside <c>vote</c>/<c>mean</c> a
 /// member is delimited by top-level commas, so a process command there must not contain a comma outside
@@ -47,7 +50,9 @@ public static class JudgeSpec
           symmetrize(SPEC)          average both orders: ½(P(a≻b) + 1 − P(b≻a))
           cache(FILE,SPEC)          SQLite cache of SPEC's verdicts in FILE
           openai:MODEL@BASE_URL     LLM judge on an OpenAI-compatible server (key from OPENAI_API_KEY)
+          openai[key_env=NAME,allow_http_key,timeout=S,max_response_bytes=N]:MODEL@BASE_URL
           process:COMMAND           a child process speaking JSON lines (see docs/judges.md)
+          process[timeout=S]:COMMAND   the same, answering each batch within S seconds (default 300)
           model:DIR                 a trained preference model (rebel preference train --out DIR)
         """;
 
@@ -62,12 +67,13 @@ public static class JudgeSpec
     private static IPairwiseJudge ParseCore(string spec)
     {
         if (spec.Length == 0) throw new JudgeSpecException(spec, "it is empty");
-        if (spec.StartsWith("openai:", StringComparison.Ordinal)) return OpenAI(spec, spec["openai:".Length..].Trim());
-        if (spec.StartsWith("process:", StringComparison.Ordinal))
+        if (Scheme(spec, "openai") is { } openai) return OpenAI(spec, openai.Text, openai.Options);
+        if (Scheme(spec, "process") is { } process)
         {
-            var command = spec["process:".Length..].Trim();
+            var command = process.Text;
             if (command.Length == 0) throw new JudgeSpecException(spec, "the command after \"process:\" is empty");
-            return new ProcessJudge(command);
+            var options = new SchemeOptions(spec, process.Options, ["timeout"]);
+            return new ProcessJudge(command, options.Seconds("timeout"));
         }
         if (spec.StartsWith("model:", StringComparison.Ordinal)) return Model(spec, spec["model:".Length..].Trim());
 
@@ -79,6 +85,8 @@ public static class JudgeSpec
             if (spec[^1] != ')' || Close(spec, open) != spec.Length - 1)
                 throw new JudgeSpecException(spec, "its parentheses do not match, or text follows the closing one");
             args = SplitTopLevel(spec, spec[(open + 1)..^1], int.MaxValue);
+            if (args.Count == 0 && name is not ("vote" or "mean"))             // vote() and mean() say what they need below
+                throw new JudgeSpecException(spec, $"the parentheses are empty: write {name} without them, or put arguments inside");
         }
 
         switch (name)
@@ -105,6 +113,7 @@ public static class JudgeSpec
                 var parts = SplitTopLevel(spec, spec[(open + 1)..^1], 2);
                 if (parts.Count != 2 || parts[0].Length == 0)
                     throw new JudgeSpecException(spec, "cache takes a file and a spec, e.g. cache(verdicts.db,keywords)");
+                CheckCacheFolder(spec, parts[0]);
                 var inner = ParseCore(parts[1]);
                 try
                 {
@@ -118,6 +127,30 @@ public static class JudgeSpec
             default:
                 throw new JudgeSpecException(spec, $"\"{name}\" is not a judge name");
         }
+    }
+
+    /// <summary>A cache file goes into an existing folder: a typo in the path must not silently create a new tree.</summary>
+    private static void CheckCacheFolder(string spec, string file)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+            throw new JudgeSpecException(spec, $"the cache file's folder {folder} does not exist (create it first)");
+        if (Directory.Exists(file)) throw new JudgeSpecException(spec, $"the cache file {Path.GetFullPath(file)} is a folder");
+    }
+
+    /// <summary>
+    /// Splits <c>NAME:REST</c> or <c>NAME[OPTIONS]:REST</c>; null when <paramref name="spec"/> is not of scheme <paramref name="name"/>.
+    /// </summary>
+    private static (string? Options, string Text)? Scheme(string spec, string name)
+    {
+        if (!spec.StartsWith(name, StringComparison.Ordinal) || spec.Length == name.Length) return null;
+        char next = spec[name.Length];
+        if (next == ':') return (null, spec[(name.Length + 1)..].Trim());
+        if (next != '[') return null;
+        int close = spec.IndexOf(']', name.Length);
+        if (close < 0 || close + 1 >= spec.Length || spec[close + 1] != ':')
+            throw new JudgeSpecException(spec, $"options are written {name}[NAME=VALUE,...]:..., the \"]:\" is missing");
+        return (spec[(name.Length + 1)..close], spec[(close + 2)..].Trim());
     }
 
     private static void NoArguments(string spec, IReadOnlyList<string> args)
@@ -167,8 +200,9 @@ public static class JudgeSpec
         }
     }
 
-    private static IPairwiseJudge OpenAI(string spec, string rest)
+    private static IPairwiseJudge OpenAI(string spec, string rest, string? optionText)
     {
+        var options = new SchemeOptions(spec, optionText, ["key_env", "allow_http_key", "timeout", "max_response_bytes"]);
         // MODEL@BASE_URL: split at the first "@" that starts a URL, so a model name may itself contain "@".
         string model = rest;
         Uri? endpoint = null;
@@ -185,7 +219,23 @@ public static class JudgeSpec
             throw new JudgeSpecException(spec, "the base URL after \"@\" must start with http:// or https://");
         }
         if (model.Length == 0) throw new JudgeSpecException(spec, "the model name is empty");
-        return new OpenAIJudge(new OpenAIJudgeOptions { Model = model, Endpoint = endpoint });
+        var settings = new OpenAIJudgeOptions
+        {
+            Model = model,
+            Endpoint = endpoint,
+            AllowKeyOverHttp = options.Flag("allow_http_key"),
+        };
+        if (options.Text("key_env") is { } keyVariable) settings = settings with { KeyVariable = keyVariable };
+        if (options.Seconds("timeout") is { } timeout) settings = settings with { Timeout = timeout };
+        if (options.Count("max_response_bytes") is { } maxBytes) settings = settings with { MaxResponseBytes = maxBytes };
+        try
+        {
+            return new OpenAIJudge(settings);
+        }
+        catch (ArgumentException e)
+        {
+            throw new JudgeSpecException(spec, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The index of the parenthesis closing the one at <paramref name="open"/>, or −1.</summary>

@@ -1,3 +1,5 @@
+using Rebel.Judges.Llm;
+
 namespace Rebel.Judges.Spec;
 
 /// <summary>A judge spec string could not be parsed. The message says what is wrong and lists the valid forms.</summary>
@@ -5,13 +7,13 @@ public sealed class JudgeSpecException : FormatException
 {
     /// <summary>Creates the exception for <paramref name="spec"/> (the part that failed) and <paramref name="problem"/>.</summary>
     public JudgeSpecException(string spec, string problem)
-        : base($"bad judge spec \"{spec}\": {problem}.{Environment.NewLine}{JudgeSpec.ValidForms}")
+        : base($"bad judge spec \"{UrlCredentials.Redact(spec)}\": {UrlCredentials.Redact(problem)}.{Environment.NewLine}{JudgeSpec.ValidForms}")
     {
-        Spec = spec;
-        Problem = problem;
+        Spec = UrlCredentials.Redact(spec);
+        Problem = UrlCredentials.Redact(problem);
     }
 
-    /// <summary>The (sub-)spec that failed.</summary>
+    /// <summary>The (sub-)spec that failed (credentials in URLs redacted).</summary>
     public string Spec { get; }
 
     /// <summary>What is wrong with it.</summary>

@@ -31,16 +31,69 @@ public static class JsonLines
             JsonElement value;
             try
             {
-                using var doc = JsonDocument.Parse(line);
+                using var doc = JsonDocument.Parse(line, Strict);
                 value = doc.RootElement.Clone();
             }
             catch (JsonException e)
             {
-                throw new DataFormatException(path, number, $"not valid JSON ({e.Message})", e);
+                throw new DataFormatException(path, number, $"not valid JSON ({Describe(e)})", e);
             }
             if (value.ValueKind != JsonValueKind.Object)
                 throw new DataFormatException(path, number, $"expected a JSON object, found {value.ValueKind}");
+            if (line.Contains("\\u", StringComparison.Ordinal) && LoneSurrogate(value) is { } where)
+                throw new DataFormatException(path, number, $"{where} holds a \\u escape of half a UTF-16 surrogate pair (e.g. a lone \\ud800), which is not text");
             yield return new Record(number, value);
+        }
+    }
+
+    /// <summary>Parsing options: a key twice in one object is an error (which of the two values would count?).</summary>
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    /// <summary>System.Text.Json's reason without its byte offsets (the line number is given separately).</summary>
+    private static string Describe(JsonException e)
+    {
+        var message = e.Message;
+        int at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (at < 0) at = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (at < 0 ? message : message[..at]).TrimEnd(' ', '|', '.');
+    }
+
+    /// <summary>The first string or key (as "field \"name\"" or "a key") that is not valid UTF-16, or null.</summary>
+    private static string? LoneSurrogate(JsonElement element, string? field = null)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return "a key";
+                    }
+                    if (LoneSurrogate(property.Value, field ?? name) is { } found) return found;
+                }
+                return null;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                    if (LoneSurrogate(item, field) is { } found) return found;
+                return null;
+            case JsonValueKind.String:
+                try
+                {
+                    element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return field is null ? "a string" : $"field \"{field}\"";
+                }
+            default:
+                return null;
         }
     }
 

@@ -55,6 +55,8 @@ public static class PreferenceModels
 
     private static NeuralPreferenceModel Build(JsonObject config, string directory)
     {
+        if (config["encoder"] is null && config["model_type"] is JsonValue modelType)
+            throw new InvalidDataException($"{directory} holds a {modelType} language model, not a preference model (train one with `rebel preference train --out DIR`)");
         var encoderConfig = config["encoder"] as JsonObject ?? throw new InvalidDataException("the config lacks an \"encoder\" object");
         var head = config["head"] as JsonObject ?? throw new InvalidDataException("the config lacks a \"head\" object");
         string encoderType = (string?)encoderConfig["type"] ?? throw new InvalidDataException("the encoder config lacks \"type\"");

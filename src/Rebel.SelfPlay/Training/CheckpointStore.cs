@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Rebel.Models.Data;
 using Rebel.SelfPlay.Policies;
 using Rebel.Tensors.Optim;
 
@@ -43,16 +44,25 @@ public sealed class CheckpointStore(string runDirectory)
         System.IO.Directory.CreateDirectory(Directory);
         var final = PathOf(state.Iteration);
         var tmp = Path.Combine(Directory, $".tmp-{Prefix}{state.Iteration}-{Environment.ProcessId}");
-        if (System.IO.Directory.Exists(tmp)) System.IO.Directory.Delete(tmp, recursive: true);
-        System.IO.Directory.CreateDirectory(tmp);
-        policy.Save(Path.Combine(tmp, "model"));
-        if (magnet is not null) magnet.Save(Path.Combine(tmp, "magnet"));
-        optimizer.SaveState(Path.Combine(tmp, "optimizer.safetensors"));
-        WriteJson(Path.Combine(tmp, "options.json"), options, RebelOptions.JsonOptions);
-        WriteJson(Path.Combine(tmp, "trainer_state.json"), state, StateJson); // written last: marks the folder complete
-        if (System.IO.Directory.Exists(final)) System.IO.Directory.Delete(final, recursive: true);
-        System.IO.Directory.Move(tmp, final);
-        return final;
+        using var pending = PendingWrites.Begin(tmp);                            // discarded if the process exits midway
+        try
+        {
+            if (System.IO.Directory.Exists(tmp)) System.IO.Directory.Delete(tmp, recursive: true);
+            System.IO.Directory.CreateDirectory(tmp);
+            policy.Save(Path.Combine(tmp, "model"));
+            if (magnet is not null) magnet.Save(Path.Combine(tmp, "magnet"));
+            optimizer.SaveState(Path.Combine(tmp, "optimizer.safetensors"));
+            WriteJson(Path.Combine(tmp, "options.json"), options, RebelOptions.JsonOptions);
+            WriteJson(Path.Combine(tmp, "trainer_state.json"), state, StateJson); // written last: marks the folder complete
+            if (System.IO.Directory.Exists(final)) System.IO.Directory.Delete(final, recursive: true);
+            System.IO.Directory.Move(tmp, final);
+            return final;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            PendingWrites.TryDelete(tmp);                                       // a full disk leaves no half checkpoint behind
+            throw new IOException($"{final}: could not write the checkpoint: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}", e);
+        }
     }
 
     /// <summary>Reads the trainer state of a checkpoint folder.</summary>

@@ -69,6 +69,61 @@ public class OpenAIJudgeTests
     }
 
     [Test]
+    public async Task KeyEnv_SendsTheNamedVariable_ToALoopbackServer()
+    {
+        const string variable = "REBEL_TEST_JUDGE_KEY";
+        Environment.SetEnvironmentVariable(variable, "sk-from-named-variable");
+        try
+        {
+            string? authorization = null;
+            await using var server = await ChatServer.StartAsync((r, _) =>
+            {
+                authorization = r.Authorization;
+                return Respond(ChatServer.Answer("A"));
+            });
+            using var judge = Rebel.Judges.Spec.JudgeSpec.Parse($"openai[key_env={variable}]:judge@{server.BaseUrl}");
+            await judge.JudgeAsync([new("p", Long, Short)]);
+            Assert.That(authorization, Is.EqualTo("Bearer sk-from-named-variable"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [TestCase("https://api.example.com/v1", false, true)]
+    [TestCase("http://127.0.0.1:8000/v1", false, true)]
+    [TestCase("http://localhost:8000/v1", false, true)]
+    [TestCase("http://[::1]:8000/v1", false, true)]
+    [TestCase("http://10.1.2.3:8000/v1", false, false)]
+    [TestCase("http://judge.example.com/v1", false, false)]
+    [TestCase("http://judge.example.com/v1", true, true)]
+    public void MaySendKey_OnlyOverHttpsOrToLoopback_UnlessAllowed(string url, bool allow, bool expected)
+    {
+        Assert.That(OpenAIJudge.MaySendKey(new Uri(url), allow), Is.EqualTo(expected));
+        using var judge = new OpenAIJudge(new OpenAIJudgeOptions { Model = "m", Endpoint = new Uri(url), ApiKey = "sk-secret", AllowKeyOverHttp = allow });
+        Assert.That(judge.KeyWithheld, Is.EqualTo(!expected));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task HugeResponse_FailsClearly_WithoutRetryingOrReadingIt(bool chunked)
+    {
+        var body = "{\"pad\":\"" + new string('x', 256 * 1024) + "\"}";
+        await using var server = await ChatServer.StartAsync((_, _) => Respond(chunked
+            ? Results.Stream(async stream => { for (int i = 0; i < body.Length; i += 8192) await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(body[i..Math.Min(body.Length, i + 8192)])); }, "application/json")
+            : Results.Text(body, "application/json")));
+        using var judge = new OpenAIJudge(new OpenAIJudgeOptions
+        {
+            Model = "judge", Endpoint = server.BaseUrl, MaxResponseBytes = 4096, MaxRetries = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(10),
+        });
+        var e = Assert.ThrowsAsync<JudgeException>(() => judge.JudgeAsync([new("p", Long, Short)]))!;
+        Assert.That(e.Message, Does.Contain("larger than 4096 bytes"));
+        Assert.That(judge.Retries, Is.Zero, "an oversized answer is not asked for again");
+        Assert.That(server.Hits, Is.LessThanOrEqualTo(2));
+    }
+
+    [Test]
     public async Task ServerErrorsTwiceThenSucceeds_IsRetried()
     {
         await using var server = await ChatServer.StartAsync((r, c) => r.Hit <= 2 ? Respond(Results.StatusCode(500)) : PrefersLonger(r, c));

@@ -106,6 +106,17 @@ public class ProcessJudgeTests
     }
 
     [Test]
+    public void SpecTimeout_IsTheTimeUsed()
+    {
+        // The timeout comes from the spec (process[timeout=S]:...), not the fixed default of 5 minutes.
+        using var judge = Rebel.Judges.Spec.JudgeSpec.Parse("process[timeout=1.5]:read line; sleep 30");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.ThrowsAsync<JudgeException>(() => judge.JudgeAsync([new("p", "a", "b")]));
+        Assert.That(e!.Message, Does.Contain("no answer within 1.5 s"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
     public void Cancellation_StopsTheChild()
     {
         using var judge = new ProcessJudge("read line; sleep 30", TimeSpan.FromSeconds(30));

@@ -67,11 +67,48 @@ public class JudgeSpecTests
     [TestCase("model:checkpoints/does-not-exist", "could not be loaded")]
     [TestCase("model:  ", "is empty")]
     [TestCase("vote(0*length)", "weight")]
+    [TestCase("keywords()", "parentheses are empty")]
+    [TestCase("length()", "parentheses are empty")]
+    [TestCase("process[timeout=0]:cat", "positive number of seconds")]
+    [TestCase("process[timeout=abc]:cat", "positive number of seconds")]
+    [TestCase("process[timeout]:cat", "needs a value")]
+    [TestCase("process[speed=3]:cat", "\"speed\" is not an option here; the options are timeout")]
+    [TestCase("process[timeout=3,timeout=4]:cat", "given twice")]
+    [TestCase("process[timeout=3 cat", "\"]:\" is missing")]
+    [TestCase("openai[allow_http_key=yes]:m@http://10.0.0.1/v1", "flag")]
+    [TestCase("openai[max_response_bytes=0]:m@http://127.0.0.1/v1", "whole number")]
+    [TestCase("openai[key_env=REBEL_TEST_UNSET_KEY_VARIABLE]:m@https://example.com/v1", "REBEL_TEST_UNSET_KEY_VARIABLE is not set")]
+    [TestCase("cache(/nonexistent-rebel-folder/x.db,length)", "folder /nonexistent-rebel-folder does not exist")]
     public void Parse_BadSpec_SaysWhyAndListsValidForms(string spec, string why)
     {
         var e = Assert.Throws<JudgeSpecException>(() => JudgeSpec.Parse(spec));
         Assert.That(e!.Message, Does.Contain(why));
         Assert.That(e.Message, Does.Contain("vote(SPEC,SPEC,...)").And.Contain("openai:MODEL@BASE_URL"));
+    }
+
+    [Test]
+    public void Parse_SchemeOptions_ReachTheJudge()
+    {
+        using (var process = (ProcessJudge)JudgeSpec.Parse("process[timeout=2.5]:cat -u"))
+        {
+            Assert.That(process.Timeout, Is.EqualTo(TimeSpan.FromSeconds(2.5)));
+            Assert.That(process.Command, Is.EqualTo("cat -u"));
+            Assert.That(process.Id, Is.EqualTo("process:cat -u"));
+        }
+        Assert.That(((ProcessJudge)JudgeSpec.Parse("process:cat")).Timeout, Is.EqualTo(ProcessJudge.DefaultTimeout));
+        using var openai = (OpenAIJudge)JudgeSpec.Parse("openai[ allow_http_key, timeout=7, max_response_bytes=4096 ]:m@http://10.0.0.1/v1");
+        Assert.That((openai.Options.AllowKeyOverHttp, openai.Options.Timeout, openai.Options.MaxResponseBytes, openai.Options.KeyVariable),
+            Is.EqualTo((true, TimeSpan.FromSeconds(7), 4096L, "OPENAI_API_KEY")));
+    }
+
+    [Test]
+    public void Parse_UrlWithCredentials_NeverShowsThem()
+    {
+        using var judge = JudgeSpec.Parse("openai:m@http://alice:s3cret@127.0.0.1:9/v1");
+        Assert.That(judge.Id, Is.EqualTo("openai:m@http://***@127.0.0.1:9/v1"));
+        var e = Assert.Throws<JudgeSpecException>(() => JudgeSpec.Parse("openai[bogus]:m@https://alice:s3cret@example.com/v1"))!;
+        Assert.That(e.Message, Does.Not.Contain("s3cret").And.Contain("https://***@example.com"));
+        Assert.That(e.Spec, Does.Not.Contain("s3cret"));
     }
 
     [Test]

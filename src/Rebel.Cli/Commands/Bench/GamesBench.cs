@@ -69,7 +69,7 @@ internal static class GamesBench
             }
             catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException or ArithmeticException)
             {
-                stderr.WriteLine($"rebel bench games: {e.Message}");
+                stderr.WriteLine($"rebel bench games: {ErrorText.Of(e)}");
                 return 1;
             }
         });

@@ -47,7 +47,7 @@ internal static class GemmBenchCommand
             }
             catch (ArgumentException e)
             {
-                Console.Error.WriteLine(e.Message);
+                Console.Error.WriteLine(ErrorText.Of(e));
                 return 2;
             }
             Run(options, Console.Out);

@@ -17,7 +17,7 @@ internal static class JsonLinesBench
             }
             catch (ArgumentException e)
             {
-                parse.InvocationConfiguration.Error.WriteLine(e.Message);
+                parse.InvocationConfiguration.Error.WriteLine(ErrorText.Of(e));
                 return 2;
             }
             foreach (var line in run(options)) parse.InvocationConfiguration.Output.WriteLine(line);

@@ -55,7 +55,7 @@ internal static class TokenizerBench
             }
             catch (ArgumentException e)
             {
-                parse.InvocationConfiguration.Error.WriteLine(e.Message);
+                parse.InvocationConfiguration.Error.WriteLine(ErrorText.Of(e));
                 return 2;
             }
             Run(options, parse.InvocationConfiguration.Output);

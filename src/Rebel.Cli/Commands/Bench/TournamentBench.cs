@@ -69,7 +69,7 @@ internal static class TournamentBench
             }
             catch (Exception e) when (e is ArgumentException or JudgeSpecException)
             {
-                parse.InvocationConfiguration.Error.WriteLine(e.Message);
+                parse.InvocationConfiguration.Error.WriteLine(ErrorText.Of(e));
                 return Task.FromResult(2);
             }
             return Run(options, parse.InvocationConfiguration.Output, cancellationToken);

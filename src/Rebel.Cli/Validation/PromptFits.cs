@@ -1,0 +1,24 @@
+using Rebel.Cli.Training;
+using Rebel.Models.Data;
+using Rebel.Models.Gpt2;
+
+namespace Rebel.Cli.Validation;
+
+/// <summary>
+/// Checks a <c>rebel train</c> run's prompt files against its model before any sampling: a prompt that fills the
+/// model's context (<c>n_positions</c>) is refused naming its file and line, instead of failing at whatever
+/// iteration first samples it.
+/// </summary>
+internal static class PromptFits
+{
+    /// <summary>Checks the training and held-out prompts of <paramref name="config"/> against the model in <paramref name="modelDirectory"/>.</summary>
+    /// <exception cref="DataFormatException">A prompt is too long; the message names the file and line.</exception>
+    public static void Check(TrainConfig config, string modelDirectory)
+    {
+        var tokenizer = Gpt2Checkpoint.LoadTokenizer(modelDirectory);
+        if (tokenizer is null) return; // the policy load fails on this with its own message
+        int context = Gpt2Config.Load(Path.Combine(modelDirectory, "config.json")).ContextLength;
+        foreach (var path in new[] { config.Prompts, config.EvalPrompts }.OfType<string>().Distinct())
+            PromptFile.CheckFits(path, PromptFile.ReadNumbered(path), p => tokenizer.Encode(p).Length, context, modelDirectory);
+    }
+}
