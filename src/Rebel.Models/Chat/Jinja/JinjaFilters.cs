@@ -74,7 +74,7 @@ internal static class JinjaFilters
                 double x = v is long lv ? lv : (double)v, scale = Math.Pow(10, precision);
                 return method switch
                 {
-                    "common" => Math.Round(x * scale, MidpointRounding.AwayFromZero) / scale,
+                    "common" => Math.Round(x, Math.Clamp(precision, 0, 15), MidpointRounding.ToEven), // Python's round()
                     "floor" => Math.Floor(x * scale) / scale,
                     "ceil" => Math.Ceiling(x * scale) / scale,
                     _ => throw call.Error($"filter 'round': method must be common, floor or ceil, not '{method}'"),

@@ -205,7 +205,7 @@ internal static class JinjaMethods
                 while (i < s.Length && !JinjaOperations.IsPythonWhiteSpace(s.Text[i])) i++;
                 spans.Add((start, i));
             }
-            if (spans.Count > maxSplit + 1)
+            if (spans.Count - 1 > maxSplit)
             {
                 // Keep maxSplit splits from the chosen side; the remainder keeps its inner whitespace.
                 if (!fromRight)
