@@ -9,6 +9,14 @@ namespace Rebel.Models.Chat.Jinja;
 /// </summary>
 internal static class JinjaFilters
 {
+    /// <summary>Every filter name <see cref="Apply"/> knows; the parser refuses the others.</summary>
+    public static readonly HashSet<string> Names =
+    [
+        "trim", "tojson", "length", "count", "upper", "lower", "capitalize", "title", "default", "d", "join", "first", "last",
+        "string", "safe", "int", "float", "abs", "round", "list", "reverse", "items", "replace", "indent", "map",
+        "selectattr", "rejectattr",
+    ];
+
     public static object? Apply(string name, object? v, JinjaCall call)
     {
         switch (name)

@@ -40,8 +40,7 @@ internal sealed partial class JinjaInterpreter
         var root = new Scope(globals);
         foreach (var (k, v) in variables) root.Variables[k] = v;
         var output = new JinjaString.Builder();
-        var flow = interpreter.ExecuteBody(body, root, output);
-        if (flow != Flow.Normal) throw source.Error(0, "'break' or 'continue' outside a for loop");
+        interpreter.ExecuteBody(body, root, output); // the parser allows break/continue only inside loops
         return output.ToJinjaString();
     }
 

@@ -244,7 +244,7 @@ internal sealed partial class JinjaParser
             else if (t.IsOperator("("))
             {
                 _i++;
-                node = new CallExpr(t.Index, node, ParseArguments());
+                node = new CallExpr(node.Index, node, ParseArguments());
             }
             else return node;
         }
@@ -300,6 +300,7 @@ internal sealed partial class JinjaParser
             {
                 _i++;
                 var name = Expect(JinjaTokenKind.Name, null, "a filter name after '|'");
+                if (!JinjaFilters.Names.Contains(name.Value)) throw Error(name, $"filter '{name.Value}' is not supported");
                 var args = TryOperator("(") ? ParseArguments() : JinjaArguments.None;
                 node = new FilterExpr(name.Index, node, name.Value, args);
             }
@@ -308,6 +309,7 @@ internal sealed partial class JinjaParser
                 _i++;
                 bool negated = TryName("not");
                 var name = Expect(JinjaTokenKind.Name, null, "a test name after 'is'");
+                if (!JinjaTestFunctions.Names.Contains(name.Value)) throw Error(name, $"test '{name.Value}' is not supported");
                 var args = JinjaArguments.None;
                 if (TryOperator("(")) args = ParseArguments();
                 else if (StartsTestArgument(Current))

@@ -18,6 +18,7 @@ internal sealed partial class JinjaParser
     private readonly JinjaSource _source;
     private readonly List<JinjaToken> _tokens;
     private int _i;
+    private int _loopDepth;
 
     private JinjaParser(JinjaSource source, List<JinjaToken> tokens)
     {
@@ -116,6 +117,8 @@ internal sealed partial class JinjaParser
             case "if": return ParseIf(open);
             case "for": return ParseFor(open);
             case "set": return ParseSet(open);
+            case "break" or "continue" when _loopDepth == 0:
+                throw Error(name, $"'{{% {name.Value} %}}' outside a for loop");
             case "break":
                 ExpectBlockEnd("break");
                 return new BreakNode(open.Index);
@@ -172,7 +175,9 @@ internal sealed partial class JinjaParser
         if (Current.IsName("recursive")) throw Error(Current, "recursive loops are not supported");
         JinjaExpr? filter = TryName("if") ? ParseExpression() : null;
         ExpectBlockEnd("for");
+        _loopDepth++;
         var body = ParseBody(out var end, "else", "endfor");
+        _loopDepth--;
         IReadOnlyList<JinjaNode> elseBody = [];
         if (end == "else")
         {

@@ -1,10 +1,18 @@
 namespace Rebel.Models.Chat.Jinja;
 
 /// <summary>The tests of <c>value is [not] name</c>: defined, undefined, none, string, number, integer, float,
-/// boolean, true, false, mapping, iterable, sequence, callable, even, odd, divisibleby, eq/equalto/==, ne/!=,
-/// lt/&lt;, le/&lt;=, gt/&gt;, ge/&gt;=, in, sameas, lower, upper. Any other name is an error.</summary>
+/// boolean, true, false, mapping, iterable, sequence, callable, even, odd, divisibleby, eq/equalto, ne,
+/// lt/lessthan, le, gt/greaterthan, ge, in, sameas, lower, upper. Any other name is an error.</summary>
 internal static class JinjaTestFunctions
 {
+    /// <summary>Every test name <see cref="Apply"/> knows; the parser refuses the others.</summary>
+    public static readonly HashSet<string> Names =
+    [
+        "defined", "undefined", "none", "string", "number", "integer", "float", "boolean", "true", "false", "mapping",
+        "iterable", "sequence", "callable", "even", "odd", "divisibleby", "lower", "upper", "sameas", "in", "eq", "equalto",
+        "ne", "lt", "lessthan", "le", "gt", "greaterthan", "ge",
+    ];
+
     public static bool Apply(string name, object? v, JinjaCall call)
     {
         switch (name)
@@ -37,12 +45,12 @@ internal static class JinjaTestFunctions
                 call.Check(1, "seq");
                 return JinjaOperations.Contains(call.Get(0, "seq", null), v)
                     ?? throw call.Error($"test 'in' needs a string, list or dict, not '{JinjaOperations.TypeName(call.Get(0, "seq", null))}'");
-            case "eq" or "equalto" or "==": call.Check(1, "b"); return JinjaOperations.AreEqual(v, call.Get(0, "b", null));
-            case "ne" or "!=": call.Check(1, "b"); return !JinjaOperations.AreEqual(v, call.Get(0, "b", null));
-            case "lt" or "lessthan" or "<": return Order(v, call) < 0;
-            case "le" or "<=": return Order(v, call) <= 0;
-            case "gt" or "greaterthan" or ">": return Order(v, call) > 0;
-            case "ge" or ">=": return Order(v, call) >= 0;
+            case "eq" or "equalto": call.Check(1, "b"); return JinjaOperations.AreEqual(v, call.Get(0, "b", null));
+            case "ne": call.Check(1, "b"); return !JinjaOperations.AreEqual(v, call.Get(0, "b", null));
+            case "lt" or "lessthan": return Order(v, call) < 0;
+            case "le": return Order(v, call) <= 0;
+            case "gt" or "greaterthan": return Order(v, call) > 0;
+            case "ge": return Order(v, call) >= 0;
             default: throw call.Error($"test '{name}' is not supported");
         }
     }
