@@ -8,7 +8,7 @@ namespace Rebel.Cli.Tests;
 public class TokenizeCommandTests
 {
     private string _dir = null!;
-    private ByteLevelBpeTokenizer _tokenizer = null!;
+    private HuggingFaceTokenizer _tokenizer = null!;
 
     [OneTimeSetUp]
     public void TrainTinyTokenizer()
@@ -42,6 +42,47 @@ public class TokenizeCommandTests
         var ids = JsonSerializer.Deserialize<int[]>(output)!;
         Assert.That(ids, Has.No.Member(_tokenizer.EosId!.Value));
         Assert.That(_tokenizer.Decode(ids), Is.EqualTo("<|endoftext|>"));
+    }
+
+    /// <summary>
+    /// Every family's real tokenizer (fixtures/tokenizers, unpacked): the default gives transformers.js's
+    /// <c>encode(text)</c>, BOS included where the post-processor adds it; --no-add-special-tokens leaves it out.
+    /// </summary>
+    [TestCase("gpt2")]
+    [TestCase("llama3_1")]
+    [TestCase("qwen3")]
+    [TestCase("mistral")]
+    [TestCase("gemma3")]
+    public void Tokenize_EveryFamily_MatchesTheOracle(string family)
+    {
+        var source = Path.Combine(ModelsFixtures(), "tokenizers", family);
+        var dir = Path.Combine(Path.GetTempPath(), "rebel-cli-family-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(source, "tokenizer.json.gz")), System.IO.Compression.CompressionMode.Decompress))
+            using (var file = File.Create(Path.Combine(dir, "tokenizer.json")))
+                gz.CopyTo(file);
+            File.Copy(Path.Combine(source, "tokenizer_config.json"), Path.Combine(dir, "tokenizer_config.json"));
+            foreach (int line in new[] { 1, 36 })   // "Hello, world! ...", "<|im_start|>user ..."
+            {
+                using var expected = JsonDocument.Parse(File.ReadLines(Path.Combine(source, "expected.jsonl")).ElementAt(line));
+                string text = expected.RootElement.GetProperty("text").GetString()!;
+                var (code, output, error) = Run("tokenize", "--tokenizer", dir, text);
+                Assert.That(code, Is.EqualTo(0), error);
+                Assert.That(output.Trim(), Is.EqualTo(expected.RootElement.GetProperty("ids").GetRawText()), text);
+                (code, output, error) = Run("tokenize", "--tokenizer", dir, "--no-add-special-tokens", text);
+                Assert.That(code, Is.EqualTo(0), error);
+                Assert.That(output.Trim(), Is.EqualTo(expected.RootElement.GetProperty("ids_no_add").GetRawText()), text);
+                (code, output, error) = Run("tokenize", "--tokenizer", dir, "--no-add-special-tokens", "--no-special-tokens", text);
+                Assert.That(code, Is.EqualTo(0), error);
+                Assert.That(output.Trim(), Is.EqualTo(expected.RootElement.GetProperty("ids_plain").GetRawText()), text);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Test]

@@ -10,7 +10,7 @@ public class TokenizeMessagesTests
     private const string Conversation = """[{"role": "system", "content": "You are a terse assistant."}, {"role": "user", "content": "Name a prime number."}]""";
 
     private string _dir = null!;
-    private ByteLevelBpeTokenizer _tokenizer = null!;
+    private HuggingFaceTokenizer _tokenizer = null!;
 
     [OneTimeSetUp]
     public void TrainTinyTokenizerWithTemplate()

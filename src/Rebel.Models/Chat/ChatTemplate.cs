@@ -95,13 +95,16 @@ public sealed class ChatTemplate
     /// <summary>
     /// Renders and turns the result into ids with <paramref name="tokenizer"/>, as Hugging Face's
     /// <c>apply_chat_template(tokenize=True)</c> does (no BOS/EOS added beyond the template's own), except that
-    /// message content is always plain text: special-token text is recognised in template text only.
+    /// message content is always plain text: special-token text is recognised in template text only
+    /// (<see cref="ITokenizer.EncodeSegments"/> with template segments trusted and content segments plain).
     /// </summary>
     public int[] Encode(ITokenizer tokenizer, IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt,
         IReadOnlyDictionary<string, object?>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        return ChatSegmentEncoder.Encode(tokenizer, RenderSegments(messages, addGenerationPrompt, variables));
+        var segments = RenderSegments(messages, addGenerationPrompt, variables);
+        // Template text is trusted (its special-token text counts); message content is plain characters.
+        return tokenizer.EncodeSegments(segments.Select(s => s.IsContent ? TextSegment.Plain(s.Text) : TextSegment.Trusted(s.Text)).ToList());
     }
 
     private JinjaString RenderJinja(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt, IReadOnlyDictionary<string, object?>? variables)

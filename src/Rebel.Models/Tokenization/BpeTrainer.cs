@@ -15,7 +15,11 @@ namespace Rebel.Models.Tokenization;
 public static class BpeTrainer
 {
     /// <summary>Trains on <paramref name="texts"/> (each a document; specials in them are skipped).</summary>
-    public static ByteLevelBpeTokenizer Train(IEnumerable<string> texts, BpeTrainerOptions options)
+    public static HuggingFaceTokenizer Train(IEnumerable<string> texts, BpeTrainerOptions options) =>
+        TrainVocabulary(texts, options).ToTokenizer();
+
+    /// <summary>Learns the vocabulary alone (what <see cref="Train"/> builds its tokenizer from).</summary>
+    public static BpeVocabulary TrainVocabulary(IEnumerable<string> texts, BpeTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(options);
@@ -40,7 +44,7 @@ public static class BpeTrainer
             specials[special] = id;
             vocab.TryAdd(special, id);        // GPT-2 lists <|endoftext|> in its vocabulary too
         }
-        return new ByteLevelBpeTokenizer(vocab, merges, specials, options.EosToken);
+        return new BpeVocabulary(vocab, merges, specials, options.EosToken);
     }
 
     /// <summary>Distinct pieces as byte sequences (sorted, so training is independent of hashing), and their counts.</summary>

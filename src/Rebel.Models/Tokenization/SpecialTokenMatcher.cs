@@ -14,6 +14,9 @@ internal sealed class SpecialTokenMatcher
         if (_longestFirst.Length > 0) _values = SearchValues.Create(_longestFirst, StringComparison.Ordinal);
     }
 
+    /// <summary>The contents, longest first (ties in ordinal order).</summary>
+    public IReadOnlyList<string> LongestFirst => _longestFirst;
+
     /// <summary>True with the position and content of the first special token in <paramref name="text"/>.</summary>
     public bool TryFindNext(ReadOnlySpan<char> text, out int index, out string content)
     {

@@ -24,6 +24,11 @@ internal sealed class SpecialTokensMetadata
 
     public string? EosToken { get; private set; }
 
+    public string? BosToken { get; private set; }
+
+    /// <summary>Contents the files list as additional special tokens.</summary>
+    public HashSet<string> Additional { get; } = new(StringComparer.Ordinal);
+
     public bool? AddPrefixSpace { get; private set; }
 
     /// <summary>Reads whichever of the three files exist in <paramref name="directory"/>.</summary>
@@ -102,11 +107,16 @@ internal sealed class SpecialTokensMetadata
             var content = ContentOf(value) ?? throw new DataFormatException(path, 0, $"\"{key}\" must be a string or an object with \"content\"");
             Named.Add(content);
             if (key == "eos_token") EosToken = content;
+            if (key == "bos_token") BosToken = content;
         }
         if (root.TryGetProperty("additional_special_tokens", out var extra) && extra.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in extra.EnumerateArray())
-                Named.Add(ContentOf(item) ?? throw new DataFormatException(path, 0, "additional_special_tokens holds a value that is not a token"));
+                {
+                var content = ContentOf(item) ?? throw new DataFormatException(path, 0, "additional_special_tokens holds a value that is not a token");
+                Named.Add(content);
+                Additional.Add(content);
+            }
         }
     }
 
@@ -118,7 +128,7 @@ internal sealed class SpecialTokensMetadata
     };
 
     /// <summary>Writes tokenizer_config.json and special_tokens_map.json as Hugging Face's GPT-2 files have them.</summary>
-    public static void Write(ByteLevelBpeTokenizer tokenizer, string directory)
+    public static void Write(BpeVocabulary tokenizer, string directory)
     {
         var eos = tokenizer.EosToken;
         var others = tokenizer.SpecialTokens.Where(s => s.Key != eos).OrderBy(s => s.Value).Select(s => s.Key).ToList();

@@ -3,9 +3,9 @@ using Rebel.Models.Data;
 namespace Rebel.Models.Tokenization;
 
 /// <summary>
-/// Reads and writes byte-level BPE tokenizers in Hugging Face's layout, so GPT-2-family model directories load as
-/// they are and ours load in <c>transformers</c>: <c>tokenizer.json</c>, or <c>vocab.json</c> + <c>merges.txt</c>
-/// (GPT-2's <c>encoder.json</c> + <c>vocab.bpe</c> under their original names are read too), with
+/// Loads a tokenizer from a Hugging Face model directory as it comes from the hub: <c>tokenizer.json</c> (byte-level
+/// BPE: GPT-2, Llama 3, Qwen, SmolLM2; SentencePiece-style BPE with byte fallback: Llama 2, Mistral, Gemma), or GPT-2's
+/// <c>vocab.json</c> + <c>merges.txt</c> (also under the original names <c>encoder.json</c> + <c>vocab.bpe</c>), with
 /// <c>tokenizer_config.json</c> / <c>special_tokens_map.json</c> / <c>added_tokens.json</c> naming special tokens.
 /// </summary>
 public static class TokenizerFiles
@@ -19,27 +19,63 @@ public static class TokenizerFiles
     /// <summary>Merges of the two-file layout.</summary>
     public const string MergesTxt = "merges.txt";
 
+    /// <summary>SentencePiece's model file, which Rebel does not read (see docs/tokenizer.md).</summary>
+    public const string TokenizerModel = "tokenizer.model";
+
+    private static readonly string[] CopiedOnSave =
+        [TokenizerJson, VocabJson, MergesTxt, "encoder.json", "vocab.bpe", TokenizerModel,
+         SpecialTokensMetadata.ConfigFile, SpecialTokensMetadata.MapFile, SpecialTokensMetadata.AddedTokensFile];
+
+    /// <summary>True when <paramref name="directory"/> holds a tokenizer layout <see cref="Load"/> reads.</summary>
+    public static bool Exists(string directory) =>
+        File.Exists(Path.Combine(directory, TokenizerJson))
+        || (File.Exists(Path.Combine(directory, VocabJson)) && File.Exists(Path.Combine(directory, MergesTxt)))
+        || (File.Exists(Path.Combine(directory, "encoder.json")) && File.Exists(Path.Combine(directory, "vocab.bpe")));
+
     /// <summary>
     /// Loads the tokenizer in <paramref name="directory"/>: <c>tokenizer.json</c> when present, else
-    /// <c>vocab.json</c> + <c>merges.txt</c>, else <c>encoder.json</c> + <c>vocab.bpe</c>. Special tokens: added tokens
-    /// of tokenizer.json, plus those the side files name; with none named, <c>&lt;|endoftext|&gt;</c> if in the
-    /// vocabulary. The EOS token: <c>eos_token</c> of the side files, else <c>&lt;|endoftext|&gt;</c> if special.
+    /// <c>vocab.json</c> + <c>merges.txt</c>, else <c>encoder.json</c> + <c>vocab.bpe</c>. Added tokens: those of
+    /// tokenizer.json, plus the special tokens the side files name (with none named, <c>&lt;|endoftext|&gt;</c> if in the
+    /// vocabulary). EOS/BOS: <c>eos_token</c>/<c>bos_token</c> of the side files, else <c>&lt;|endoftext|&gt;</c> for EOS.
+    /// <c>Save</c> on the result copies these files.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="FileNotFoundException">It holds none of the three layouts.</exception>
-    /// <exception cref="DataFormatException">A file is malformed; the message names it (and the line for merges).</exception>
-    public static ByteLevelBpeTokenizer Load(string directory)
+    /// <exception cref="FileNotFoundException">It holds none of the layouts (a lone tokenizer.model is named as unsupported).</exception>
+    /// <exception cref="DataFormatException">A file is malformed or uses a feature Rebel refuses; the message names the file and field.</exception>
+    public static HuggingFaceTokenizer Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: tokenizer directory not found");
         var meta = SpecialTokensMetadata.Read(directory);
+        var files = CopiedOnSave.Where(f => File.Exists(Path.Combine(directory, f)))
+            .ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(directory, f)));
+        void CopyFiles(string target)
+        {
+            foreach (var (name, bytes) in files) AtomicFile.WriteAllBytes(Path.Combine(target, name), bytes);
+        }
 
         var json = Path.Combine(directory, TokenizerJson);
         if (File.Exists(json))
         {
             var contents = HuggingFaceTokenizerJson.Read(json);
-            foreach (var (content, id) in contents.AddedTokens) meta.WithIds.TryAdd(content, id);
-            return Build(json, contents.Vocab, contents.Merges, meta, contents.AddPrefixSpace);
+            var added = contents.Added.ToDictionary(a => a.Content, StringComparer.Ordinal);
+            var lookup = new Dictionary<string, int>(contents.Vocab, StringComparer.Ordinal);
+            foreach (var a in contents.Added) lookup[a.Content] = a.Id;
+            foreach (var content in meta.Named.Concat(meta.Additional))
+            {
+                if (added.TryGetValue(content, out var existing))
+                {
+                    if (!existing.Special && meta.Additional.Contains(content)) added[content] = existing with { Special = true };
+                    continue;
+                }
+                if (!lookup.TryGetValue(content, out int id))
+                    throw new DataFormatException(json, 0, $"special token \"{content}\" named by the side files is not in the vocabulary");
+                added[content] = new AddedToken(content, id, Special: true);
+            }
+            int? Id(string? content) => content is not null && lookup.TryGetValue(content, out int id) ? id : null;
+            return Build(json, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], contents.Prefix, contents.Suffix,
+                Id(meta.BosToken), Id(meta.EosToken ?? (lookup.ContainsKey(SpecialTokensMetadata.EndOfText) ? SpecialTokensMetadata.EndOfText : null)),
+                CopyFiles));
         }
         foreach (var (vocabName, mergesName) in new[] { (VocabJson, MergesTxt), ("encoder.json", "vocab.bpe") })
         {
@@ -49,47 +85,39 @@ public static class TokenizerFiles
             {
                 var vocab = VocabMergesFormat.ReadVocab(vocabPath);
                 var merges = VocabMergesFormat.ReadMerges(mergesPath, vocab);
-                return Build(vocabPath, vocab, merges, meta, meta.AddPrefixSpace ?? false);
+                var specials = meta.Resolve(vocab, vocabPath);
+                var vocabulary = new BpeVocabulary(vocab, merges, specials, meta.ResolveEos(specials), meta.AddPrefixSpace ?? false);
+                return Build(vocabPath, () =>
+                {
+                    var t = vocabulary.ToTokenizer();
+                    return new HuggingFaceTokenizer(t.Model, [.. t.AddedTokens.Values], [], [],
+                        meta.BosToken is { } bos && specials.TryGetValue(bos, out int b) ? b : null, t.EosId, CopyFiles);
+                });
             }
         }
+        if (File.Exists(Path.Combine(directory, TokenizerModel)))
+            throw new FileNotFoundException(
+                $"{directory}: only {TokenizerModel} found; Rebel reads SentencePiece tokenizers from {TokenizerJson} (the hub ships it beside tokenizer.model)",
+                Path.Combine(directory, TokenizerJson));
         throw new FileNotFoundException(
             $"{directory}: no tokenizer found (expected {TokenizerJson}, or {VocabJson} + {MergesTxt})", Path.Combine(directory, TokenizerJson));
     }
 
     /// <summary>Loads GPT-2's two files from explicit paths; <c>&lt;|endoftext|&gt;</c> (if present) is the special EOS token.</summary>
-    public static ByteLevelBpeTokenizer LoadVocabAndMerges(string vocabPath, string mergesPath)
+    public static HuggingFaceTokenizer LoadVocabAndMerges(string vocabPath, string mergesPath)
     {
         var vocab = VocabMergesFormat.ReadVocab(vocabPath);
         var merges = VocabMergesFormat.ReadMerges(mergesPath, vocab);
-        return Build(vocabPath, vocab, merges, new SpecialTokensMetadata(), addPrefixSpace: false);
+        var specials = new SpecialTokensMetadata().Resolve(vocab, vocabPath);
+        var eos = specials.ContainsKey(SpecialTokensMetadata.EndOfText) ? SpecialTokensMetadata.EndOfText : null;
+        return Build(vocabPath, () => new BpeVocabulary(vocab, merges, specials, eos).ToTokenizer());
     }
 
-    /// <summary>
-    /// Writes <c>vocab.json</c>, <c>merges.txt</c>, <c>tokenizer.json</c>, <c>tokenizer_config.json</c> and
-    /// <c>special_tokens_map.json</c> into <paramref name="directory"/> (created if needed), each atomically.
-    /// Special tokens are listed in the vocabulary too, as in GPT-2's files.
-    /// </summary>
-    public static void Save(ByteLevelBpeTokenizer tokenizer, string directory)
+    private static HuggingFaceTokenizer Build(string path, Func<HuggingFaceTokenizer> build)
     {
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        VocabMergesFormat.WriteVocab(Path.Combine(directory, VocabJson), VocabWithSpecials(tokenizer));
-        VocabMergesFormat.WriteMerges(Path.Combine(directory, MergesTxt), tokenizer.Merges);
-        HuggingFaceTokenizerJson.Write(tokenizer, Path.Combine(directory, TokenizerJson));
-        SpecialTokensMetadata.Write(tokenizer, directory);
-    }
-
-    internal static IEnumerable<KeyValuePair<string, int>> VocabWithSpecials(ByteLevelBpeTokenizer tokenizer) =>
-        tokenizer.Vocabulary.Concat(tokenizer.SpecialTokens.Where(s => !tokenizer.Vocabulary.ContainsKey(s.Key)));
-
-    private static ByteLevelBpeTokenizer Build(
-        string path, Dictionary<string, int> vocab, List<BpeMerge> merges, SpecialTokensMetadata meta, bool addPrefixSpace)
-    {
-        var specials = meta.Resolve(vocab, path);
         try
         {
-            return new ByteLevelBpeTokenizer(vocab, merges, specials, meta.ResolveEos(specials), addPrefixSpace);
+            return build();
         }
         catch (ArgumentException e)
         {

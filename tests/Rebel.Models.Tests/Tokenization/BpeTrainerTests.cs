@@ -14,8 +14,11 @@ public class BpeTrainerTests
         "the end of the story: the cat and the dog sat together in the sun.",
     ];
 
-    private static ByteLevelBpeTokenizer TrainSmall(int vocabSize = 1000) =>
+    private static HuggingFaceTokenizer TrainSmall(int vocabSize = 1000) =>
         BpeTrainer.Train(Corpus, new BpeTrainerOptions { VocabSize = vocabSize });
+
+    private static BpeVocabulary TrainSmallVocabulary(int vocabSize = 1000) =>
+        BpeTrainer.TrainVocabulary(Corpus, new BpeTrainerOptions { VocabSize = vocabSize });
 
     [Test]
     public void Train_VocabularyHasRequestedSize_BytesThenMergesThenSpecials()
@@ -24,8 +27,8 @@ public class BpeTrainerTests
         Assert.Multiple(() =>
         {
             Assert.That(tokenizer.VocabSize, Is.EqualTo(280));
-            Assert.That(tokenizer.Merges, Has.Count.EqualTo(280 - 256 - 1));
-            Assert.That(tokenizer.Vocabulary["Ġ"], Is.EqualTo(0x20));
+            Assert.That(TrainSmallVocabulary(280).Merges, Has.Count.EqualTo(280 - 256 - 1));
+            Assert.That(TrainSmallVocabulary(280).Vocabulary["Ġ"], Is.EqualTo(0x20));
             Assert.That(tokenizer.EosId, Is.EqualTo(279));
             Assert.That(tokenizer.SpecialTokens["<|endoftext|>"], Is.EqualTo(279));
         });
@@ -52,21 +55,21 @@ public class BpeTrainerTests
     [Test]
     public void Train_Twice_GivesIdenticalMerges()
     {
-        Assert.That(TrainSmall().Merges, Is.EqualTo(TrainSmall().Merges));
+        Assert.That(TrainSmallVocabulary().Merges, Is.EqualTo(TrainSmallVocabulary().Merges));
     }
 
     [Test]
     public void Train_SpecialTokenInCorpus_IsNotLearnedFrom()
     {
-        var tokenizer = BpeTrainer.Train(Enumerable.Repeat("<|endoftext|>", 50), new BpeTrainerOptions { VocabSize = 300 });
+        var tokenizer = BpeTrainer.TrainVocabulary(Enumerable.Repeat("<|endoftext|>", 50), new BpeTrainerOptions { VocabSize = 300 });
         Assert.That(tokenizer.Merges, Is.Empty);
-        Assert.That(tokenizer.VocabSize, Is.EqualTo(257));
+        Assert.That(tokenizer.ToTokenizer().VocabSize, Is.EqualTo(257));
     }
 
     [Test]
     public void Train_TooFewFrequentPairs_StopsEarly()
     {
-        var tokenizer = BpeTrainer.Train(["ab ab"], new BpeTrainerOptions { VocabSize = 1000, MinFrequency = 2 });
+        var tokenizer = BpeTrainer.TrainVocabulary(["ab ab"], new BpeTrainerOptions { VocabSize = 1000, MinFrequency = 2 });
         Assert.That(tokenizer.Merges.Select(m => m.ToString()), Is.EqualTo(new[] { "a b" }));
     }
 

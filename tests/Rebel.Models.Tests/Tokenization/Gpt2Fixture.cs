@@ -7,8 +7,8 @@ internal static class Gpt2Fixture
 {
     public static string Directory => Path.Combine(TestContext.CurrentContext.TestDirectory, "fixtures", "gpt2");
 
-    private static readonly Lazy<ByteLevelBpeTokenizer> Loaded = new(() =>
+    private static readonly Lazy<HuggingFaceTokenizer> Loaded = new(() =>
         TokenizerFiles.LoadVocabAndMerges(Path.Combine(Directory, "encoder.json"), Path.Combine(Directory, "vocab.bpe")));
 
-    public static ByteLevelBpeTokenizer Tokenizer => Loaded.Value;
+    public static HuggingFaceTokenizer Tokenizer => Loaded.Value;
 }

@@ -11,7 +11,7 @@ namespace Rebel.Preference.Tests.Models;
 
 public class Gpt2CompletionEncoderTests
 {
-    private static readonly Lazy<ByteLevelBpeTokenizer> Tokenizer = new(() =>
+    private static readonly Lazy<HuggingFaceTokenizer> Tokenizer = new(() =>
     {
         // A small byte-level BPE trained on the words of the cyclic dataset and its prompts.
         var corpus = CyclicPreferenceData.Generate(40, seed: 99).SelectMany(r => new[] { r.Prompt, r.A, r.B }).ToList();

@@ -22,7 +22,7 @@ public class TransformerSelfPlayTests
         ["Describe the quiet river", "Praise the morning light", "Tell of a brave small fox", "Name three green fields",
          "Sing about the cold wind", "Recall an old stone bridge", "Explain the bright stars", "Paint the autumn forest"];
 
-    private static ByteLevelBpeTokenizer Tokenizer() => BpeTrainer.Train(
+    private static HuggingFaceTokenizer Tokenizer() => BpeTrainer.Train(
         Prompts.Concat(["the river runs quiet and deep", "light falls on green fields", "a fox crossed the old bridge",
                         "stars shine bright over the forest", "cold wind sings in autumn"]),
         new BpeTrainerOptions { VocabSize = 320 });
