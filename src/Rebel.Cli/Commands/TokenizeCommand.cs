@@ -9,7 +9,8 @@ namespace Rebel.Cli.Commands;
 /// <c>rebel tokenize --tokenizer DIR "text"</c>: prints the token ids of the text as one JSON array, exactly as
 /// Hugging Face's <c>tokenizer.encode(text)</c> with its defaults (special-token text recognised, BOS/EOS as the
 /// post-processor adds them), e.g. <c>[15496,995]</c> for "Hello world" with GPT-2's tokenizer. Without the text
-/// argument, reads standard input.
+/// argument, reads standard input. With <c>--messages</c>, renders a conversation with the folder's chat template
+/// instead (<see cref="TokenizeMessages"/>).
 /// </summary>
 internal static class TokenizeCommand
 {
@@ -37,8 +38,12 @@ internal static class TokenizeCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var command = new Command("tokenize", "Print the token ids of a text as a JSON array.") { tokenizer, noSpecial, noAdd, text };
+        var conversation = new TokenizeMessages();
+        conversation.AddTo(command);
         command.SetAction(parse =>
         {
+            if (conversation.Read(parse, parse.GetValue(tokenizer)!.FullName) is { } messages)
+                return TokenizeMessages.Run(messages, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             var options = new Options(
                 parse.GetValue(tokenizer)!.FullName,
                 parse.GetValue(text) ?? Console.In.ReadToEnd(),
