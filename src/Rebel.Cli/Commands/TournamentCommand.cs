@@ -19,7 +19,8 @@ internal static class TournamentCommand
     public static Command Create()
     {
         var players = new Option<string>("--players") { Description = "Comma-separated players: completion files (JSONL {\"prompt\",\"completion\"}), model or checkpoint directories.", Required = true };
-        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts JSONL: one {\"prompt\"} per line.", Required = true };
+        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts: JSONL or Parquet (a file, folder or glob), one {\"prompt\"} per record, text or messages.", Required = true };
+        var columns = PromptInput.ColumnsOption();
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory (also holds the resumable state).", Required = true };
         var samples = new Option<int>("--samples") { Description = "Samples per prompt per player (default 1).", DefaultValueFactory = _ => 1 };
@@ -28,25 +29,25 @@ internal static class TournamentCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of sampling and bootstrap (default 0).", DefaultValueFactory = _ => 0 };
         var command = new Command("tournament", "Play a round-robin (or anchor) tournament and report win rates, ratings and the maximal lottery.")
         {
-            players, prompts, judge, output, samples, anchor, concurrency, seed,
+            players, prompts, judge, output, samples, anchor, concurrency, seed, columns,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetRequiredValue(players).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             parse.GetRequiredValue(prompts).FullName, parse.GetRequiredValue(judge), parse.GetRequiredValue(output).FullName,
             new TournamentOptions { Samples = parse.GetValue(samples), Anchor = parse.GetValue(anchor), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed) },
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken, parse.GetValue(columns)));
         return command;
     }
 
     /// <summary>Runs the verb; 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>).</summary>
     internal static async Task<int> RunAsync(IReadOnlyList<string> playerPaths, string promptsPath, string spec, string directory,
-        TournamentOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        TournamentOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken, string? columns = null)
     {
         try
         {
             options.Validate();
             var players = new PlayerResolver(LoadPolicy).Resolve(playerPaths);
-            var prompts = ReadPrompts(promptsPath);
+            var prompts = PromptInput.Read(promptsPath, ColumnMapping.Parse(columns), () => PromptInput.SharedRenderer(playerPaths));
             using var judge = JudgeSpec.Parse(spec);
             var clock = Stopwatch.StartNew();
             var result = await Tournament.RunAsync(players, prompts, judge, directory, options, cancellationToken);
@@ -60,7 +61,7 @@ internal static class TournamentCommand
             return 0;
         }
         catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
-                                       or JudgeException or IOException or ArgumentOutOfRangeException)
+                                       or JudgeException or IOException or ArgumentException)
         {
             await error.WriteLineAsync(e.Message);
             return 1;
@@ -72,10 +73,4 @@ internal static class TournamentCommand
     /// </summary>
     internal static Func<string, IPolicy>? LoadPolicy => path =>
         TransformerPolicy.Load(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path);
-
-    /// <summary>The prompts of a prompts JSONL file, in order.</summary>
-    internal static IReadOnlyList<string> ReadPrompts(string path)
-    {
-        return PromptFile.Read(path);
-    }
 }
