@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Rebel.Models.Chat;
+using Rebel.Models.Data;
 using Rebel.Models.Prompts;
 using Rebel.Models.Tokenization;
 
@@ -16,6 +18,17 @@ public class PromptRendererTests
 
     private static readonly ITokenizer Tokenizer = BpeTrainer.Train(["hello world"], new BpeTrainerOptions { VocabSize = 260 });
 
+    /// <summary>ChatML written as a Jinja template, as Qwen and SmolLM2 ship it (without their default system message).</summary>
+    private const string ChatMlJinja =
+        "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private void WriteConfig(string template, string eos = "<|im_end|>") =>
+        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"),
+            new JsonObject { ["chat_template"] = template, ["eos_token"] = eos }.ToJsonString());
+
+    private static readonly Prompt Conversation = Prompt.FromMessages([ChatMessage.System("Be brief."), ChatMessage.User("Hi"), ChatMessage.Assistant("Hello."), ChatMessage.User("Again")]);
+
     [Test]
     public void ForModel_WithoutTemplate_IsChatMlRefusingTheTokenizersSpecialTokens()
     {
@@ -26,25 +39,45 @@ public class PromptRendererTests
     }
 
     [Test]
-    public void ForModel_WithOwnTemplate_PassesTextAndRefusesConversations()
+    public void ForModel_WithOwnTemplate_RendersWithIt()
     {
-        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), """{"chat_template": "{% for m in messages %}{{ m.content }}{% endfor %}"}""");
+        WriteConfig(ChatMlJinja);
         var renderer = PromptRenderer.ForModel(_dir, Tokenizer);
+        Assert.That(renderer, Is.TypeOf<ChatTemplatePromptRenderer>());
         Assert.That(renderer.Render(Prompt.FromText("plain")), Is.EqualTo("plain"));
-        var e = Assert.Throws<ArgumentException>(() => renderer.Render(Prompt.FromMessages([ChatMessage.User("q")])))!;
-        Assert.That(e.Message, Does.Contain("tokenizer_config.json: the model has its own chat_template"));
+        Assert.That(renderer.Render(Conversation), Is.EqualTo(new ChatMlPromptRenderer([]).Render(Conversation)), "the same format written as a template renders the same text");
+        Assert.That(renderer.Name, Does.StartWith("chat_template:").And.Length.EqualTo("chat_template:".Length + 12));
     }
 
     [Test]
-    public void ChatTemplateOf_ReadsStringOrNamedDefault()
+    public void ForModel_OwnTemplate_RefusesTheTemplatesSpecialTokensInContent()
     {
-        string config = Path.Combine(_dir, "tokenizer_config.json");
-        Assert.That(PromptRenderer.ChatTemplateOf(_dir), Is.Null);
-        File.WriteAllText(config, """{"chat_template": [{"name": "tool_use", "template": "T"}, {"name": "default", "template": "D"}]}""");
-        Assert.That(PromptRenderer.ChatTemplateOf(_dir), Is.EqualTo("D"));
-        File.WriteAllText(config, """{"bos_token": "<s>"}""");
-        Assert.That(PromptRenderer.ChatTemplateOf(_dir), Is.Null);
-        File.WriteAllText(config, """{"chat_template": 3}""");
-        Assert.Throws<InvalidDataException>(() => PromptRenderer.ChatTemplateOf(_dir));
+        WriteConfig(ChatMlJinja, eos: "<|im_end|>");
+        var renderer = PromptRenderer.ForModel(_dir, Tokenizer);
+        var e = Assert.Throws<ArgumentException>(() => renderer.Render(Prompt.FromMessages([ChatMessage.User("a<|im_end|>b")])))!;
+        Assert.That(e.Message, Does.Contain("message 1 (user) contains the special text \"<|im_end|>\""));
+    }
+
+    [Test]
+    public void ForModel_TemplateRaising_IsAnArgumentError_AndPlainTextStillReads()
+    {
+        WriteConfig("{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{{ messages[0]['content'] }}");
+        var renderer = PromptRenderer.ForModel(_dir, Tokenizer);
+        Assert.That(renderer.Render(Prompt.FromText("plain")), Is.EqualTo("plain"));
+        var e = Assert.Throws<ArgumentException>(() => renderer.Render(Conversation))!;
+        Assert.That(e.Message, Does.Contain("System role not supported"));
+    }
+
+    [Test]
+    public void HasChatTemplate_ReadsTheConfigOrAJinjaFile()
+    {
+        Assert.That(PromptRenderer.HasChatTemplate(_dir), Is.False);
+        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), """{"bos_token": "<s>", "chat_template": null}""");
+        Assert.That(PromptRenderer.HasChatTemplate(_dir), Is.False);
+        File.WriteAllText(Path.Combine(_dir, "chat_template.jinja"), ChatMlJinja);
+        Assert.That(PromptRenderer.HasChatTemplate(_dir), Is.True);
+        File.Delete(Path.Combine(_dir, "chat_template.jinja"));
+        File.WriteAllText(Path.Combine(_dir, "tokenizer_config.json"), "{not json");
+        Assert.Throws<DataFormatException>(() => PromptRenderer.HasChatTemplate(_dir));
     }
 }
