@@ -90,7 +90,7 @@ public class ConversationalDataTests
             ["run_dir"] = "run",
             ["reference"] = new JsonObject
             {
-                ["sft_data"] = Chat("sft.parquet"), ["vocab_size"] = 300, ["n_positions"] = 128, ["n_embd"] = 16, ["n_layer"] = 1,
+                ["sft_data"] = Chat("sft.parquet"), ["vocab_size"] = 400, ["n_positions"] = 512, ["n_embd"] = 16, ["n_layer"] = 1,
                 ["n_head"] = 2, ["steps"] = 4, ["warmup_steps"] = 1, ["batch_size"] = 4,
             },
             ["rebel"] = new JsonObject
@@ -108,10 +108,20 @@ public class ConversationalDataTests
         Assert.That(code, Is.EqualTo(0), error);
         var run = Path.Combine(dir, "run");
         Assert.That(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(2));
-        // the tournament's players were sampled on the held-out conversations as rendered for the model
-        var completions = Directory.GetFiles(Path.Combine(run, "tournament", "completions"), "*.jsonl");
-        Assert.That(completions, Is.Not.Empty);
-        var first = JsonDocument.Parse(File.ReadLines(completions[0]).First()).RootElement.GetProperty("prompt").GetString()!;
-        Assert.That(first, Does.StartWith("<|im_start|>system\n").And.EndWith("<|im_end|>\n<|im_start|>assistant\n"));
+        // the held-out conversations reached the players rendered in ChatML (the report's examples show the prompts, '|' escaped)
+        var report = File.ReadAllText(Path.Combine(run, "report.md"));
+        Assert.That(report, Does.Contain("## Examples"));
+        Assert.That(report, Does.Contain("`<\\|im_start\\|>system\n"));
+        Assert.That(report, Does.Contain("<\\|im_end\\|>\n<\\|im_start\\|>assistant"));
+    }
+
+    [Test]
+    public void PromptInput_PlainText_IsPassedOnUnchanged_WithoutAskingForARenderer()
+    {
+        var dir = Scratch();
+        var path = Path.Combine(dir, "p.jsonl");
+        File.WriteAllLines(path, ["""{"prompt": " Write about apple.<|endoftext|>"}""", """{"prompt": ""}"""]);
+        var texts = Rebel.Cli.Commands.PromptInput.Read(path, Rebel.Models.Data.ColumnMapping.Default, () => throw new AssertionException("no renderer for plain text"));
+        Assert.That(texts, Is.EqualTo(new[] { " Write about apple.<|endoftext|>", "" }));
     }
 }
