@@ -124,4 +124,21 @@ public class ConversationalDataTests
         var texts = Rebel.Cli.Commands.PromptInput.Read(path, Rebel.Models.Data.ColumnMapping.Default, () => throw new AssertionException("no renderer for plain text"));
         Assert.That(texts, Is.EqualTo(new[] { " Write about apple.<|endoftext|>", "" }));
     }
+
+    [Test]
+    public void TrainConfig_Columns_AreValidatedIntoAMapping()
+    {
+        var dir = Scratch();
+        var path = Path.Combine(dir, "c.json");
+        JsonObject Config(JsonObject columns) => new()
+        {
+            ["model"] = "m", ["prompts"] = "p.parquet", ["judge"] = "brevity", ["columns"] = columns,
+        };
+        File.WriteAllText(path, Config(new JsonObject { ["prompt"] = "question", ["chosen"] = "good" }).ToJsonString());
+        var mapping = Rebel.Cli.Training.TrainConfig.Load(path).ColumnMapping;
+        Assert.That((mapping.Prompt, mapping.Chosen, mapping.Rejected), Is.EqualTo(("question", "good", "rejected")));
+        File.WriteAllText(path, Config(new JsonObject { ["answer"] = "x" }).ToJsonString());
+        var e = Assert.Throws<ArgumentException>(() => Rebel.Cli.Training.TrainConfig.Load(path))!;
+        Assert.That(e.Message, Does.StartWith(path + ": column mapping: unknown field \"answer\""));
+    }
 }
