@@ -25,7 +25,8 @@ internal static class EvalCommand
     {
         var policy = new Option<string>("--policy") { Description = "The evaluated side: model or checkpoint directory, or completion file (JSONL {\"prompt\",\"completion\"}).", Required = true };
         var reference = new Option<string>("--reference") { Description = "The reference side, in the same forms.", Required = true };
-        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts JSONL: one {\"prompt\"} per line.", Required = true };
+        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts: JSONL or Parquet (a file, folder or glob), one {\"prompt\"} per record, text or messages.", Required = true };
+        var columns = PromptInput.ColumnsOption();
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge); the policy's completion is shown as a.", Required = true };
         var output = new Option<DirectoryInfo>("--out")
         {
@@ -41,7 +42,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Win rate (raw and length-controlled) of a policy or completion file against a reference. "
                                         + "Resumable: verdicts are saved as they are judged, and the same command again resumes an interrupted run.")
         {
-            policy, reference, prompts, judge, output, samples, seed, maxNewTokens, temperature, overwrite,
+            policy, reference, prompts, judge, output, samples, seed, maxNewTokens, temperature, overwrite, columns,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetRequiredValue(policy), parse.GetRequiredValue(reference),
             parse.GetRequiredValue(prompts).FullName, parse.GetRequiredValue(judge), parse.GetRequiredValue(output).FullName,
@@ -49,7 +50,7 @@ internal static class EvalCommand
             {
                 Samples = parse.GetValue(samples), Seed = parse.GetValue(seed), MaxNewTokens = parse.GetValue(maxNewTokens), Temperature = parse.GetValue(temperature),
             },
-            parse.GetValue(overwrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(overwrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken, parse.GetValue(columns)));
         return command;
     }
 
@@ -58,12 +59,12 @@ internal static class EvalCommand
     /// 130 when cancelled (what was judged stays saved).
     /// </summary>
     internal static async Task<int> RunAsync(string policyPath, string referencePath, string promptsPath, string spec, string directory,
-        WinRateOptions options, bool overwrite, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        WinRateOptions options, bool overwrite, TextWriter output, TextWriter error, CancellationToken cancellationToken, string? columns = null)
     {
         try
         {
             options.Validate();
-            var numbered = PromptFile.ReadNumbered(promptsPath);
+            var numbered = PromptInput.ReadNumbered(promptsPath, ColumnMapping.Parse(columns), () => PromptInput.SharedRenderer([policyPath, referencePath]));
             var prompts = numbered.Select(p => p.Prompt).ToList();
             var resolver = new PlayerResolver(TournamentCommand.LoadFittingPolicy(promptsPath, numbered), options.Temperature, options.MaxNewTokens);
             var policy = resolver.Resolve(policyPath);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Rebel.Models.Data;
 using Rebel.Models.Generation;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Prompts;
 using Rebel.Models.Tokenization;
 
 namespace Rebel.Cli.Commands;
@@ -11,7 +12,8 @@ namespace Rebel.Cli.Commands;
 /// <summary>
 /// <c>rebel generate --model DIR (--prompt TEXT ... | --input PROMPTS.jsonl) [--output OUT.jsonl] [--samples N]
 /// [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]</c>: samples completions with the KV cache.
-/// Input lines are <c>{"prompt": "..."}</c> (or <c>{"prompt_ids": [...]}</c>). Each output line (stdout without
+/// Input records (JSON Lines or Parquet) are <c>{"prompt": "..."}</c>, <c>{"prompt": [messages]}</c> (rendered with the
+/// model's chat format, see docs/data.md) or <c>{"prompt_ids": [...]}</c>. Each output line (stdout without
 /// <c>--output</c>) is <c>{"prompt", "completion", "completion_ids", "logprob", "token_logprobs",
 /// "sampling_logprobs", "finish_reason"}</c>: <c>token_logprobs</c> are ln softmax(z/τ) without truncation (REBEL's
 /// quantity; <c>logprob</c> is their sum), <c>sampling_logprobs</c> those of the top-k/top-p distribution sampled from.
@@ -20,13 +22,14 @@ internal static class GenerateCommand
 {
     /// <summary>What one invocation needs.</summary>
     internal sealed record Options(string ModelDirectory, IReadOnlyList<string> Prompts, string? Input, string? Output, int Samples,
-        GenerationOptions Generation, int BatchSize);
+        GenerationOptions Generation, int BatchSize, string? Columns = null);
 
     public static Command Create()
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var input = new Option<FileInfo?>("--input") { Description = "Prompts JSONL ({\"prompt\": ...} or {\"prompt_ids\": [...]})." };
+        var input = new Option<FileInfo?>("--input") { Description = "Prompts, JSONL or Parquet ({\"prompt\": text or messages} or {\"prompt_ids\": [...]})." };
+        var columns = PromptInput.ColumnsOption();
         var output = new Option<FileInfo?>("--output") { Description = "JSONL to write (atomically); default: standard output." };
         var samples = new Option<int>("--samples") { Description = "Completions per prompt (default 1).", DefaultValueFactory = _ => 1 };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Most new tokens per completion (default 64).", DefaultValueFactory = _ => 64 };
@@ -36,12 +39,12 @@ internal static class GenerateCommand
         var seed = new Option<ulong>("--seed") { Description = "Sampling seed (default 0)." };
         var batch = new Option<int>("--batch-size") { Description = "Sequences per batch (default 16).", DefaultValueFactory = _ => 16 };
         var command = new Command("generate", "Sample completions from a model (KV cache, temperature, top-k, top-p).")
-            { model, prompt, input, output, samples, maxNew, temperature, topK, topP, seed, batch };
+            { model, prompt, input, output, samples, maxNew, temperature, topK, topP, seed, batch, columns };
         command.SetAction(parse => Run(
             new Options(parse.GetValue(model)!.FullName, parse.GetValue(prompt) ?? [], parse.GetValue(input)?.FullName, parse.GetValue(output)?.FullName,
                 parse.GetValue(samples),
                 new GenerationOptions(parse.GetValue(maxNew), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(topP), parse.GetValue(seed)),
-                parse.GetValue(batch)),
+                parse.GetValue(batch), parse.GetValue(columns)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -58,8 +61,8 @@ internal static class GenerateCommand
             if (options.Input is not null && options.Prompts.Count > 0) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
             var model = Gpt2Checkpoint.Load(options.ModelDirectory);
             var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
-            var prompts = options.Input is null ? options.Prompts.Select(p => (Text: (string?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
-                : ReadPrompts(options.Input, tokenizer, model);
+            var prompts = options.Input is null ? options.Prompts.Select(p => (Prompt: (JsonNode?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
+                : ReadPrompts(options.Input, ColumnMapping.Parse(options.Columns), options.ModelDirectory, tokenizer, model);
 
             var generator = new Generator(model, tokenizer is null ? null : ids => tokenizer.Decode(ids, skipSpecialTokens: true));
             var jobs = prompts.SelectMany(p => Enumerable.Repeat(p, options.Samples)).ToList();
@@ -68,7 +71,7 @@ internal static class GenerateCommand
             {
                 var chunk = jobs.Skip(start).Take(options.BatchSize).ToList();
                 var results = generator.Generate(chunk.Select(j => j.Ids).ToList(), options.Generation, firstStream: start);
-                for (int i = 0; i < chunk.Count; i++) lines.Add(Line(chunk[i].Text, chunk[i].Ids, results[i]));
+                for (int i = 0; i < chunk.Count; i++) lines.Add(Line(chunk[i].Prompt, chunk[i].Ids, results[i]));
             }
             if (options.Output is null)
                 foreach (var line in lines) output.WriteLine(line.ToJsonString());
@@ -86,11 +89,11 @@ internal static class GenerateCommand
         }
     }
 
-    private static JsonObject Line(string? prompt, int[] promptIds, GeneratedSequence result)
+    private static JsonObject Line(JsonNode? prompt, int[] promptIds, GeneratedSequence result)
     {
         static JsonArray Numbers(IEnumerable<float> values) => new(values.Select(v => (JsonNode)(double)v).ToArray());
         var line = new JsonObject();
-        if (prompt is not null) line["prompt"] = prompt;
+        if (prompt is not null) line["prompt"] = prompt.DeepClone();
         else line["prompt_ids"] = new JsonArray(promptIds.Select(v => (JsonNode)v).ToArray());
         if (result.Text is not null) line["completion"] = result.Text;
         line["completion_ids"] = new JsonArray(result.Ids.Select(v => (JsonNode)v).ToArray());
@@ -101,19 +104,25 @@ internal static class GenerateCommand
         return line;
     }
 
-    private static List<(string? Text, int[] Ids)> ReadPrompts(string path, ITokenizer? tokenizer, Gpt2Model model)
+    /// <summary>Each record's prompt as written out (text or messages; null for ids) and its ids; conversations rendered for the model.</summary>
+    private static List<(JsonNode? Prompt, int[] Ids)> ReadPrompts(string path, ColumnMapping columns, string modelDirectory, ITokenizer? tokenizer, Gpt2Model model)
     {
-        var prompts = new List<(string?, int[])>();
-        foreach (var record in JsonLines.Read(path))
+        var prompts = new List<(JsonNode?, int[])>();
+        IPromptRenderer? renderer = null;
+        foreach (var row in DatasetReader.Read(path))
         {
-            if (record.Value.TryGetProperty("prompt_ids", out var ids))
+            if (row.Value.TryGetProperty("prompt_ids", out var ids))
             {
                 if (ids.ValueKind != JsonValueKind.Array || ids.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number))
-                    throw new DataFormatException(path, record.Line, "field \"prompt_ids\" must be an array of token ids");
+                    throw row.Error("prompt_ids", $"{row.Name("prompt_ids")} must be an array of token ids");
                 prompts.Add((null, ids.EnumerateArray().Select(e => e.GetInt32()).ToArray()));
+                continue;
             }
-            else prompts.Add((record.RequireString(path, "prompt"), Encode(record.RequireString(path, "prompt"), tokenizer, model, path, record.Line)));
+            var prompt = row.RequirePrompt(columns.Prompt);
+            if (prompt.IsConversation && tokenizer is not null) renderer ??= PromptRenderer.ForModel(modelDirectory, tokenizer);
+            prompts.Add((prompt.ToJson(), Encode(row.Render(columns.Prompt, prompt, renderer), tokenizer, model, row.Path, row.Number)));
         }
+        if (prompts.Count == 0) throw new DataFormatException(path, 0, "the dataset holds no prompts");
         return prompts;
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Prompts;
 using Rebel.Preference.Data;
 using Rebel.Preference.Evaluation;
 using Rebel.Preference.Models;
@@ -20,7 +21,14 @@ internal static class PreferenceCommand
 {
     /// <summary>What <c>train</c> needs.</summary>
     internal sealed record TrainOptions(string Data, string ModelType, string Encoder, string Out, int Blocks, double Temperature,
-        int Buckets, int Hidden, double ValidationFraction, PreferenceTrainingOptions Training, string Pooling = "last", int MaxTokens = 0);
+        int Buckets, int Hidden, double ValidationFraction, PreferenceTrainingOptions Training, string Pooling = "last", int MaxTokens = 0,
+        string? Columns = null);
+
+    /// <summary>
+    /// A preference model reads text, with no chat template of its own: conversational prompts are read as their
+    /// ChatML rendering (docs/data.md).
+    /// </summary>
+    private static readonly ChatMlPromptRenderer Conversations = new([]);
 
     public static Command Create()
     {
@@ -32,7 +40,8 @@ internal static class PreferenceCommand
 
     private static Command CreateTrain()
     {
-        var data = new Option<FileInfo>("--data") { Description = "Preference JSONL ({prompt,chosen,rejected} or {prompt,a,b,p}).", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "Preference data, JSONL or Parquet (a file, folder or glob): {prompt,chosen,rejected} (text or messages) or {prompt,a,b,p}.", Required = true };
+        var columns = PromptInput.ColumnsOption();
         var type = new Option<string>("--model-type") { Description = "bt (Bradley–Terry reward) or gpm (general preference model).", Required = true };
         var encoder = new Option<string>("--encoder")
         {
@@ -52,13 +61,13 @@ internal static class PreferenceCommand
         var validation = new Option<double>("--validation-fraction") { Description = "Share of prompts held out (default 0.1).", DefaultValueFactory = _ => 0.1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of initialisation, split and minibatch order (default 0).", DefaultValueFactory = _ => 0UL };
         var command = new Command("train", "Fit a preference model to a JSONL file; prints held-out metrics.")
-            { data, type, encoder, pooling, maxTokens, output, blocks, tau, buckets, hidden, epochs, batch, lr, validation, seed };
+            { data, type, encoder, pooling, maxTokens, output, blocks, tau, buckets, hidden, epochs, batch, lr, validation, seed, columns };
         command.SetAction(parse =>
         {
             var options = new TrainOptions(parse.GetValue(data)!.FullName, parse.GetValue(type)!, parse.GetValue(encoder)!, parse.GetValue(output)!.FullName,
                 parse.GetValue(blocks), parse.GetValue(tau), parse.GetValue(buckets), parse.GetValue(hidden), parse.GetValue(validation),
                 new PreferenceTrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) },
-                parse.GetValue(pooling)!, parse.GetValue(maxTokens));
+                parse.GetValue(pooling)!, parse.GetValue(maxTokens), parse.GetValue(columns));
             return Train(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
         return command;
@@ -67,11 +76,12 @@ internal static class PreferenceCommand
     private static Command CreateEval()
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "A directory written by rebel preference train.", Required = true };
-        var data = new Option<FileInfo>("--data") { Description = "Preference JSONL to evaluate on (every record).", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "Preference data to evaluate on (every record), JSONL or Parquet.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
-        var command = new Command("eval", "Evaluate a preference model: accuracy, log-loss, ECE, cyclic-triple share.") { model, data, json };
+        var columns = PromptInput.ColumnsOption();
+        var command = new Command("eval", "Evaluate a preference model: accuracy, log-loss, ECE, cyclic-triple share.") { model, data, json, columns };
         command.SetAction(parse => Eval(parse.GetValue(model)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(json),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(columns)));
         return command;
     }
 
@@ -89,7 +99,7 @@ internal static class PreferenceCommand
                 GeneralPreferenceModel.KindName => new GeneralPreferenceModel(encoder, o.Blocks, o.Temperature, rng),
                 _ => throw new ArgumentException($"--model-type \"{o.ModelType}\" is not known (use bt or gpm)"),
             };
-            var (train, validation) = new PreferenceSplit(o.ValidationFraction, o.Training.Seed).Apply(PreferenceDataset.Read(o.Data));
+            var (train, validation) = new PreferenceSplit(o.ValidationFraction, o.Training.Seed).Apply(PreferenceDataset.Read(o.Data, Conversations, ColumnMapping.Parse(o.Columns)));
             if (train.Count == 0) throw new ArgumentException($"{o.Data}: no records fall on the training side of the split");
             PreferenceTrainer.Fit(model, train, o.Training, line => output.WriteLine(line));
             model.Save(o.Out);
@@ -126,12 +136,12 @@ internal static class PreferenceCommand
     }
 
     /// <summary>Runs <c>eval</c>; 0 on success, 1 on bad input.</summary>
-    internal static int Eval(string modelDirectory, string dataPath, bool json, TextWriter output, TextWriter error)
+    internal static int Eval(string modelDirectory, string dataPath, bool json, TextWriter output, TextWriter error, string? columns = null)
     {
         try
         {
             var model = PreferenceModels.Load(modelDirectory);
-            var metrics = PreferenceEvaluator.Evaluate(model, PreferenceDataset.Read(dataPath).ToList());
+            var metrics = PreferenceEvaluator.Evaluate(model, PreferenceDataset.Read(dataPath, Conversations, ColumnMapping.Parse(columns)).ToList());
             Print(metrics, "eval", json, output);
             return 0;
         }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Rebel.Cli.Training;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Prompts;
 using Rebel.Models.Tokenization;
 using Rebel.Models.Training;
 using Spectre.Console;
@@ -23,7 +24,7 @@ internal static class SftCommand
 {
     /// <summary>What one invocation needs.</summary>
     internal sealed record Options(string? ModelDirectory, string? Preset, string? TokenizerDirectory, int VocabSize,
-        string Data, string Out, SftOptions Training, bool Overwrite = false);
+        string Data, string Out, SftOptions Training, bool Overwrite = false, string? Columns = null);
 
     /// <summary>
     /// The warmup used when <c>--warmup</c> is not given: the default (20 steps), but at most a tenth of the steps, so that
@@ -37,7 +38,8 @@ internal static class SftCommand
         var preset = new Option<string?>("--config") { Description = "Start from a fresh model of this preset (tiny)." };
         var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "With --config: tokenizer directory (default: train one on the data)." };
         var vocab = new Option<int>("--vocab-size") { Description = "With --config and no --tokenizer: BPE vocabulary size (default 512).", DefaultValueFactory = _ => 512 };
-        var data = new Option<FileInfo>("--data") { Description = "SFT JSONL: {\"prompt\": ..., \"completion\": ...}.", Required = true };
+        var data = new Option<FileInfo>("--data") { Description = "SFT data, JSONL or Parquet (a file, folder or glob): {\"prompt\", \"completion\"} as text or messages, or {\"messages\"}.", Required = true };
+        var columns = PromptInput.ColumnsOption();
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory.", Required = true };
         var defaults = new SftOptions();
         var steps = new Option<int>("--steps") { Description = $"Optimizer steps (default {defaults.Steps}).", DefaultValueFactory = _ => defaults.Steps };
@@ -49,7 +51,7 @@ internal static class SftCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (default 0 = final model only)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of init, split and batches (default 0)." };
         var command = new Command("sft", "Supervised fine-tuning of a GPT-2 model on prompt/completion pairs.")
-            { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed, overwrite };
+            { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed, overwrite, columns };
         command.SetAction(parse => Run(
             new Options(parse.GetValue(model)?.FullName, parse.GetValue(preset), parse.GetValue(tokenizer)?.FullName, parse.GetValue(vocab),
                 parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName,
@@ -59,7 +61,7 @@ internal static class SftCommand
                     MinLearningRate = Math.Min(new SftOptions().MinLearningRate, parse.GetValue(lr)),
                     WarmupSteps = parse.GetValue(warmup) ?? DefaultWarmup(parse.GetValue(steps)), EvalEvery = parse.GetValue(evalEvery),
                     CheckpointEvery = parse.GetValue(checkpointEvery), Seed = parse.GetValue(seed),
-                }, parse.GetValue(overwrite)),
+                }, parse.GetValue(overwrite), parse.GetValue(columns)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -73,8 +75,11 @@ internal static class SftCommand
             if ((options.ModelDirectory is null) == (options.Preset is null)) throw new ArgumentException("give either --model DIR or --config PRESET.");
             if (!options.Overwrite && File.Exists(Path.Combine(options.Out, "config.json")))
                 throw new ArgumentException($"{options.Out} already holds a model (config.json); pass --overwrite to replace it, or choose another --out.");
-            var (model, tokenizer) = Start(options);
-            var examples = SftData.Read(options.Data, tokenizer);
+            var columns = ColumnMapping.Parse(options.Columns);
+            var (model, tokenizer) = Start(options, columns);
+            // a fresh model has no chat template: conversations are written in the ChatML fallback
+            var renderer = options.ModelDirectory is { } dir ? PromptRenderer.ForModel(dir, tokenizer) : new ChatMlPromptRenderer(tokenizer.SpecialTokens.Keys);
+            var examples = SftData.Read(options.Data, tokenizer, renderer, columns);
             Directory.CreateDirectory(options.Out);
             WriteResolvedOptions(options, model);
             output.WriteLine($"rebel sft: {examples.Count} examples, {model.ParameterCount:N0} parameters, {options.Training.Steps} steps → {options.Out}");
@@ -128,7 +133,7 @@ internal static class SftCommand
         }
     }
 
-    private static (Gpt2Model Model, ITokenizer Tokenizer) Start(Options options)
+    private static (Gpt2Model Model, ITokenizer Tokenizer) Start(Options options, ColumnMapping columns)
     {
         if (options.ModelDirectory is { } dir)
         {
@@ -139,7 +144,7 @@ internal static class SftCommand
         var config = Gpt2Config.Preset(options.Preset!);
         ITokenizer tokenizer = options.TokenizerDirectory is { } t
             ? TokenizerFiles.Load(t)
-            : BpeTrainer.Train(SftData.Texts(options.Data), new BpeTrainerOptions { VocabSize = options.VocabSize });
+            : BpeTrainer.Train(SftData.Texts(options.Data, new ChatMlPromptRenderer([]), columns), new BpeTrainerOptions { VocabSize = options.VocabSize });
         config = config with { VocabSize = tokenizer.VocabSize, BosTokenId = tokenizer.EosId, EosTokenId = tokenizer.EosId };
         return (new Gpt2Model(config, options.Training.Seed), tokenizer);
     }

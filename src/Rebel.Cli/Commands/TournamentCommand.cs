@@ -21,7 +21,8 @@ internal static class TournamentCommand
     public static Command Create()
     {
         var players = new Option<string>("--players") { Description = "Comma-separated players: completion files (JSONL {\"prompt\",\"completion\"}), model or checkpoint directories.", Required = true };
-        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts JSONL: one {\"prompt\"} per line.", Required = true };
+        var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts: JSONL or Parquet (a file, folder or glob), one {\"prompt\"} per record, text or messages.", Required = true };
+        var columns = PromptInput.ColumnsOption();
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory (also holds the resumable state).", Required = true };
         var samples = new Option<int>("--samples") { Description = "Samples per prompt per player (default 1).", DefaultValueFactory = _ => 1 };
@@ -31,24 +32,24 @@ internal static class TournamentCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Discard a tournament saved in --out (e.g. after a player changed) instead of resuming it." };
         var command = new Command("tournament", "Play a round-robin (or anchor) tournament and report win rates, ratings and the maximal lottery.")
         {
-            players, prompts, judge, output, samples, anchor, concurrency, seed, overwrite,
+            players, prompts, judge, output, samples, anchor, concurrency, seed, overwrite, columns,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetRequiredValue(players).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             parse.GetRequiredValue(prompts).FullName, parse.GetRequiredValue(judge), parse.GetRequiredValue(output).FullName,
             new TournamentOptions { Samples = parse.GetValue(samples), Anchor = parse.GetValue(anchor), Concurrency = parse.GetValue(concurrency), Seed = parse.GetValue(seed) },
-            parse.GetValue(overwrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(overwrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken, parse.GetValue(columns)));
         return command;
     }
 
     /// <summary>Runs the verb; 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>).</summary>
     internal static async Task<int> RunAsync(IReadOnlyList<string> playerPaths, string promptsPath, string spec, string directory,
-        TournamentOptions options, bool overwrite, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        TournamentOptions options, bool overwrite, TextWriter output, TextWriter error, CancellationToken cancellationToken, string? columns = null)
     {
         try
         {
             options.Validate();
-            var numbered = PromptFile.ReadNumbered(promptsPath);
+            var numbered = PromptInput.ReadNumbered(promptsPath, ColumnMapping.Parse(columns), () => PromptInput.SharedRenderer(playerPaths));
             var prompts = numbered.Select(p => p.Prompt).ToList();
             var players = new PlayerResolver(LoadFittingPolicy(promptsPath, numbered)).Resolve(playerPaths);
             using var judge = JudgeSpec.Parse(spec);
@@ -67,7 +68,7 @@ internal static class TournamentCommand
             return 0;
         }
         catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
-                                       or JudgeException or IOException or ArgumentOutOfRangeException)
+                                       or JudgeException or IOException or ArgumentException)
         {
             await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
@@ -91,9 +92,4 @@ internal static class TournamentCommand
         return policy;
     };
 
-    /// <summary>The prompts of a prompts JSONL file, in order.</summary>
-    internal static IReadOnlyList<string> ReadPrompts(string path)
-    {
-        return PromptFile.Read(path);
-    }
 }

@@ -21,10 +21,10 @@ internal static class BaselineStage
     /// accuracy (recorded in the stamp when it was fitted; null when nothing was held out).</summary>
     /// <param name="config">The baseline section.</param>
     /// <param name="data">The preference file the model is fitted to (its SHA-256 enters the stamp).</param>
-    /// <param name="records">That file's records when the caller has already read them; null reads the file when fitting.</param>
+    /// <param name="records">Reads the data's records (prompts rendered as the policy reads them), called only when fitting.</param>
     /// <param name="directory">The reward model's folder.</param>
     /// <param name="log">Progress lines.</param>
-    public static (string Directory, double? ValidationAccuracy) TrainOrLoad(BaselineConfig config, string data, IReadOnlyList<PreferenceRecord>? records, string directory, TextWriter log)
+    public static (string Directory, double? ValidationAccuracy) TrainOrLoad(BaselineConfig config, string data, Func<IReadOnlyList<PreferenceRecord>> records, string directory, TextWriter log)
     {
         var stamp = new JsonObject { ["settings"] = CachedStage.Settings(config, "data"), ["data_sha256"] = CachedStage.Sha256(data) };
         if (CachedStage.Current(directory, StampFile, stamp) is { } saved)
@@ -36,7 +36,7 @@ internal static class BaselineStage
         var rng = new Rng(config.Seed);
         var encoder = new HashedFeatureEncoder(config.EncoderOptions(), rng);
         var model = new BradleyTerryRewardModel(encoder, rng);
-        var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(records ?? PreferenceDataset.Read(data));
+        var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(records());
         log.WriteLine($"baseline: fitting a Bradley–Terry reward model on {train.Count} offline pairs ({validation.Count} held out)");
         PreferenceTrainer.Fit(model, train, config.TrainingOptions());
         double? accuracy = null;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Prompts;
 using Rebel.Models.Tokenization;
 using Rebel.Models.Training;
 
@@ -15,28 +17,33 @@ internal static class ReferenceStage
 {
     public const string StampFile = "reference.json";
 
-    /// <summary>Returns the reference directory, training it first unless an up-to-date one exists.</summary>
-    public static string BuildOrLoad(ReferenceConfig config, string directory, TextWriter log)
+    /// <summary>
+    /// Returns the reference directory, training it first unless an up-to-date one exists. The SFT data's columns are
+    /// read through <paramref name="columns"/> (a renamed column enters the stamp).
+    /// </summary>
+    public static string BuildOrLoad(ReferenceConfig config, string directory, ColumnMapping columns, TextWriter log)
     {
         var stamp = new JsonObject
         {
             ["settings"] = CachedStage.Settings(config, "sft_data"),
             ["sft_data_sha256"] = CachedStage.Sha256(config.SftData),
         };
+        if (!columns.IsDefault) stamp["columns"] = columns.ToString();
         if (CachedStage.Current(directory, StampFile, stamp) is not null)
         {
             log.WriteLine($"reference: reusing the SFT reference in {directory}");
             return directory;
         }
-        CachedStage.Build(directory, StampFile, stamp, folder => Train(config, folder, log));
+        CachedStage.Build(directory, StampFile, stamp, folder => Train(config, columns, folder, log));
         return directory;
     }
 
-    private static void Train(ReferenceConfig config, string folder, TextWriter log)
+    private static void Train(ReferenceConfig config, ColumnMapping columns, string folder, TextWriter log)
     {
-        var tokenizer = BpeTrainer.Train(SftData.Texts(config.SftData), new BpeTrainerOptions { VocabSize = config.VocabSize });
+        // conversations are written in the ChatML fallback: the model built here has no chat template of its own
+        var tokenizer = BpeTrainer.Train(SftData.Texts(config.SftData, new ChatMlPromptRenderer([]), columns), new BpeTrainerOptions { VocabSize = config.VocabSize });
         int eos = tokenizer.EosId ?? throw new InvalidOperationException("the trained tokenizer has no end-of-sequence token");
-        var examples = SftData.Read(config.SftData, tokenizer);
+        var examples = SftData.Read(config.SftData, tokenizer, new ChatMlPromptRenderer(tokenizer.SpecialTokens.Keys), columns);
         int longest = examples.Max(e => e.PromptIds.Length + e.CompletionIds.Length);
         if (longest > config.NPositions)
             log.WriteLine($"reference: warning: the longest example has {longest} tokens, more than n_positions = {config.NPositions}; it is cut");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rebel.Models.Data;
 using Rebel.SelfPlay.Training;
 using Rebel.Tensors.Kernels;
 
@@ -39,6 +40,16 @@ public sealed record TrainConfig
 
     /// <summary>How runs of this config are named in output: "REBEL", or "the sppo loss" for a baseline loss.</summary>
     internal string Algorithm => Rebel.Loss == "rebel" ? "REBEL" : $"the {Rebel.Loss} loss";
+
+    /// <summary>
+    /// Renamed dataset columns, field → column (e.g. <c>{"prompt": "question"}</c>), applied to every dataset of the run:
+    /// prompts, eval_prompts, rebel.offline_data, baseline.data and reference.sft_data. Fields not named keep TRL's
+    /// names (see docs/data.md). Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Columns { get; init; }
+
+    /// <summary>The validated mapping <see cref="Columns"/> describes.</summary>
+    internal ColumnMapping ColumnMapping => Columns is null ? ColumnMapping.Default : ColumnMapping.From(Columns);
 
     /// <summary>The Bradley–Terry reward-model baseline run with the same budget (null: skipped).</summary>
     public BaselineConfig? Baseline { get; init; }
@@ -101,6 +112,7 @@ public sealed record TrainConfig
         Rebel.Validate();
         Baseline?.Validate();
         Tournament?.Validate();
+        _ = ColumnMapping; // throws for an unknown field or two fields on one column
         if (PeriodicEvalPrompts < 1) throw new ArgumentException($"periodic_eval_prompts must be ≥ 1, got {PeriodicEvalPrompts}.");
         if (Tournament is not null && EvalPrompts is null) throw new ArgumentException("the tournament needs \"eval_prompts\" (held-out prompts).");
         if (Baseline is not null && (Baseline.Data ?? Rebel.OfflineData) is null)

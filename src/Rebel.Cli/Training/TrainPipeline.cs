@@ -3,7 +3,9 @@ using System.Globalization;
 using Rebel.Judges;
 using Rebel.Judges.Models;
 using Rebel.Judges.Spec;
+using Rebel.Cli.Commands;
 using Rebel.Models.Data;
+using Rebel.Models.Prompts;
 using Rebel.Preference.Data;
 using Rebel.Preference.Models;
 using Rebel.SelfPlay.Policies;
@@ -48,16 +50,20 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         Directory.CreateDirectory(config.RunDir);
         RunStamp.Ensure(config.RunDir, RunStamp.Of(config, judge.Id), resume);
         AtomicFile.WriteAllText(Path.Combine(config.RunDir, "config.json"), config.ToJson());
-        var prompts = PromptFile.Read(config.Prompts);
-        var evalPrompts = config.EvalPrompts is null ? [] : PromptFile.Read(config.EvalPrompts);
-        var offline = config.Rebel.OfflineData is null ? [] : PreferenceDataset.Read(config.Rebel.OfflineData).ToList();
-
-        using var judge = JudgeSpec.Parse(config.Judge);                        // a bad spec fails before any work
+        var columns = config.ColumnMapping;
+        // the datasets are checked before the long stages; conversations are rendered once π_ref (and its chat format) exists
+        _ = PromptFile.Read(config.Prompts, columns);
+        if (config.EvalPrompts is not null) _ = PromptFile.Read(config.EvalPrompts, columns);
+        if (config.Rebel.OfflineData is not null) _ = PreferenceDataset.ReadExamples(config.Rebel.OfflineData, columns).Count();
 
         // 1. π_ref
-        string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), output);
-        Validation.PromptFits.Check(config, referenceDir);                     // before any sampling: a too-long prompt names its line
+        string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), columns, output);
         Done("reference (tokenizer + SFT)");
+        var renderer = new Lazy<IPromptRenderer>(() => PromptInput.RendererOf(referenceDir));
+        Validation.PromptFits.Check(config, referenceDir, columns, () => renderer.Value); // before any sampling: a too-long prompt names its line
+        var prompts = PromptInput.Read(config.Prompts, columns, () => renderer.Value);
+        var evalPrompts = config.EvalPrompts is null ? [] : PromptInput.Read(config.EvalPrompts, columns, () => renderer.Value);
+        var offline = config.Rebel.OfflineData is null ? [] : ReadPreferences(config.Rebel.OfflineData, columns, renderer);
 
         // 2. REBEL self-play against the task judge
         output.WriteLine($"self-play: {config.Algorithm} against {judge.Id}");
@@ -72,8 +78,9 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         {
             baselineDir = Path.Combine(config.RunDir, "baseline");
             // without its own data the reward model fits rebel.offline_data, already read above
-            (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, baseline.Data ?? config.Rebel.OfflineData!, baseline.Data is null ? offline : null,
-                Path.Combine(baselineDir, "reward-model"), output);
+            var rmData = baseline.Data ?? config.Rebel.OfflineData!;
+            (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, rmData,
+                () => baseline.Data is null ? offline : ReadPreferences(rmData, columns, renderer), Path.Combine(baselineDir, "reward-model"), output);
             using var rmJudge = PreferenceModelJudge.Load(rmDir);
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             baselineRun = await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
@@ -103,6 +110,13 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         RunReport.Write(summary);
         Done("report");
         return summary;
+    }
+
+    /// <summary>Preference records with their prompts as π_ref reads them (the renderer is only built for a conversation).</summary>
+    private static List<PreferenceRecord> ReadPreferences(string location, ColumnMapping columns, Lazy<IPromptRenderer> renderer)
+    {
+        bool conversational = PreferenceDataset.ReadExamples(location, columns).Any(e => e.Prompt.IsConversation);
+        return PreferenceDataset.Read(location, conversational ? renderer.Value : null, columns).ToList();
     }
 
     private async Task<ArmResult> RunArmAsync(string name, IPairwiseJudge judge, IPairwiseJudge evalJudge, string referenceDir, string runDir,

@@ -1,6 +1,7 @@
 using Rebel.Cli.Training;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Prompts;
 
 namespace Rebel.Cli.Validation;
 
@@ -13,12 +14,12 @@ internal static class PromptFits
 {
     /// <summary>Checks the training and held-out prompts of <paramref name="config"/> against the model in <paramref name="modelDirectory"/>.</summary>
     /// <exception cref="DataFormatException">A prompt is too long; the message names the file and line.</exception>
-    public static void Check(TrainConfig config, string modelDirectory)
+    public static void Check(TrainConfig config, string modelDirectory, ColumnMapping columns, Func<IPromptRenderer> renderer)
     {
         var tokenizer = Gpt2Checkpoint.LoadTokenizer(modelDirectory);
         if (tokenizer is null) return; // the policy load fails on this with its own message
         int context = Gpt2Config.Load(Path.Combine(modelDirectory, "config.json")).ContextLength;
         foreach (var path in new[] { config.Prompts, config.EvalPrompts }.OfType<string>().Distinct())
-            PromptFile.CheckFits(path, PromptFile.ReadNumbered(path), p => tokenizer.Encode(p).Length, context, modelDirectory);
+            PromptFile.CheckFits(path, Commands.PromptInput.ReadNumbered(path, columns, renderer), p => tokenizer.Encode(p).Length, context, modelDirectory);
     }
 }
