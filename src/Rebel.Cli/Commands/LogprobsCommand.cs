@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Rebel.Models;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Scoring;
+using Rebel.Tensors.IO;
 
 namespace Rebel.Cli.Commands;
 
@@ -37,13 +39,13 @@ internal static class LogprobsCommand
         try
         {
             if (!(options.Temperature > 0)) throw new ArgumentException($"--temperature must be positive, got {options.Temperature}.");
-            var model = Gpt2Checkpoint.Load(options.ModelDirectory);
-            var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
+            var model = ModelFolder.Load(options.ModelDirectory);
+            var tokenizer = ModelFolder.LoadTokenizer(options.ModelDirectory);
             int count = LogProbFile.Score(model, tokenizer, options.Input, options.Output, options.Temperature, options.BatchSize);
             output.WriteLine($"scored {count} completions → {options.Output}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine($"rebel logprobs: {e.Message}");
             return 1;
