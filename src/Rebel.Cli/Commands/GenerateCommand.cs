@@ -26,7 +26,7 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3).", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
         var input = new Option<FileInfo?>("--input") { Description = "Prompts JSONL ({\"prompt\": ...} or {\"prompt_ids\": [...]})." };
         var output = new Option<FileInfo?>("--output") { Description = "JSONL to write (atomically); default: standard output." };

@@ -43,7 +43,7 @@ internal static class SftCommand
         var evalEvery = new Option<int>("--eval-every") { Description = $"Eval interval in steps (default {defaults.EvalEvery}).", DefaultValueFactory = _ => defaults.EvalEvery };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (default 0 = final model only)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of init, split and batches (default 0)." };
-        var command = new Command("sft", "Supervised fine-tuning of a GPT-2 model on prompt/completion pairs.")
+        var command = new Command("sft", "Supervised fine-tuning of a GPT-2 or Llama-family model on prompt/completion pairs.")
             { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed };
         command.SetAction(parse => Run(
             new Options(parse.GetValue(model)?.FullName, parse.GetValue(preset), parse.GetValue(tokenizer)?.FullName, parse.GetValue(vocab),
