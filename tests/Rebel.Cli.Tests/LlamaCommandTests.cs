@@ -122,4 +122,38 @@ public class LlamaCommandTests
         Assert.That((string)JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, "config.json")))!["model_type"]!, Is.EqualTo("llama"));
         Assert.That(ModelFolder.Load(checkpoint), Is.InstanceOf<LlamaModel>());
     }
+
+    [Test]
+    public void TournamentAndEval_LlamaAgainstGpt2_Run()
+    {
+        var dir = Scratch();
+        var prompts = Path.Combine(dir, "prompts.jsonl");
+        File.WriteAllLines(prompts, Corpus.Take(3).Select(c => JsonSerializer.Serialize(new { prompt = c[..8] })));
+        var (code, _, error) = Run("tournament", "--players", TinyLlama.Value + "," + ModelDirectory, "--prompts", prompts, "--judge", "length(10)",
+            "--out", Path.Combine(dir, "t"), "--samples", "1", "--seed", "3");
+        Assert.That(code, Is.Zero, error);
+        var tournament = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "t", "tournament.json")))!;
+        Assert.That(tournament["players"]!.AsArray(), Has.Count.EqualTo(2));
+        (code, _, error) = Run("eval", "--policy", TinyLlama.Value, "--reference", ModelDirectory, "--prompts", prompts, "--judge", "length(4)",
+            "--out", Path.Combine(dir, "e"), "--seed", "5");
+        Assert.That(code, Is.Zero, error);
+        Assert.That(File.Exists(Path.Combine(dir, "e", "eval.json")));
+    }
+
+    [Test]
+    public void Tournament_BrokenLlamaFolder_IsOneLineError()
+    {
+        var dir = Scratch();
+        var broken = Path.Combine(dir, "broken");
+        Directory.CreateDirectory(broken);
+        foreach (var file in Directory.GetFiles(TinyLlama.Value)) File.Copy(file, Path.Combine(broken, Path.GetFileName(file)));
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(broken, "config.json")))!;
+        config["hidden_size"] = 48;
+        File.WriteAllText(Path.Combine(broken, "config.json"), config.ToJsonString());
+        var prompts = Path.Combine(dir, "prompts.jsonl");
+        File.WriteAllLines(prompts, [JsonSerializer.Serialize(new { prompt = "the cat" })]);
+        var (code, _, error) = Run("tournament", "--players", broken + "," + ModelDirectory, "--prompts", prompts, "--judge", "length(10)", "--out", Path.Combine(dir, "t"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error.Trim(), Does.Contain("model.embed_tokens.weight").And.Not.Contain("\n   at "));
+    }
 }
