@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rebel.Models;
 using Rebel.Models.Data;
 using Rebel.Models.Generation;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Prompts;
 using Rebel.Models.Tokenization;
+using Rebel.Tensors.IO;
 
 namespace Rebel.Cli.Commands;
 
@@ -26,7 +28,7 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3).", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
         var input = new Option<FileInfo?>("--input") { Description = "Prompts, JSONL or Parquet ({\"prompt\": text or messages} or {\"prompt_ids\": [...]})." };
         var columns = PromptInput.ColumnsOption();
@@ -59,8 +61,8 @@ internal static class GenerateCommand
             if (options.BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {options.BatchSize}.");
             if (options.Input is null && options.Prompts.Count == 0) throw new ArgumentException("give the prompts: --prompt TEXT (one or more) or --input FILE.");
             if (options.Input is not null && options.Prompts.Count > 0) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
-            var model = Gpt2Checkpoint.Load(options.ModelDirectory);
-            var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
+            var model = ModelFolder.Load(options.ModelDirectory);
+            var tokenizer = ModelFolder.LoadTokenizer(options.ModelDirectory);
             var prompts = options.Input is null ? options.Prompts.Select(p => (Prompt: (JsonNode?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
                 : ReadPrompts(options.Input, ColumnMapping.Parse(options.Columns), options.ModelDirectory, tokenizer, model);
 
@@ -82,7 +84,7 @@ internal static class GenerateCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine($"rebel generate: {ErrorText.Of(e)}");
             return 1;
@@ -105,7 +107,7 @@ internal static class GenerateCommand
     }
 
     /// <summary>Each record's prompt as written out (text or messages; null for ids) and its ids; conversations rendered for the model.</summary>
-    private static List<(JsonNode? Prompt, int[] Ids)> ReadPrompts(string path, ColumnMapping columns, string modelDirectory, ITokenizer? tokenizer, Gpt2Model model)
+    private static List<(JsonNode? Prompt, int[] Ids)> ReadPrompts(string path, ColumnMapping columns, string modelDirectory, ITokenizer? tokenizer, ICausalLanguageModel model)
     {
         var prompts = new List<(JsonNode?, int[])>();
         IPromptRenderer? renderer = null;
@@ -126,12 +128,12 @@ internal static class GenerateCommand
         return prompts;
     }
 
-    private static int[] Encode(string text, ITokenizer? tokenizer, Gpt2Model model, string source, int line)
+    private static int[] Encode(string text, ITokenizer? tokenizer, ICausalLanguageModel model, string source, int line)
     {
         if (tokenizer is null) throw new DataFormatException(source, line, "text prompts need a tokenizer, but the model directory has none (use prompt_ids)");
         var ids = tokenizer.Encode(text);
         if (ids.Length > 0) return ids;
-        int? start = model.Config.BosTokenId ?? tokenizer.EosId ?? model.Config.EosTokenId;
+        int? start = model.BosTokenId ?? tokenizer.EosId ?? (model.EosTokenIds.Count > 0 ? model.EosTokenIds[0] : null);
         return start is { } s ? [s] : throw new DataFormatException(source, line, "empty prompt and no BOS/EOS token to start from");
     }
 }

@@ -7,6 +7,7 @@ using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
+using Rebel.Tensors.IO;
 using Rebel.Tensors.Kernels;
 using Spectre.Console;
 
@@ -71,8 +72,8 @@ internal static class TrainCommand
             await error.WriteLineAsync(ErrorText.Of(e));
             return 2;
         }
-        catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException
-                                   or IOException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException or SafeTensorsFormatException
+                                   or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
             await error.WriteLineAsync(ErrorText.Of(e));
             return 1;
