@@ -7,13 +7,26 @@ internal static class GradMode
 
     public static bool Enabled => _disabledDepth == 0;
 
+    /// <summary>Stops recording until the result is disposed (scopes nest).</summary>
     public static IDisposable Disable()
     {
+        var restore = new Restore(_disabledDepth);
         _disabledDepth++;
-        return new Restore();
+        return restore;
     }
 
-    private sealed class Restore : IDisposable
+    /// <summary>
+    /// Records again, whatever encloses the call, until the result is disposed: activation checkpointing re-runs a
+    /// block's forward with recording on while <see cref="Tensor.Backward()"/> itself runs under no-grad.
+    /// </summary>
+    public static IDisposable Enable()
+    {
+        var restore = new Restore(_disabledDepth);
+        _disabledDepth = 0;
+        return restore;
+    }
+
+    private sealed class Restore(int depth) : IDisposable
     {
         private bool _done;
 
@@ -21,7 +34,7 @@ internal static class GradMode
         {
             if (_done) return;
             _done = true;
-            _disabledDepth--;
+            _disabledDepth = depth;
         }
     }
 }
