@@ -14,12 +14,13 @@ namespace Rebel.Models.Generation;
 /// A row at position p of sequence s attends to s's cached positions 0..p, which this call has already filled
 /// for every earlier row of s, so a whole prompt can be fed in one call (prefill) and single tokens after (decode).
 /// </remarks>
-internal sealed class CachedForward
+internal sealed class CachedForward : IKvDecoder
 {
     private readonly Gpt2Model _model;
     private readonly Gpt2Config _config;
     private readonly PackedWeights? _packed;
-    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _last = [], _scores = [];
+    private readonly CachedAttention _attention;
+    private float[] _x = [], _h = [], _qkv = [], _attn = [], _mlp = [], _last = [];
 
     /// <param name="model">The model; its weights must not change while this object is in use.</param>
     /// <param name="batch">Sequences in the cache.</param>
@@ -33,10 +34,17 @@ internal sealed class CachedForward
         if (capacity > _config.ContextLength)
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"Cache capacity exceeds the context length {_config.ContextLength}.");
         Cache = new KvCache(_config.Layers, batch, _config.Heads, capacity, _config.HeadSize);
+        _attention = new CachedAttention(Cache, _config.Heads);
         if (packWeights) _packed = new PackedWeights(model);
     }
 
     public KvCache Cache { get; }
+
+    /// <inheritdoc/>
+    public int Capacity => Cache.Capacity;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> Lengths => Cache.Lengths;
 
     /// <summary>
     /// Appends token <c>ids[i]</c> to sequence <c>sequences[i]</c> for every row i (in order) and writes the logits of
@@ -61,15 +69,8 @@ internal sealed class CachedForward
         int n = ids.Length, c = _config.EmbeddingSize, inner = _config.MlpSize;
         Ensure(ref _x, n * c); Ensure(ref _h, n * c); Ensure(ref _qkv, n * 3 * c); Ensure(ref _attn, n * c);
         Ensure(ref _mlp, n * inner);
-        var positions = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int s = sequences[i];
-            positions[i] = Cache.Lengths[s]++;
-            if (positions[i] >= Cache.Capacity)
-                throw new InvalidOperationException($"Sequence {s} is full: the KV cache holds {Cache.Capacity} positions.");
-        }
-        var plan = PlanAttention(sequences, positions, n);                                 // the same for every layer
+        var plan = _attention.Append(sequences);                                           // the same for every layer
+        var positions = plan.Positions;
 
         // x = wte[id] + wpe[position]                                                     (N, C)
         var wte = _model.Wte.Weight.AsSpan();
@@ -83,8 +84,8 @@ internal sealed class CachedForward
             // attention: x += c_proj(attend(c_attn(ln_1(x))))
             RowKernels.LayerNorm(_x, block.Ln1.Weight.AsSpan(), block.Ln1.Bias.AsSpan(), block.Ln1.Epsilon, _h, n);
             Affine(_h, n, c, block.Attn.CAttn, _packed?.Layers[l].Attention, 3 * c, _qkv, beta: 0f);         // (N, 3C)
-            StoreKeysValues(l, sequences, positions, n);
-            Attend(l, plan);                                                                       // (N, C)
+            _attention.Store(l, plan, _qkv, _qkv, 3 * c, c, 2 * c);                                // k, v of qkv = [q | k | v]
+            _attention.Attend(l, plan, _qkv, 3 * c, _attn, c);                                     // (N, C)
             Affine(_attn, n, c, block.Attn.CProj, _packed?.Layers[l].AttentionProjection, c, _x, beta: 1f);      // x += ...
             // MLP: x += c_proj(act(c_fc(ln_2(x))))
             RowKernels.LayerNorm(_x, block.Ln2.Weight.AsSpan(), block.Ln2.Bias.AsSpan(), block.Ln2.Epsilon, _h, n);
@@ -131,104 +132,6 @@ internal sealed class CachedForward
     }
 
     private sealed record PackedLayer(PackedMatrix Attention, PackedMatrix AttentionProjection, PackedMatrix MlpIn, PackedMatrix MlpOut);
-
-    /// <summary>Copies each row's k and v (from qkv = [q | k | v]) into the cache at its (sequence, head, position).</summary>
-    private void StoreKeysValues(int layer, ReadOnlySpan<int> sequences, int[] positions, int n)
-    {
-        int c = _config.EmbeddingSize, d = Cache.HeadSize;
-        var keys = Cache.Keys[layer].AsSpan();
-        var values = Cache.Values[layer].AsSpan();
-        for (int i = 0; i < n; i++)
-            for (int h = 0; h < Cache.Heads; h++)
-            {
-                int at = Cache.Offset(sequences[i], h, positions[i]);
-                _qkv.AsSpan(i * 3 * c + c + h * d, d).CopyTo(keys.Slice(at, d));
-                _qkv.AsSpan(i * 3 * c + 2 * c + h * d, d).CopyTo(values.Slice(at, d));
-            }
-    }
-
-    /// <summary>
-    /// How one call's rows are attended, the same for every layer: rows grouped into runs (consecutive rows of one
-    /// sequence at consecutive positions, e.g. a prompt in prefill), the total work, and the score buffer a job needs.
-    /// </summary>
-    private sealed record AttentionPlan(int[] Sequences, int[] Positions, List<(int First, int Count)> Runs, long Work, int ScoreFloats);
-
-    private AttentionPlan PlanAttention(ReadOnlySpan<int> sequences, int[] positions, int n)
-    {
-        int c = _config.EmbeddingSize;
-        var seqs = sequences.ToArray();
-        var runs = new List<(int First, int Count)>();
-        long work = 0, buffer = Cache.Capacity;
-        for (int i = 0; i < n; i++)
-        {
-            work += (positions[i] + 1) * (long)c;
-            if (runs.Count > 0 && runs[^1].First + runs[^1].Count == i && seqs[i] == seqs[i - 1] && positions[i] == positions[i - 1] + 1)
-                runs[^1] = (runs[^1].First, runs[^1].Count + 1);
-            else runs.Add((i, 1));
-        }
-        foreach (var (first, count) in runs)
-            if (count >= BlockRows) buffer = Math.Max(buffer, (long)count * (positions[first] + count));
-        return new AttentionPlan(seqs, positions, runs, work, checked((int)buffer));
-    }
-
-    /// <summary>attn[i, head h] = Σ_{j ≤ p_i} softmax_j(q·k_j / √D) · v_j over row i's own sequence.</summary>
-    /// <remarks>
-    /// A run of m ≥ <see cref="BlockRows"/> rows is one (sequence, head) job of two GEMMs, shorter runs go row by row.
-    /// </remarks>
-    private void Attend(int layer, AttentionPlan plan)
-    {
-        int heads = Cache.Heads, jobs = plan.Runs.Count * heads, workers = Gemm.Threads;
-        if (plan.Work < 1 << 18 || workers == 1)
-        {
-            Ensure(ref _scores, plan.ScoreFloats);
-            for (int job = 0; job < jobs; job++) AttendRun(layer, plan.Sequences, plan.Positions, plan.Runs[job / heads], job % heads, _scores);
-            return;
-        }
-        Parallel.For(0, jobs, new ParallelOptions { MaxDegreeOfParallelism = workers }, () => new float[plan.ScoreFloats],
-            (job, _, scores) => { AttendRun(layer, plan.Sequences, plan.Positions, plan.Runs[job / heads], job % heads, scores); return scores; }, _ => { });
-    }
-
-    /// <summary>Shortest run of rows attended with GEMMs rather than row by row.</summary>
-    private const int BlockRows = 4;
-
-    private void AttendRun(int layer, int[] sequences, int[] positions, (int First, int Count) run, int head, float[] buffer)
-    {
-        if (run.Count < BlockRows)
-        {
-            for (int row = run.First; row < run.First + run.Count; row++) AttendOne(layer, sequences, positions, row, head, buffer);
-            return;
-        }
-        // Block of m rows at positions p0..p0+m−1 of one sequence: S = Q·Kᵀ/√D over keys 0..p0+m−1,
-        // causal softmax per row (row i sees keys ≤ p0 + i), then out = S·V.
-        int c = _config.EmbeddingSize, d = Cache.HeadSize, m = run.Count, p0 = positions[run.First], length = p0 + m;
-        int offset = Cache.Offset(sequences[run.First], head, 0);
-        var q = _qkv.AsSpan(run.First * 3 * c + head * d, (m - 1) * 3 * c + d);                  // (m, D), row stride 3C
-        var keys = Cache.Keys[layer].AsSpan(offset, length * d);                                 // K (length, D)
-        var values = Cache.Values[layer].AsSpan(offset, length * d);                             // V (length, D)
-        var scores = buffer.AsSpan(0, m * length);                                               // (m, length)
-        Gemm.SgemmSingleThreaded(false, true, m, length, d, 1f / MathF.Sqrt(d), q, 3 * c, keys, d, 0f, scores, length);
-        for (int i = 0; i < m; i++)
-        {
-            var row = scores.Slice(i * length, length);
-            int visible = p0 + i + 1;
-            TensorPrimitives.SoftMax(row[..visible], row[..visible]);
-            row[visible..].Clear();
-        }
-        var output = _attn.AsSpan(run.First * c + head * d, (m - 1) * c + d);                    // (m, D), row stride C
-        Gemm.SgemmSingleThreaded(false, false, m, d, length, 1f, scores, length, values, d, 0f, output, c);
-    }
-
-    private void AttendOne(int layer, int[] sequences, int[] positions, int row, int head, float[] scoreBuffer)
-    {
-        int c = _config.EmbeddingSize, d = Cache.HeadSize, length = positions[row] + 1;
-        var q = _qkv.AsSpan(row * 3 * c + head * d, d);
-        var keys = Cache.Keys[layer].AsSpan(Cache.Offset(sequences[row], head, 0), length * d);     // K (length, D)
-        var values = Cache.Values[layer].AsSpan(Cache.Offset(sequences[row], head, 0), length * d); // V (length, D)
-        var scores = scoreBuffer.AsSpan(0, length);
-        RowKernels.QueryKeys(q, keys, 1f / MathF.Sqrt(d), scores);                           // S_j = q·k_j / √D
-        TensorPrimitives.SoftMax(scores, scores);                                            // p = softmax(S)
-        RowKernels.WeightValues(scores, values, _attn.AsSpan(row * c + head * d, d));        // out = Σ_j p_j v_j
-    }
 
     private static void Ensure(ref float[] buffer, int length)
     {

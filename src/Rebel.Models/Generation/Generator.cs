@@ -1,11 +1,10 @@
 using System.Numerics.Tensors;
-using Rebel.Models.Gpt2;
 using Rebel.Tensors;
 
 namespace Rebel.Models.Generation;
 
 /// <summary>
-/// Batched sampling from a GPT-2 model with a KV cache: each prompt is fed once (prefill), then one token per live
+/// Batched sampling from a causal language model (GPT-2 or Llama family) with its KV cache: each prompt is fed once (prefill), then one token per live
 /// sequence per step (decode), so generating n tokens costs O(n) forward rows, not O(n²).
 /// </summary>
 /// <remarks>
@@ -16,11 +15,11 @@ namespace Rebel.Models.Generation;
 /// </remarks>
 public sealed class Generator
 {
-    private readonly Gpt2Model _model;
+    private readonly ICausalLanguageModel _model;
     private readonly Func<int[], string>? _decode;
 
     /// <summary>A generator over <paramref name="model"/>; with <paramref name="decode"/>, results carry their text.</summary>
-    public Generator(Gpt2Model model, Func<int[], string>? decode = null)
+    public Generator(ICausalLanguageModel model, Func<int[], string>? decode = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _decode = decode;
@@ -44,7 +43,7 @@ public sealed class Generator
     /// </summary>
     /// <exception cref="ArgumentException">As <see cref="Generate(IReadOnlyList{int[]}, GenerationOptions, int)"/>; also a weight
     /// outside [0, 1], τ = 0 (greedy decoding has no mixture), or models with different vocabularies.</exception>
-    public IReadOnlyList<GeneratedSequence> GenerateMixture(IReadOnlyList<int[]> prompts, Gpt2Model other, double otherWeight,
+    public IReadOnlyList<GeneratedSequence> GenerateMixture(IReadOnlyList<int[]> prompts, ICausalLanguageModel other, double otherWeight,
         GenerationOptions options, int firstStream = 0)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -53,18 +52,18 @@ public sealed class Generator
             throw new ArgumentException($"Generator: the mixture weight must be in [0, 1], got {otherWeight}.", nameof(otherWeight));
         if (options.Temperature == 0f)
             throw new ArgumentException("Generator: a geometric mixture needs a temperature > 0 (greedy decoding has no distribution to mix).", nameof(options));
-        if (other.Config.VocabSize != _model.Config.VocabSize)
-            throw new ArgumentException($"Generator: cannot mix models with vocabularies of {_model.Config.VocabSize} and {other.Config.VocabSize} tokens.", nameof(other));
+        if (other.VocabSize != _model.VocabSize)
+            throw new ArgumentException($"Generator: cannot mix models with vocabularies of {_model.VocabSize} and {other.VocabSize} tokens.", nameof(other));
         return Run(prompts, options, firstStream, other, (float)otherWeight);
     }
 
     private IReadOnlyList<GeneratedSequence> Run(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream,
-        Gpt2Model? mixture, float mixtureWeight)
+        ICausalLanguageModel? mixture, float mixtureWeight)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var config = _model.Config;
+        var config = _model;
         int batch = prompts.Count;
         if (batch == 0) return [];
         int longest = 0;
@@ -79,16 +78,17 @@ public sealed class Generator
                     throw new ArgumentException($"Generator: prompt {i} has token id {id}, outside the vocabulary [0, {config.VocabSize}).", nameof(prompts));
             longest = Math.Max(longest, p.Length);
         }
-        int? eos = options.StopAtEos ? options.EosTokenId ?? config.EosTokenId : null;
+        // Stop ids: the option's, else every eos id of the model's config (generation_config.json may list several).
+        IReadOnlyList<int> eos = !options.StopAtEos ? [] : options.EosTokenId is { } stopId ? [stopId] : config.EosTokenIds;
         int capacity = Math.Min(config.ContextLength, longest + options.MaxNewTokens);
         if (mixture is not null)
         {
-            if (longest >= mixture.Config.ContextLength)
-                throw new ArgumentException($"Generator: a prompt of {longest} ids leaves no room in the mixed model's context of {mixture.Config.ContextLength}.", nameof(prompts));
-            capacity = Math.Min(capacity, mixture.Config.ContextLength);
+            if (longest >= mixture.ContextLength)
+                throw new ArgumentException($"Generator: a prompt of {longest} ids leaves no room in the mixed model's context of {mixture.ContextLength}.", nameof(prompts));
+            capacity = Math.Min(capacity, mixture.ContextLength);
         }
-        var forward = new CachedForward(_model, batch, capacity, packWeights: true);
-        var mixed = mixture is null ? null : new MixedForward(new CachedForward(mixture, batch, capacity, packWeights: true), config.VocabSize, options.Temperature, mixtureWeight);
+        var forward = _model.CreateDecoder(batch, capacity, packWeights: true);
+        var mixed = mixture is null ? null : new MixedForward(mixture.CreateDecoder(batch, capacity, packWeights: true), config.VocabSize, options.Temperature, mixtureWeight);
         // With a mixture the logit rows handed to the sampler are already ln q at temperature τ, so it samples them at τ = 1.
         var sampler = new TokenSampler(mixed is null ? options : options with { Temperature = 1f });
         var rngs = new Rng[batch];
@@ -124,9 +124,9 @@ public sealed class Generator
                 ids[s].Add(token);
                 samplingLogProbs[s].Add(sampled);
                 logProbs[s].Add(logProb);
-                if (eos == token) finish[s] = FinishReason.Eos;
+                if (eos.Contains(token)) finish[s] = FinishReason.Eos;
                 else if (ids[s].Count >= options.MaxNewTokens) finish[s] = FinishReason.MaxNewTokens;
-                else if (forward.Cache.Lengths[s] >= capacity) finish[s] = FinishReason.ContextFull;
+                else if (forward.Lengths[s] >= capacity) finish[s] = FinishReason.ContextFull;
             }
             live.RemoveAll(s => finish[s] is not null);
             if (live.Count == 0) break;
@@ -169,7 +169,7 @@ public sealed class Generator
     }
 
     /// <summary>The second model of a geometric mixture, run in lockstep with the first.</summary>
-    private sealed class MixedForward(CachedForward other, int vocab, float temperature, float weight)
+    private sealed class MixedForward(IKvDecoder other, int vocab, float temperature, float weight)
     {
         private float[] _logits = [];
 

@@ -95,8 +95,18 @@ public static class Gpt2Checkpoint
     /// </summary>
     public static void Save(string directory, Gpt2Model model, Action<string>? writeExtraFiles = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentNullException.ThrowIfNull(model);
+        SaveAtomically(directory, tmp =>
+        {
+            WriteFiles(tmp, model);
+            writeExtraFiles?.Invoke(tmp);
+        });
+    }
+
+    /// <summary>Runs <paramref name="write"/> on a temporary sibling directory that then replaces <paramref name="directory"/>.</summary>
+    internal static void SaveAtomically(string directory, Action<string> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         var full = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
         var parent = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(parent);
@@ -104,8 +114,7 @@ public static class Gpt2Checkpoint
         Directory.CreateDirectory(tmp);
         try
         {
-            WriteFiles(tmp, model);
-            writeExtraFiles?.Invoke(tmp);
+            write(tmp);
             ReplaceDirectory(tmp, full);
         }
         catch

@@ -1,4 +1,6 @@
+using Rebel.Models.Generation;
 using Rebel.Models.Gpt2.Modules;
+using Rebel.Models.Tokenization;
 using Rebel.Tensors;
 
 namespace Rebel.Models.Gpt2;
@@ -11,7 +13,7 @@ namespace Rebel.Models.Gpt2;
 /// Dimension legend: B batch, T time, C embedding width, V vocabulary. This forward pass records the autograd graph
 /// (training, differentiable log-probs); generation has its own cached inference path.
 /// </remarks>
-public sealed class Gpt2Model : Module
+public sealed class Gpt2Model : Module, ICausalLanguageModel
 {
     private readonly Block[] _blocks;
 
@@ -50,6 +52,35 @@ public sealed class Gpt2Model : Module
 
     /// <summary>Every parameter with its Hugging Face name (no <c>transformer.</c> prefix), in a fixed order.</summary>
     public IReadOnlyList<(string Name, Tensor Value)> Parameters { get; }
+
+    /// <inheritdoc/>
+    public string ModelType => "gpt2";
+
+    /// <inheritdoc/>
+    public int VocabSize => Config.VocabSize;
+
+    /// <inheritdoc/>
+    public int ContextLength => Config.ContextLength;
+
+    /// <inheritdoc/>
+    public int? BosTokenId => Config.BosTokenId;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> EosTokenIds => Config.EosTokenId is { } eos ? [eos] : [];
+
+    /// <inheritdoc/>
+    public ICausalLanguageModel Copy()
+    {
+        var copy = new Gpt2Model(Config);
+        for (int i = 0; i < Parameters.Count; i++) Parameters[i].Value.AsSpan().CopyTo(copy.Parameters[i].Value.AsSpan());
+        return copy;
+    }
+
+    /// <inheritdoc/>
+    public IKvDecoder CreateDecoder(int batch, int capacity, bool packWeights) => new CachedForward(this, batch, capacity, packWeights);
+
+    /// <inheritdoc/>
+    public void WriteFiles(string directory, ITokenizer? tokenizer) => Gpt2Checkpoint.WriteFiles(directory, this, tokenizer);
 
     /// <summary>Total number of scalar parameters.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.Value.Size);

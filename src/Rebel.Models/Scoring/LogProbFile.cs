@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
-using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
 using Rebel.Tensors;
 using Rebel.Tensors.Memory;
@@ -22,7 +21,7 @@ public static class LogProbFile
 {
     /// <summary>Scores <paramref name="inputPath"/> into <paramref name="outputPath"/> (written atomically); returns the line count.</summary>
     /// <exception cref="DataFormatException">A line without usable ids or text; the message names file and line.</exception>
-    public static int Score(Gpt2Model model, ITokenizer? tokenizer, string inputPath, string outputPath, float temperature = 1f, int batchSize = 16)
+    public static int Score(ICausalLanguageModel model, ITokenizer? tokenizer, string inputPath, string outputPath, float temperature = 1f, int batchSize = 16)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -53,7 +52,7 @@ public static class LogProbFile
         return records.Count;
     }
 
-    private static PromptCompletion ReadPair(JsonLines.Record record, string path, Gpt2Model model, ITokenizer? tokenizer)
+    private static PromptCompletion ReadPair(JsonLines.Record record, string path, ICausalLanguageModel model, ITokenizer? tokenizer)
     {
         var value = record.Value;
         PromptCompletion pair;
@@ -65,19 +64,19 @@ public static class LogProbFile
                 throw new DataFormatException(path, record.Line, "text prompt/completion needs a tokenizer, but the model directory has none (give prompt_ids and completion_ids instead)");
             var prompt = tokenizer.Encode(record.RequireString(path, "prompt"));
             var completion = tokenizer.Encode(record.RequireString(path, "completion"));
-            int? eos = tokenizer.EosId ?? model.Config.EosTokenId;
+            int? eos = tokenizer.EosId ?? (model.EosTokenIds.Count > 0 ? model.EosTokenIds[0] : null);
             if (prompt.Length == 0)
-                prompt = model.Config.BosTokenId is { } bos ? [bos] : eos is { } e ? [e]
+                prompt = model.BosTokenId is { } bos ? [bos] : eos is { } e ? [e]
                     : throw new DataFormatException(path, record.Line, "empty prompt and no BOS/EOS token to stand for it");
             if (eos is { } end) completion = [.. completion, end];
             pair = new PromptCompletion(prompt, completion);
         }
         if (pair.PromptIds.Length == 0) throw new DataFormatException(path, record.Line, "prompt_ids is empty; it needs at least one id");
         foreach (var id in pair.PromptIds.Concat(pair.CompletionIds))
-            if ((uint)id >= (uint)model.Config.VocabSize)
-                throw new DataFormatException(path, record.Line, $"token id {id} is outside the vocabulary [0, {model.Config.VocabSize})");
-        if (pair.InputLength > model.Config.ContextLength)
-            throw new DataFormatException(path, record.Line, $"prompt + completion need {pair.InputLength} positions, more than the context length {model.Config.ContextLength}");
+            if ((uint)id >= (uint)model.VocabSize)
+                throw new DataFormatException(path, record.Line, $"token id {id} is outside the vocabulary [0, {model.VocabSize})");
+        if (pair.InputLength > model.ContextLength)
+            throw new DataFormatException(path, record.Line, $"prompt + completion need {pair.InputLength} positions, more than the context length {model.ContextLength}");
         return pair;
     }
 

@@ -1,4 +1,3 @@
-using Rebel.Models.Gpt2;
 using Rebel.Tensors;
 
 namespace Rebel.Models.Scoring;
@@ -20,7 +19,7 @@ public static class SequenceLogProbs
     /// <param name="pairs">Prompt/completion id pairs; each prompt needs at least one id.</param>
     /// <param name="temperature">τ &gt; 0: logits are divided by it (1 = the model's own distribution).</param>
     /// <exception cref="ArgumentException">An empty prompt, a pair longer than the context, or τ ≤ 0.</exception>
-    public static SequenceLogProbResult Compute(Gpt2Model model, IReadOnlyList<PromptCompletion> pairs, float temperature = 1f)
+    public static SequenceLogProbResult Compute(ICausalLanguageModel model, IReadOnlyList<PromptCompletion> pairs, float temperature = 1f)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(pairs);
@@ -33,11 +32,11 @@ public static class SequenceLogProbs
             var p = pairs[i];
             if (p.PromptIds.Length == 0)
                 throw new ArgumentException($"SequenceLogProbs: pair {i} has an empty prompt; it needs at least one id (e.g. BOS) to condition the first completion token.", nameof(pairs));
-            if (p.InputLength > model.Config.ContextLength)
-                throw new ArgumentException($"SequenceLogProbs: pair {i} needs {p.InputLength} positions, more than the context length {model.Config.ContextLength}.", nameof(pairs));
+            if (p.InputLength > model.ContextLength)
+                throw new ArgumentException($"SequenceLogProbs: pair {i} needs {p.InputLength} positions, more than the context length {model.ContextLength}.", nameof(pairs));
             foreach (var id in p.PromptIds.Concat(p.CompletionIds))
-                if ((uint)id >= (uint)model.Config.VocabSize)
-                    throw new ArgumentOutOfRangeException(nameof(pairs), $"SequenceLogProbs: pair {i} has token id {id}, outside the vocabulary [0, {model.Config.VocabSize}).");
+                if ((uint)id >= (uint)model.VocabSize)
+                    throw new ArgumentOutOfRangeException(nameof(pairs), $"SequenceLogProbs: pair {i} has token id {id}, outside the vocabulary [0, {model.VocabSize}).");
             time = Math.Max(time, p.InputLength);
         }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Rebel.Models.Gpt2;
 using Rebel.Models.Scoring;
 using Rebel.Tensors;
 using Rebel.Tensors.Memory;
@@ -14,13 +13,13 @@ namespace Rebel.Models.Training;
 /// </summary>
 public sealed class SftTrainer
 {
-    private readonly Gpt2Model _model;
+    private readonly ICausalLanguageModel _model;
     private readonly SftOptions _options;
     private readonly AdamW _optimizer;
     private readonly ILearningRateSchedule _schedule;
     private readonly Tensor[] _parameters;
 
-    public SftTrainer(Gpt2Model model, SftOptions options)
+    public SftTrainer(ICausalLanguageModel model, SftOptions options)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
@@ -129,7 +128,7 @@ public sealed class SftTrainer
             throw new ArgumentException($"SFT example {index} has an empty prompt; prepend BOS.", nameof(example));
         if (example.CompletionIds.Length == 0)
             throw new ArgumentException($"SFT example {index} has an empty completion.", nameof(example));
-        int context = _model.Config.ContextLength;
+        int context = _model.ContextLength;
         if (example.InputLength <= context) return example;
         var prompt = example.PromptIds;
         var completion = example.CompletionIds;

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 
 namespace Rebel.Tensors.IO;
 
-/// <summary>Widening conversions of 16-bit floats (little-endian bytes, any alignment) to float32.</summary>
+/// <summary>Conversions between 16-bit floats (little-endian bytes, any alignment) and float32, both ways.</summary>
 internal static class FloatConversion
 {
     /// <summary>
@@ -49,7 +49,31 @@ internal static class FloatConversion
         source.CopyTo(MemoryMarshal.AsBytes(destination));
     }
 
-    private static void Check(ReadOnlySpan<byte> source, Span<float> destination, int elementSize)
+    /// <summary>
+    /// float32 → bfloat16, rounded to nearest even on the dropped 16 bits (NaN stays a quiet NaN with its sign); exact for
+    /// every float32 that came from a bfloat16.
+    /// </summary>
+    internal static void SingleToBFloat16(ReadOnlySpan<float> source, Span<byte> destination)
+    {
+        Check(destination, source, 2);
+        for (int i = 0; i < source.Length; i++)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(source[i]);
+            ushort half = float.IsNaN(source[i])
+                ? (ushort)((bits >> 16) | 0x0040)                                   // keep sign and payload top, force quiet
+                : (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);            // round to nearest, ties to even
+            Unsafe.WriteUnaligned(ref destination[2 * i], half);
+        }
+    }
+
+    /// <summary>float32 → IEEE half, rounded to nearest even (exact for every float32 that came from a half).</summary>
+    internal static void SingleToHalf(ReadOnlySpan<float> source, Span<byte> destination)
+    {
+        Check(destination, source, 2);
+        TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<byte, Half>(destination));
+    }
+
+    private static void Check(ReadOnlySpan<byte> source, ReadOnlySpan<float> destination, int elementSize)
     {
         if (source.Length != (long)destination.Length * elementSize)
             throw new ArgumentException($"source holds {source.Length} bytes, expected {destination.Length} elements × {elementSize} bytes");

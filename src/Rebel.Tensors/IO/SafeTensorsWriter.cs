@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Rebel.Tensors.IO;
 
-/// <summary>Writes float32 tensors to a safetensors file, atomically.</summary>
+/// <summary>Writes float32 tensors to a safetensors file (stored as F32, BF16 or F16), atomically.</summary>
 /// <remarks>
 /// Layout, as the reference implementation writes it: <c>u64 little-endian N</c>, then a compact JSON header of
 /// N bytes — <c>"__metadata__"</c> first (keys in ordinal order) and then the tensors in ordinal order of their
@@ -32,6 +32,18 @@ public static class SafeTensorsWriter
     public static void Write(string path, IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
+        Write(path, tensors.Select(t => (t.Name, t.Shape, t.Data, SafeTensorsDType.F32)), metadata);
+    }
+
+    /// <summary>
+    /// Writes float32 <paramref name="tensors"/>, each stored as its own dtype: F32 as is, BF16 and F16 rounded to
+    /// nearest even (exact for values that were read from that dtype, so a load/save round trip is byte-identical).
+    /// </summary>
+    /// <exception cref="ArgumentException">As for the F32 overload; also a dtype other than F32, F16 or BF16.</exception>
+    public static void Write(string path, IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Data, SafeTensorsDType DType)> tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
         if (!BitConverter.IsLittleEndian)
@@ -51,7 +63,7 @@ public static class SafeTensorsWriter
                 BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
                 stream.Write(prefix);
                 stream.Write(header);
-                foreach (var t in sorted) stream.Write(MemoryMarshal.AsBytes(t.Data.Span));
+                foreach (var t in sorted) WriteData(stream, t.Data.Span, t.DType);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(tmp, full, overwrite: true);
@@ -79,16 +91,38 @@ public static class SafeTensorsWriter
         }), metadata);
     }
 
-    private static List<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> Validate(
-        IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> tensors)
+    /// <summary>Writes the values in <paramref name="dtype"/>, narrowing through a small buffer for the 16-bit types.</summary>
+    private static void WriteData(Stream stream, ReadOnlySpan<float> data, SafeTensorsDType dtype)
     {
-        var list = new List<(string Name, int[] Shape, ReadOnlyMemory<float> Data)>();
+        if (dtype == SafeTensorsDType.F32)
+        {
+            stream.Write(MemoryMarshal.AsBytes(data));
+            return;
+        }
+        var buffer = new byte[2 * Math.Min(data.Length, 1 << 16)];
+        for (int done = 0; done < data.Length; done += buffer.Length / 2)
+        {
+            int count = Math.Min(buffer.Length / 2, data.Length - done);
+            var chunk = data.Slice(done, count);
+            var bytes = buffer.AsSpan(0, 2 * count);
+            if (dtype == SafeTensorsDType.BF16) FloatConversion.SingleToBFloat16(chunk, bytes);
+            else FloatConversion.SingleToHalf(chunk, bytes);
+            stream.Write(bytes);
+        }
+    }
+
+    private static List<(string Name, int[] Shape, ReadOnlyMemory<float> Data, SafeTensorsDType DType)> Validate(
+        IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Data, SafeTensorsDType DType)> tensors)
+    {
+        var list = new List<(string Name, int[] Shape, ReadOnlyMemory<float> Data, SafeTensorsDType DType)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var t in tensors)
         {
             if (string.IsNullOrEmpty(t.Name)) throw new ArgumentException("a tensor name is null or empty", nameof(tensors));
             if (t.Name == SafeTensorsHeader.MetadataKey)
                 throw new ArgumentException($"\"{SafeTensorsHeader.MetadataKey}\" is reserved and cannot name a tensor", nameof(tensors));
+            if (!t.DType.IsReadableAsFloat32())
+                throw new ArgumentException($"tensor \"{t.Name}\": dtype {t.DType.HeaderName()} cannot be written from float32 (only F32, F16 and BF16)", nameof(tensors));
             if (!names.Add(t.Name)) throw new ArgumentException($"tensor \"{t.Name}\" appears more than once", nameof(tensors));
             ArgumentNullException.ThrowIfNull(t.Shape, $"shape of tensor \"{t.Name}\"");
             long count = 1;
@@ -106,7 +140,7 @@ public static class SafeTensorsWriter
         return list;
     }
 
-    private static byte[] BuildHeader(List<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> sorted,
+    private static byte[] BuildHeader(List<(string Name, int[] Shape, ReadOnlyMemory<float> Data, SafeTensorsDType DType)> sorted,
         IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
@@ -127,11 +161,11 @@ public static class SafeTensorsWriter
             foreach (var t in sorted)
             {
                 json.WriteStartObject(t.Name);
-                json.WriteString("dtype", "F32");
+                json.WriteString("dtype", t.DType.HeaderName());
                 json.WriteStartArray("shape");
                 foreach (var d in t.Shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
-                long end = offset + (long)t.Data.Length * sizeof(float);
+                long end = offset + (long)t.Data.Length * t.DType.ElementSize();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
                 json.WriteNumberValue(end);

@@ -1,0 +1,39 @@
+using Rebel.Models.Gpt2.Modules;
+using Rebel.Tensors;
+
+namespace Rebel.Models.Llama.Modules;
+
+/// <summary>
+/// PyTorch's <c>nn.Linear</c>: y = x·Wᵀ + b with W stored [out, in] (as Hugging Face checkpoints hold it) and an
+/// optional bias [out].
+/// </summary>
+public sealed class Linear : Module
+{
+    /// <summary>A layer with W ~ N(0, <paramref name="std"/>²) and, when <paramref name="bias"/>, b = 0.</summary>
+    public Linear(int inputs, int outputs, bool bias, Rng rng, float std)
+    {
+        Inputs = inputs;
+        Outputs = outputs;
+        Weight = Parameter("weight", Tensor.Normal(rng, std, outputs, inputs)); // (out, in)
+        Bias = bias ? Parameter("bias", Tensor.Zeros(outputs)) : null;         // (out)
+    }
+
+    /// <summary>Input width.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Output width.</summary>
+    public int Outputs { get; }
+
+    /// <summary>W, shape [out, in].</summary>
+    public Tensor Weight { get; }
+
+    /// <summary>b, shape [out], or null.</summary>
+    public Tensor? Bias { get; }
+
+    /// <summary>x [..., in] → x·Wᵀ + b [..., out].</summary>
+    public Tensor Forward(Tensor x)
+    {
+        var y = Tensor.MatMul(x, Weight.Transpose(0, 1));                       // (..., out) = x·Wᵀ
+        return Bias is null ? y : y + Bias;
+    }
+}

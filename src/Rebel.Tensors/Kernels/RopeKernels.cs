@@ -1,0 +1,49 @@
+namespace Rebel.Tensors.Kernels;
+
+/// <summary>
+/// Rotary position embeddings in Hugging Face's <c>rotate_half</c> convention as a Forward/Backward pair.
+/// Dimension legend: N rows (tokens), H heads, D head size (even), D/2 = F frequencies, P table positions.
+/// Row n holds H heads of D channels; head channel i &lt; F pairs with channel i + F, both rotated by θ = p_n·f_i:
+/// y_i = x_i cos θ − x_{i+F} sin θ, y_{i+F} = x_{i+F} cos θ + x_i sin θ (i.e. y = x·cos + rotate_half(x)·sin).
+/// cos and sin are tables [P, F] indexed by each row's position. Backward applies the inverse rotation (−θ) and ADDS into dx.
+/// </summary>
+public static class RopeKernels
+{
+    /// <summary>y [N, H·D] = rotate(x [N, H·D]) by each row's position; x and y may be the same span.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<int> positions, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin,
+        Span<float> y, int heads, int d)
+    {
+        int f = d / 2, width = heads * d;
+        for (int n = 0; n < positions.Length; n++)
+        {
+            var ct = cos.Slice(positions[n] * f, f);
+            var st = sin.Slice(positions[n] * f, f);
+            for (int h = 0, o = n * width; h < heads; h++, o += d)
+                for (int i = 0; i < f; i++)
+                {
+                    float a = x[o + i], b = x[o + i + f];
+                    y[o + i] = a * ct[i] - b * st[i];                                // y_i = x_i cos θ − x_{i+F} sin θ
+                    y[o + i + f] = b * ct[i] + a * st[i];                            // y_{i+F} = x_{i+F} cos θ + x_i sin θ
+                }
+        }
+    }
+
+    /// <summary>dx [N, H·D] += Rᵀ dy: dx_i += dy_i cos θ + dy_{i+F} sin θ, dx_{i+F} += dy_{i+F} cos θ − dy_i sin θ.</summary>
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<int> positions, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin,
+        Span<float> dx, int heads, int d)
+    {
+        int f = d / 2, width = heads * d;
+        for (int n = 0; n < positions.Length; n++)
+        {
+            var ct = cos.Slice(positions[n] * f, f);
+            var st = sin.Slice(positions[n] * f, f);
+            for (int h = 0, o = n * width; h < heads; h++, o += d)
+                for (int i = 0; i < f; i++)
+                {
+                    float a = dy[o + i], b = dy[o + i + f];
+                    dx[o + i] += a * ct[i] + b * st[i];                              // dx_i += dy_i cos θ + dy_{i+F} sin θ
+                    dx[o + i + f] += b * ct[i] - a * st[i];                          // dx_{i+F} += dy_{i+F} cos θ − dy_i sin θ
+                }
+        }
+    }
+}
