@@ -9,6 +9,9 @@
    random non-zero A and B on every Conv1D, and expected.jsonl: per-token log-probs of fixed sequences under the
    adapted model, computed by the float64 GPT-2 forward of tools/make_logprob_fixtures.py on the merged weights
    W + s·(B·A)ᵀ (GPT-2 stores W as [in, out]: PEFT's fan_in_fan_out).
+3. llama-adapter/: the same for the llama-gqa-llama3 checkpoint of tools/llama-reference (GQA, biases, llama3 rope),
+   rsLoRA scaling α/√r, adapters on all seven projections, log-probs from that tool's float64 Llama forward on the
+   merged weights W + s·B·A (W stored [out, in]).
 
 Run with Debian's torch:  /usr/bin/python3 tools/lora-reference/make_lora_fixtures.py
 Output: tests/Rebel.Models.Tests/fixtures/lora/
@@ -24,6 +27,8 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, ".."))
 import make_logprob_fixtures as gpt2  # noqa: E402  (the float64 GPT-2 reference and its safetensors writer)
+sys.path.insert(0, os.path.join(HERE, "..", "llama-reference"))
+import make_llama_fixtures as llama  # noqa: E402  (the float64 Llama-family reference)
 
 FIXTURES = os.path.join(HERE, "..", "..", "tests", "Rebel.Models.Tests", "fixtures")
 OUT = os.path.join(FIXTURES, "lora")
@@ -109,11 +114,54 @@ def gpt2_adapter_case(gen):
             f.write(json.dumps({"prompt_ids": prompt, "completion_ids": completion, "token_logprobs": tokens}) + "\n")
 
 
+def write_adapter(folder, tensors, config):
+    os.makedirs(folder, exist_ok=True)
+    gpt2.write_safetensors(os.path.join(folder, "adapter_model.safetensors"), tensors)
+    with open(os.path.join(folder, "adapter_config.json"), "w") as f:
+        json.dump(config, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+def write_expected(path, logits_of, sequences):
+    with open(path, "w") as f:
+        for prompt, completion in sequences:
+            logp = torch.log_softmax(logits_of(prompt + completion), dim=-1)
+            tokens = [logp[len(prompt) - 1 + j, tok].item() for j, tok in enumerate(completion)]
+            f.write(json.dumps({"prompt_ids": prompt, "completion_ids": completion, "token_logprobs": tokens}) + "\n")
+
+
+def llama_adapter_case(gen):
+    case = "llama-gqa-llama3"
+    cfg = llama.CASES[case]["config"]
+    w = read_safetensors(os.path.join(FIXTURES, "llama", case, "model", "model.safetensors"))
+    r, alpha = 4, 6.0
+    s = alpha / math.sqrt(r)                                                   # use_rslora
+    adapter, merged = {}, dict(w)
+    modules = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+               "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"]
+    for layer in range(cfg["num_hidden_layers"]):
+        for module in modules:
+            key = f"model.layers.{layer}.{module}"
+            wo, wi = w[key + ".weight"].shape                                  # nn.Linear: [out, in]
+            a = f32(torch.randn(r, wi, generator=gen, dtype=torch.float64) * 0.2)
+            b = f32(torch.randn(wo, r, generator=gen, dtype=torch.float64) * 0.2)
+            adapter[f"base_model.model.{key}.lora_A.weight"], adapter[f"base_model.model.{key}.lora_B.weight"] = a, b
+            merged[key + ".weight"] = w[key + ".weight"] + s * (b @ a)         # W′ = W + s·B·A
+    write_adapter(os.path.join(OUT, "llama-adapter"), adapter, {
+        "base_model_name_or_path": f"../../llama/{case}/model", "bias": "none", "fan_in_fan_out": False,
+        "inference_mode": True, "lora_alpha": alpha, "lora_dropout": 0.0, "modules_to_save": None, "peft_type": "LORA",
+        "r": r, "target_modules": [m.split(".")[1] for m in modules], "task_type": "CAUSAL_LM", "use_rslora": True,
+        "use_dora": False})
+    sequences = [([1, 17], [55, 9, 2]), ([47], [49, 47, 8, 51, 56, 2]), ([6, 87, 54, 3, 11], [47, 87, 94])]
+    write_expected(os.path.join(OUT, "llama-adapter-expected.jsonl"), lambda ids: llama.logits_of(cfg, merged, ids), sequences)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     gen = torch.Generator().manual_seed(20261202)
     linear_case(gen)
     gpt2_adapter_case(gen)
+    llama_adapter_case(gen)
 
 
 if __name__ == "__main__":

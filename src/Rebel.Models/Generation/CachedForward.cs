@@ -108,7 +108,7 @@ internal sealed class CachedForward : IKvDecoder
         if (packed is not null) Gemm.SgemmPacked(false, n, 1f, x.AsSpan(0, n * k), k, packed, beta, y.AsSpan(0, n * m), m);
         else Gemm.Sgemm(false, false, n, m, k, 1f, x.AsSpan(0, n * k), k, layer.Weight.AsSpan(), m, beta, y.AsSpan(0, n * m), m);
         RowKernels.AddBias(y, layer.Bias.AsSpan(), n);
-        layer.Adapter?.AddTo(x, n, y);                                                      // + s·(x·Aᵀ)·Bᵀ (LoRA)
+        layer.Adapter?.AddTo(x, n, y, m);                                                      // + s·(x·Aᵀ)·Bᵀ (LoRA)
     }
 
     /// <summary>Every weight matrix of the model packed once for <see cref="Gemm.SgemmPacked"/>.</summary>

@@ -90,14 +90,14 @@ public sealed class LoraLayer
     }
 
     /// <summary>
-    /// y += s·(x·Aᵀ)·Bᵀ for <paramref name="rows"/> rows of x [N, I] and y [N, O], row-major (the cached inference path;
-    /// no dropout, no recording).
+    /// y += s·(x·Aᵀ)·Bᵀ for <paramref name="rows"/> rows of x [N, I] (row-major) and of y, whose rows start
+    /// <paramref name="ldy"/> floats apart (the cached inference path: no dropout, no recording).
     /// </summary>
-    internal void AddTo(ReadOnlySpan<float> x, int rows, Span<float> y)
+    internal void AddTo(ReadOnlySpan<float> x, int rows, Span<float> y, int ldy)
     {
         int i = InputSize, o = OutputSize, r = Rank;
         var h = new float[rows * r];
-        Gemm.Sgemm(false, true, rows, r, i, 1f, x[..(rows * i)], i, A.AsSpan(), i, 0f, h, r);              // h = x·Aᵀ     (N, R)
-        Gemm.Sgemm(false, true, rows, o, r, (float)Scaling, h, r, B.AsSpan(), r, 1f, y[..(rows * o)], o);  // y += s·h·Bᵀ (N, O)
+        Gemm.Sgemm(false, true, rows, r, i, 1f, x[..(rows * i)], i, A.AsSpan(), i, 0f, h, r);                         // h = x·Aᵀ     (N, R)
+        Gemm.Sgemm(false, true, rows, o, r, (float)Scaling, h, r, B.AsSpan(), r, 1f, y[..((rows - 1) * ldy + o)], ldy); // y += s·h·Bᵀ (N, O)
     }
 }
