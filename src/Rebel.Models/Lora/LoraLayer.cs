@@ -10,8 +10,8 @@ namespace Rebel.Models.Lora;
 /// <remarks>
 /// Dimension legend: N rows of x (any leading axes), I in, O out, R rank. A fresh adapter has A ~ U(−1/√I, 1/√I)
 /// (PyTorch's default Linear init, as PEFT uses) and B = 0, so it starts as the identity change (Δy = 0) while
-/// ∂L/∂B ≠ 0. Dropout is drawn only while operations are recorded (training forward passes); under
-/// <see cref="Tensor.NoGrad"/> (scoring, sampling) the adapter is deterministic.
+/// ∂L/∂B ≠ 0. Dropout is drawn only in training forward passes (<see cref="Tensor.IsTrainingPass"/>: recorded, or a
+/// checkpointed block's first pass); under <see cref="Tensor.NoGrad"/> (scoring, sampling) the adapter is deterministic.
 /// </remarks>
 public sealed class LoraLayer
 {
@@ -75,7 +75,7 @@ public sealed class LoraLayer
         ArgumentNullException.ThrowIfNull(x);
         if (x.Dim(-1) != InputSize)
             throw new ArgumentException($"LoRA adapter with in = {InputSize} applied to an input of width {x.Dim(-1)}.", nameof(x));
-        var dropped = Tensor.IsGradEnabled ? x.Dropout((float)DropoutProbability, _dropoutRng) : x;
+        var dropped = Tensor.IsTrainingPass ? x.Dropout((float)DropoutProbability, _dropoutRng) : x;
         var h = Tensor.MatMul(dropped, A.Transpose(0, 1));                                   // (N, R) = x·Aᵀ
         return Tensor.MatMul(h, B.Transpose(0, 1)) * (float)Scaling;                         // (N, O) = s·h·Bᵀ
     }

@@ -16,6 +16,9 @@ public sealed record SftOptions
     /// </summary>
     public int GradientAccumulationSteps { get; init; } = 1;
 
+    /// <summary>Activation checkpointing per block while training (default false; see <see cref="ICausalLanguageModel.CheckpointBlocks"/>).</summary>
+    public bool CheckpointBlocks { get; init; }
+
     /// <summary>η_peak of AdamW (default 1e-3), reached after <see cref="WarmupSteps"/> and decayed by a cosine to
     /// <see cref="MinLearningRate"/> at the last step.</summary>
     public double LearningRate { get; init; } = 1e-3;

@@ -22,6 +22,7 @@ public sealed class SftTrainer
     public SftTrainer(ICausalLanguageModel model, SftOptions options)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        if (options?.CheckpointBlocks == true) model.CheckpointBlocks = true;                // the model re-runs blocks in backward
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _parameters = model.Parameters.Select(p => p.Value).ToArray();
         _optimizer = new AdamW(_parameters, new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay });

@@ -33,6 +33,7 @@ public sealed partial class Tensor
         try
         {
             using var _ = NoGrad();
+            using var training = GradMode.CheckpointForward();                          // still a training pass (dropout on)
             var scope = TensorScope.Current is null ? null : new TensorScope();
             try
             {
