@@ -19,7 +19,6 @@ Output: tests/Rebel.Models.Tests/fixtures/lora/
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
@@ -29,6 +28,8 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 import make_logprob_fixtures as gpt2  # noqa: E402  (the float64 GPT-2 reference and its safetensors writer)
 sys.path.insert(0, os.path.join(HERE, "..", "llama-reference"))
 import make_llama_fixtures as llama  # noqa: E402  (the float64 Llama-family reference)
+sys.path.insert(0, os.path.join(HERE, "..", "gguf"))
+import make_gguf_fixture as gguf  # noqa: E402  (its safetensors reader)
 
 FIXTURES = os.path.join(HERE, "..", "..", "tests", "Rebel.Models.Tests", "fixtures")
 OUT = os.path.join(FIXTURES, "lora")
@@ -36,19 +37,7 @@ OUT = os.path.join(FIXTURES, "lora")
 
 def read_safetensors(path):
     """The F32 tensors of a safetensors file, as float64."""
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        assert info["dtype"] == "F32", name
-        begin, end = info["data_offsets"]
-        values = struct.unpack(f"<{(end - begin) // 4}f", data[begin:end])
-        out[name] = torch.tensor(values, dtype=torch.float64).reshape(info["shape"])
-    return out
+    return {name: t.double() for name, t in gguf.read_safetensors(path).items()}
 
 
 def f32(t):
