@@ -36,17 +36,17 @@ public static class ModelFolder
     public static ITokenizer? LoadTokenizer(string directory) => Gpt2Checkpoint.LoadTokenizer(directory);
 
     /// <summary>
-    /// Writes <paramref name="model"/> (and the tokenizer's files, when given) into <paramref name="directory"/> atomically:
-    /// everything goes to a temporary sibling folder first, which then replaces <paramref name="directory"/>.
+    /// Writes <paramref name="model"/>, the tokenizer's files (when given) and whatever <paramref name="writeExtraFiles"/>
+    /// puts there (e.g. optimizer state) into <paramref name="directory"/> atomically: everything goes to a temporary
+    /// sibling folder first, which then replaces <paramref name="directory"/>.
     /// </summary>
-    public static void Save(string directory, ICausalLanguageModel model, ITokenizer? tokenizer)
+    public static void Save(string directory, ICausalLanguageModel model, ITokenizer? tokenizer, Action<string>? writeExtraFiles = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model is Gpt2Model gpt2)
+        Gpt2Checkpoint.SaveAtomically(directory, tmp =>
         {
-            Gpt2Checkpoint.Save(directory, gpt2, tokenizer);
-            return;
-        }
-        Gpt2Checkpoint.SaveAtomically(directory, tmp => model.WriteFiles(tmp, tokenizer));
+            model.WriteFiles(tmp, tokenizer);
+            writeExtraFiles?.Invoke(tmp);
+        });
     }
 }

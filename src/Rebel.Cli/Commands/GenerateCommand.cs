@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rebel.Models;
 using Rebel.Models.Data;
 using Rebel.Models.Generation;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
+using Rebel.Tensors.IO;
 
 namespace Rebel.Cli.Commands;
 
@@ -24,7 +26,7 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3).", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
         var input = new Option<FileInfo?>("--input") { Description = "Prompts JSONL ({\"prompt\": ...} or {\"prompt_ids\": [...]})." };
         var output = new Option<FileInfo?>("--output") { Description = "JSONL to write (atomically); default: standard output." };
@@ -55,8 +57,8 @@ internal static class GenerateCommand
             if (options.Samples < 1) throw new ArgumentException($"--samples must be ≥ 1, got {options.Samples}.");
             if (options.BatchSize < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {options.BatchSize}.");
             if ((options.Input is null) == (options.Prompts.Count == 0)) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
-            var model = Gpt2Checkpoint.Load(options.ModelDirectory);
-            var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
+            var model = ModelFolder.Load(options.ModelDirectory);
+            var tokenizer = ModelFolder.LoadTokenizer(options.ModelDirectory);
             var prompts = options.Input is null ? options.Prompts.Select(p => (Text: (string?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
                 : ReadPrompts(options.Input, tokenizer, model);
 
@@ -78,7 +80,7 @@ internal static class GenerateCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine($"rebel generate: {e.Message}");
             return 1;
@@ -100,7 +102,7 @@ internal static class GenerateCommand
         return line;
     }
 
-    private static List<(string? Text, int[] Ids)> ReadPrompts(string path, ITokenizer? tokenizer, Gpt2Model model)
+    private static List<(string? Text, int[] Ids)> ReadPrompts(string path, ITokenizer? tokenizer, ICausalLanguageModel model)
     {
         var prompts = new List<(string?, int[])>();
         foreach (var record in JsonLines.Read(path))
@@ -116,12 +118,12 @@ internal static class GenerateCommand
         return prompts;
     }
 
-    private static int[] Encode(string text, ITokenizer? tokenizer, Gpt2Model model, string source, int line)
+    private static int[] Encode(string text, ITokenizer? tokenizer, ICausalLanguageModel model, string source, int line)
     {
         if (tokenizer is null) throw new DataFormatException(source, line, "text prompts need a tokenizer, but the model directory has none (use prompt_ids)");
         var ids = tokenizer.Encode(text);
         if (ids.Length > 0) return ids;
-        int? start = model.Config.BosTokenId ?? tokenizer.EosId ?? model.Config.EosTokenId;
+        int? start = model.BosTokenId ?? tokenizer.EosId ?? (model.EosTokenIds.Count > 0 ? model.EosTokenIds[0] : null);
         return start is { } s ? [s] : throw new DataFormatException(source, line, "empty prompt and no BOS/EOS token to start from");
     }
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Rebel.Models;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Scoring;
+using Rebel.Tensors.IO;
 
 namespace Rebel.Cli.Commands;
 
@@ -18,7 +20,7 @@ internal static class LogprobsCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face GPT-2 layout).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3).", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "JSONL of prompt_ids/completion_ids or prompt/completion.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "JSONL to write (atomically).", Required = true };
         var temperature = new Option<float>("--temperature") { Description = "τ: logits are divided by it (default 1).", DefaultValueFactory = _ => 1f };
@@ -37,13 +39,13 @@ internal static class LogprobsCommand
         try
         {
             if (!(options.Temperature > 0)) throw new ArgumentException($"--temperature must be positive, got {options.Temperature}.");
-            var model = Gpt2Checkpoint.Load(options.ModelDirectory);
-            var tokenizer = Gpt2Checkpoint.LoadTokenizer(options.ModelDirectory);
+            var model = ModelFolder.Load(options.ModelDirectory);
+            var tokenizer = ModelFolder.LoadTokenizer(options.ModelDirectory);
             int count = LogProbFile.Score(model, tokenizer, options.Input, options.Output, options.Temperature, options.BatchSize);
             output.WriteLine($"scored {count} completions → {options.Output}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine($"rebel logprobs: {e.Message}");
             return 1;

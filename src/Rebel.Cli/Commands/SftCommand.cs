@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Cli.Training;
+using Rebel.Models;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
 using Rebel.Models.Training;
+using Rebel.Tensors.IO;
 using Spectre.Console;
 
 namespace Rebel.Cli.Commands;
@@ -41,7 +43,7 @@ internal static class SftCommand
         var evalEvery = new Option<int>("--eval-every") { Description = $"Eval interval in steps (default {defaults.EvalEvery}).", DefaultValueFactory = _ => defaults.EvalEvery };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint interval in steps (default 0 = final model only)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of init, split and batches (default 0)." };
-        var command = new Command("sft", "Supervised fine-tuning of a GPT-2 model on prompt/completion pairs.")
+        var command = new Command("sft", "Supervised fine-tuning of a GPT-2 or Llama-family model on prompt/completion pairs.")
             { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed };
         command.SetAction(parse => Run(
             new Options(parse.GetValue(model)?.FullName, parse.GetValue(preset), parse.GetValue(tokenizer)?.FullName, parse.GetValue(vocab),
@@ -68,7 +70,7 @@ internal static class SftCommand
             var examples = SftData.Read(options.Data, tokenizer);
             Directory.CreateDirectory(options.Out);
             WriteResolvedOptions(options, model);
-            output.WriteLine($"rebel sft: {examples.Count} examples, {model.ParameterCount:N0} parameters, {options.Training.Steps} steps → {options.Out}");
+            output.WriteLine($"rebel sft: {examples.Count} examples, {model.Parameters.Sum(p => (long)p.Value.Size):N0} parameters, {options.Training.Steps} steps → {options.Out}");
 
             var trainer = new SftTrainer(model, options.Training);
             using var metrics = new StreamWriter(Path.Combine(options.Out, "metrics.jsonl"), append: false);
@@ -98,33 +100,29 @@ internal static class SftCommand
                 checkpoint: step =>
                 {
                     var dir = Path.Combine(options.Out, "checkpoints", $"step-{step}");
-                    Gpt2Checkpoint.Save(dir, model, d =>
-                    {
-                        tokenizer.Save(d);
-                        trainer.Optimizer.SaveState(Path.Combine(d, "optimizer.safetensors"));
-                    });
+                    ModelFolder.Save(dir, model, tokenizer, d => trainer.Optimizer.SaveState(Path.Combine(d, "optimizer.safetensors")));
                 });
             if (interactive)
                 AnsiConsole.Progress().AutoClear(false).Start(ctx => Train(ctx.AddTask("SFT", maxValue: options.Training.Steps), new SpectreLineWriter()));
             else
                 Train(null, output);
-            Gpt2Checkpoint.WriteFiles(options.Out, model, tokenizer);
+            model.WriteFiles(options.Out, tokenizer);
             output.WriteLine($"rebel sft: wrote the model to {options.Out}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine($"rebel sft: {e.Message}");
             return 1;
         }
     }
 
-    private static (Gpt2Model Model, ITokenizer Tokenizer) Start(Options options)
+    private static (ICausalLanguageModel Model, ITokenizer Tokenizer) Start(Options options)
     {
         if (options.ModelDirectory is { } dir)
         {
-            var loaded = Gpt2Checkpoint.Load(dir);
-            var own = Gpt2Checkpoint.LoadTokenizer(dir) ?? throw new ArgumentException($"{dir}: the model directory has no tokenizer files.");
+            var loaded = ModelFolder.Load(dir);
+            var own = ModelFolder.LoadTokenizer(dir) ?? throw new ArgumentException($"{dir}: the model directory has no tokenizer files.");
             return (loaded, own);
         }
         var config = Gpt2Config.Preset(options.Preset!);
@@ -132,16 +130,16 @@ internal static class SftCommand
             ? TokenizerFiles.Load(t)
             : BpeTrainer.Train(SftData.Texts(options.Data), new BpeTrainerOptions { VocabSize = options.VocabSize });
         config = config with { VocabSize = tokenizer.VocabSize, BosTokenId = tokenizer.EosId, EosTokenId = tokenizer.EosId };
-        return (new Gpt2Model(config, options.Training.Seed), tokenizer);
+        return ((ICausalLanguageModel)new Gpt2Model(config, options.Training.Seed), tokenizer);
     }
 
-    private static void WriteResolvedOptions(Options options, Gpt2Model model)
+    private static void WriteResolvedOptions(Options options, ICausalLanguageModel model)
     {
         var json = new JsonObject
         {
             ["model"] = options.ModelDirectory, ["config"] = options.Preset, ["data"] = options.Data,
             ["training"] = JsonSerializer.SerializeToNode(options.Training),
-            ["n_layer"] = model.Config.Layers, ["n_embd"] = model.Config.EmbeddingSize, ["vocab_size"] = model.Config.VocabSize,
+            ["model_type"] = model.ModelType, ["parameters"] = model.Parameters.Sum(p => (long)p.Value.Size), ["vocab_size"] = model.VocabSize,
         };
         var path = Path.Combine(options.Out, "sft_options.json");
         File.WriteAllText(path + ".tmp", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

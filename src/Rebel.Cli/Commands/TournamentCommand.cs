@@ -3,8 +3,10 @@ using System.Diagnostics;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
+using Rebel.Models.Gpt2;
 using Rebel.SelfPlay.Policies;
 using Rebel.SelfPlay.Tournaments;
+using Rebel.Tensors.IO;
 
 namespace Rebel.Cli.Commands;
 
@@ -70,8 +72,21 @@ internal static class TournamentCommand
     /// <summary>
     /// Loads a model directory, or a trainer checkpoint folder (its <c>model/</c> subfolder), as a samplable policy.
     /// </summary>
+    /// <remarks>
+    /// A model folder that does not load (unsupported model_type, mismatched or corrupt weights) is reported as
+    /// <see cref="InvalidDataException"/> with the loader's message, so the player resolver names it in one line.
+    /// </remarks>
     internal static Func<string, IPolicy>? LoadPolicy => path =>
-        TransformerPolicy.Load(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path);
+    {
+        try
+        {
+            return TransformerPolicy.Load(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path);
+        }
+        catch (Exception e) when (e is ModelFormatException or SafeTensorsFormatException)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+    };
 
     /// <summary>The prompts of a prompts JSONL file, in order.</summary>
     internal static IReadOnlyList<string> ReadPrompts(string path)

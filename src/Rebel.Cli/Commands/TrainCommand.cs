@@ -7,6 +7,7 @@ using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
+using Rebel.Tensors.IO;
 using Rebel.Tensors.Kernels;
 using Spectre.Console;
 
@@ -65,7 +66,7 @@ internal static class TrainCommand
             await error.WriteLineAsync(e.Message);
             return 2;
         }
-        catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException
+        catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException or SafeTensorsFormatException
                                    or FileNotFoundException or InvalidDataException or InvalidOperationException or ArgumentException)
         {
             await error.WriteLineAsync(e.Message);

@@ -1,5 +1,5 @@
 using Rebel.Models.Generation;
-using Rebel.Models.Gpt2;
+using Rebel.Models;
 using Rebel.Models.Scoring;
 using Rebel.Models.Tokenization;
 using Rebel.Tensors;
@@ -7,7 +7,7 @@ using Rebel.Tensors;
 namespace Rebel.SelfPlay.Policies;
 
 /// <summary>
-/// A GPT-2-family causal language model as a REBEL policy: completions are sampled with the KV-cache generator, and
+/// A causal language model (GPT-2 or Llama family) as a REBEL policy: completions are sampled with the KV-cache generator, and
 /// ln π(y | x) is the sum of the completion tokens' log-probabilities (EOS included) with logits divided by T.
 /// </summary>
 public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
@@ -15,13 +15,13 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     private readonly bool _frozen;
 
     /// <summary>A policy over <paramref name="model"/> with its <paramref name="tokenizer"/> (which must define EOS).</summary>
-    public TransformerPolicy(Gpt2Model model, ITokenizer tokenizer) : this(model, tokenizer, frozen: false) { }
+    public TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer) : this(model, tokenizer, frozen: false) { }
 
-    private TransformerPolicy(Gpt2Model model, ITokenizer tokenizer, bool frozen)
+    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, bool frozen)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
-        EosId = tokenizer.EosId ?? model.Config.EosTokenId
+        EosId = tokenizer.EosId ?? (model.EosTokenIds.Count > 0 ? model.EosTokenIds[0] : (int?)null)
             ?? throw new ArgumentException("The tokenizer defines no end-of-sequence token; REBEL needs one to end completions.");
         _frozen = frozen;
         foreach (var (_, p) in model.Parameters) p.RequiresGrad = !frozen;
@@ -30,14 +30,14 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// <summary>Loads a Hugging Face-layout model directory (config, safetensors, tokenizer files).</summary>
     public static TransformerPolicy Load(string directory)
     {
-        var model = Gpt2Checkpoint.Load(directory);
-        var tokenizer = Gpt2Checkpoint.LoadTokenizer(directory)
+        var model = ModelFolder.Load(directory);
+        var tokenizer = ModelFolder.LoadTokenizer(directory)
             ?? throw new FileNotFoundException($"{directory}: no tokenizer files (vocab.json + merges.txt, or tokenizer.json).");
         return new TransformerPolicy(model, tokenizer);
     }
 
     /// <summary>The network.</summary>
-    public Gpt2Model Model { get; }
+    public ICausalLanguageModel Model { get; }
 
     /// <summary>The tokenizer shared with every snapshot.</summary>
     public ITokenizer Tokenizer { get; }
@@ -70,7 +70,9 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
         var inputs = new List<int[]>(prompts.Count * samplesPerPrompt);
         foreach (var ids in encoded)
             for (int k = 0; k < samplesPerPrompt; k++) inputs.Add(ids);
-        var options = new GenerationOptions(MaxNewTokens: maxNewTokens, Temperature: (float)temperature, Seed: rng.NextUInt64(), EosTokenId: EosId).Validate();
+        // Stop on any of the model's eos ids when EosId is one of them (Llama 3 lists several), else on EosId alone.
+        int? stopId = Model.EosTokenIds.Contains(EosId) ? null : EosId;
+        var options = new GenerationOptions(MaxNewTokens: maxNewTokens, Temperature: (float)temperature, Seed: rng.NextUInt64(), EosTokenId: stopId).Validate();
         using var _ = Tensor.NoGrad();
         var generated = generate(new Generator(Model), inputs, options);
         var result = new List<MixtureSample>(generated.Count);
@@ -97,18 +99,16 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// <inheritdoc/>
     public IPolicy Snapshot()
     {
-        var copy = new Gpt2Model(Model.Config);
-        CopyParameters(Model, copy);
-        return new TransformerPolicy(copy, Tokenizer, frozen: true);
+        return new TransformerPolicy(Model.Copy(), Tokenizer, frozen: true);
     }
 
     /// <inheritdoc/>
-    public void Save(string directory) => Gpt2Checkpoint.Save(directory, Model, Tokenizer);
+    public void Save(string directory) => ModelFolder.Save(directory, Model, Tokenizer);
 
     /// <inheritdoc/>
-    public void LoadParameters(string directory) => CopyParameters(Gpt2Checkpoint.Load(directory), Model);
+    public void LoadParameters(string directory) => CopyParameters(ModelFolder.Load(directory), Model);
 
-    private static void CopyParameters(Gpt2Model from, Gpt2Model to)
+    private static void CopyParameters(ICausalLanguageModel from, ICausalLanguageModel to)
     {
         var source = from.Parameters.ToDictionary(p => p.Name, p => p.Value);
         foreach (var (name, value) in to.Parameters)

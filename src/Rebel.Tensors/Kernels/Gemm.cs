@@ -154,9 +154,15 @@ public static unsafe class Gemm
     internal static void Run(GemmBackend backend, int threads, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f)
+        {
+            // C = beta·C without reading A or B, on every backend: BLAS would form 0·NaN = NaN from A or B.
+            GemmManaged.ScaleC(c, ldc, 0, m, 0, n, beta);
+            return;
+        }
         if (backend == GemmBackend.Blas)
         {
-            if (m == 0 || n == 0) return;
             // BLAS wants ld ≥ 1 even for empty operands; the checks above already guarantee the row widths.
             OpenBlas.Sgemm(transA, transB, m, n, k, alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c, Math.Max(1, ldc));
         }

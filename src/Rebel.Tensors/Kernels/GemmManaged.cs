@@ -160,7 +160,7 @@ internal static unsafe partial class GemmManaged
     }
 
     /// <summary>C[i0..i1, j0..j1] ← beta·C (beta = 0 writes zeros, discarding NaNs).</summary>
-    private static void ScaleC(float* c, int ldc, int i0, int i1, int j0, int j1, float beta)
+    internal static void ScaleC(float* c, int ldc, int i0, int i1, int j0, int j1, float beta)
     {
         if (beta == 1f) return;
         for (int i = i0; i < i1; i++)
