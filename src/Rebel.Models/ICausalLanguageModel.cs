@@ -30,6 +30,13 @@ public interface ICausalLanguageModel
     /// <summary>End-of-sequence ids from the model's config (possibly several; empty when none). Generation stops on any.</summary>
     IReadOnlyList<int> EosTokenIds { get; }
 
+    /// <summary>
+    /// Activation (gradient) checkpointing per block (default false): the differentiable forward keeps only each block's
+    /// input and re-runs the block during backward (<see cref="Tensor.Checkpoint"/>), so activation memory holds one
+    /// block's intermediates instead of all of them, for about one more forward pass. Gradients are unchanged.
+    /// </summary>
+    bool CheckpointBlocks { get; set; }
+
     /// <summary>Every parameter with its Hugging Face name, in a fixed order.</summary>
     IReadOnlyList<(string Name, Tensor Value)> Parameters { get; }
 

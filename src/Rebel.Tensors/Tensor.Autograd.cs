@@ -16,6 +16,13 @@ public sealed partial class Tensor
     public static bool IsGradEnabled => GradMode.Enabled;
 
     /// <summary>
+    /// Whether this is a training forward pass: operations are recorded, or this is the first forward pass of a
+    /// <see cref="Checkpoint"/>ed block (unrecorded, re-run recorded during backward). What training-only behaviour such
+    /// as dropout should test, so a checkpointed block computes the same thing in both of its passes.
+    /// </summary>
+    public static bool IsTrainingPass => GradMode.Enabled || GradMode.InCheckpointForward;
+
+    /// <summary>
     /// Back-propagates from this one-element tensor (seed ∂L/∂L = 1): every tensor in its graph that requires
     /// gradients gets ∂L/∂t added into <see cref="Grad"/>. Leaf gradients accumulate across calls until
     /// <see cref="ZeroGrad"/>; the graph is freed afterwards.

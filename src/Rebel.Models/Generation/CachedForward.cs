@@ -102,12 +102,13 @@ internal sealed class CachedForward : IKvDecoder
         RowKernels.LayerNorm(hidden, _model.LnF.Weight.AsSpan(), _model.LnF.Bias.AsSpan(), _model.LnF.Epsilon, hidden, r);
     }
 
-    /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M] (from <paramref name="packed"/> if given).</summary>
+    /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M] (from <paramref name="packed"/> if given), plus the layer's LoRA adapter when attached.</summary>
     private static void Affine(float[] x, int n, int k, Conv1D layer, PackedMatrix? packed, int m, float[] y, float beta)
     {
         if (packed is not null) Gemm.SgemmPacked(false, n, 1f, x.AsSpan(0, n * k), k, packed, beta, y.AsSpan(0, n * m), m);
         else Gemm.Sgemm(false, false, n, m, k, 1f, x.AsSpan(0, n * k), k, layer.Weight.AsSpan(), m, beta, y.AsSpan(0, n * m), m);
         RowKernels.AddBias(y, layer.Bias.AsSpan(), n);
+        layer.Adapter?.AddTo(x, n, y, m);                                                      // + s·(x·Aᵀ)·Bᵀ (LoRA)
     }
 
     /// <summary>Every weight matrix of the model packed once for <see cref="Gemm.SgemmPacked"/>.</summary>

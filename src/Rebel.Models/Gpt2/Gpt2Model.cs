@@ -47,6 +47,9 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
     /// <summary>The transformer blocks, in order.</summary>
     public IReadOnlyList<Block> Blocks => _blocks;
 
+    /// <inheritdoc/>
+    public bool CheckpointBlocks { get; set; }
+
     /// <summary>The final layer norm.</summary>
     public LayerNorm LnF { get; }
 
@@ -103,7 +106,8 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
         var positions = Positions(batch, time, attentionMask);
         var x = Wte.Forward(ids, batch, time) + Wpe.Forward(positions, batch, time); // (B, T, C)
         var keyMask = attentionMask is null ? null : Tensor.FromArray(attentionMask, batch, time);
-        foreach (var block in _blocks) x = block.Forward(x, keyMask);
+        foreach (var block in _blocks)
+            x = CheckpointBlocks ? Tensor.Checkpoint(h => block.Forward(h, keyMask), x, block.Tensors().ToList()) : block.Forward(x, keyMask);
         return LnF.Forward(x);
     }
 

@@ -121,6 +121,7 @@ internal sealed class LlamaDecoder : IKvDecoder
         var target = y.AsSpan(offset, (n - 1) * ldy + m);
         if (_packed is not null) Gemm.SgemmPacked(false, n, 1f, x.AsSpan(0, n * k), k, _packed[layer], beta, target, ldy);
         else Gemm.Sgemm(false, true, n, m, k, 1f, x.AsSpan(0, n * k), k, layer.Weight.AsSpan(), k, beta, target, ldy);
+        layer.Adapter?.AddTo(x, n, target, ldy);                                            // + s·(x·Aᵀ)·Bᵀ (LoRA)
         if (layer.Bias is null) return;
         var bias = layer.Bias.AsSpan();
         for (int i = 0; i < n; i++)

@@ -49,6 +49,9 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     /// <summary>The decoder layers, in order.</summary>
     public IReadOnlyList<LlamaBlock> Layers => _layers;
 
+    /// <inheritdoc/>
+    public bool CheckpointBlocks { get; set; }
+
     /// <summary>The final RMSNorm.</summary>
     public RmsNorm Norm { get; }
 
@@ -103,7 +106,10 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
         var rotary = Rotary(time);
         var x = EmbedTokens.Forward(ids, batch, time);                           // (B, T, C)
         var keyMask = attentionMask is null ? null : Tensor.FromArray(attentionMask, batch, time);
-        foreach (var layer in _layers) x = layer.Forward(x, positions, rotary, keyMask);
+        foreach (var layer in _layers)
+            x = CheckpointBlocks
+                ? Tensor.Checkpoint(h => layer.Forward(h, positions, rotary, keyMask), x, layer.Tensors().ToList())
+                : layer.Forward(x, positions, rotary, keyMask);
         return Norm.Forward(x);
     }
 

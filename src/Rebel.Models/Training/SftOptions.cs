@@ -9,6 +9,16 @@ public sealed record SftOptions
     /// <summary>Examples per step (default 16).</summary>
     public int BatchSize { get; init; } = 16;
 
+    /// <summary>
+    /// Micro-batches each step's batch is split into (default 1: all at once). Their gradients add up to the batch's:
+    /// each micro-batch's loss is its completion tokens' summed NLL divided by the whole batch's token count, so the
+    /// update equals the one-shot update (to rounding) while only one micro-batch's activations are alive at a time.
+    /// </summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>Activation checkpointing per block while training (default false; see <see cref="ICausalLanguageModel.CheckpointBlocks"/>).</summary>
+    public bool CheckpointBlocks { get; init; }
+
     /// <summary>η_peak of AdamW (default 1e-3), reached after <see cref="WarmupSteps"/> and decayed by a cosine to
     /// <see cref="MinLearningRate"/> at the last step.</summary>
     public double LearningRate { get; init; } = 1e-3;
@@ -47,6 +57,8 @@ public sealed record SftOptions
         }
         Check(Steps >= 1, $"Steps must be ≥ 1, got {Steps}.");
         Check(BatchSize >= 1, $"BatchSize must be ≥ 1, got {BatchSize}.");
+        Check(GradientAccumulationSteps >= 1 && GradientAccumulationSteps <= BatchSize,
+            $"GradientAccumulationSteps must be in [1, BatchSize = {BatchSize}], got {GradientAccumulationSteps}.");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), $"LearningRate must be positive, got {LearningRate}.");
         Check(MinLearningRate >= 0 && MinLearningRate <= LearningRate, $"MinLearningRate must be in [0, LearningRate = {LearningRate}], got {MinLearningRate}.");
         Check(WarmupSteps >= 0 && WarmupSteps < Steps, $"WarmupSteps must be in [0, Steps = {Steps}), got {WarmupSteps}.");

@@ -22,6 +22,7 @@ public sealed class SftTrainer
     public SftTrainer(ICausalLanguageModel model, SftOptions options)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
+        if (options?.CheckpointBlocks == true) model.CheckpointBlocks = true;                // the model re-runs blocks in backward
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _parameters = model.Parameters.Select(p => p.Value).ToArray();
         _optimizer = new AdamW(_parameters, new AdamWOptions { LearningRate = options.LearningRate, WeightDecay = options.WeightDecay });
@@ -64,13 +65,16 @@ public sealed class SftTrainer
                 if (cursor == order.Length) { rng.Shuffle(order.AsSpan()); cursor = 0; }
                 batch[i] = train[order[cursor++]];
             }
-            // forward / backward
-            double loss, norm;
-            using (new TensorScope())
+            // forward / backward, micro-batch by micro-batch (one at a time by default), gradients summed
+            double loss = 0, norm;
+            _optimizer.ZeroGrad();
+            int tokens = Math.Max(1, batch.Sum(b => b.CompletionIds.Length));
+            int size = (batch.Length + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
+            for (int start = 0; start < batch.Length; start += size)
             {
-                _optimizer.ZeroGrad();
-                var l = Loss(batch);
-                loss = l.Item();
+                using var micro = new TensorScope();
+                var l = Loss(batch[start..Math.Min(batch.Length, start + size)], tokens);
+                loss += l.Item();
                 l.Backward();
             }
             // clip, step
@@ -107,12 +111,14 @@ public sealed class SftTrainer
         return tokens == 0 ? 0 : sum / tokens;
     }
 
-    /// <summary>L = −(Σ completion-token log-probs) / (number of completion tokens), differentiable.</summary>
-    private Tensor Loss(IReadOnlyList<PromptCompletion> batch)
+    /// <summary>
+    /// A micro-batch's share of L = −(Σ completion-token log-probs) / (completion tokens of the whole batch), differentiable;
+    /// the shares of a batch's micro-batches add up to its L.
+    /// </summary>
+    private Tensor Loss(IReadOnlyList<PromptCompletion> micro, int batchTokens)
     {
-        var result = SequenceLogProbs.Compute(_model, batch);
-        int tokens = Math.Max(1, batch.Sum(b => b.CompletionIds.Length));
-        return result.Totals.Sum().Scale(-1f / tokens);
+        var result = SequenceLogProbs.Compute(_model, micro);
+        return result.Totals.Sum().Scale(-1f / batchTokens);
     }
 
     /// <summary>Cuts an example to the context: the prompt loses ids from its start (keeping at least one), then the

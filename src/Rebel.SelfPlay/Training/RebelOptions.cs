@@ -35,6 +35,14 @@ public sealed record RebelOptions
     /// <summary>Prompts per minibatch (all K samples and pairs of a prompt stay together). Default 8.</summary>
     public int MinibatchPrompts { get; init; } = 8;
 
+    /// <summary>
+    /// Micro-batches each minibatch is split into for the forward and backward passes, their gradients summed before the
+    /// one optimizer step, so the update is the minibatch's (to rounding) while only one micro-batch's activations are
+    /// alive at a time. 1 (default) computes the minibatch at once. See <see cref="RebelTrainer"/> for how the
+    /// gradient is split exactly for any loss.
+    /// </summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
     /// <summary>E, passes over the iteration's batch (shuffled minibatches each pass). Default 1.</summary>
     public int Epochs { get; init; } = 1;
 
@@ -135,6 +143,8 @@ public sealed record RebelOptions
         Check(Pairing != PairingScheme.Adjacent || SamplesPerPrompt % 2 == 0, $"adjacent pairing needs an even samples_per_prompt, got {SamplesPerPrompt}");
         Check(PromptsPerIteration >= 1, $"prompts_per_iteration must be ≥ 1, got {PromptsPerIteration}");
         Check(MinibatchPrompts >= 1 && MinibatchPrompts <= PromptsPerIteration, $"minibatch_prompts must be in [1, prompts_per_iteration = {PromptsPerIteration}], got {MinibatchPrompts}");
+        Check(GradientAccumulationSteps >= 1 && GradientAccumulationSteps <= MinibatchPrompts * SamplesPerPrompt,
+            $"gradient_accumulation_steps must be in [1, minibatch_prompts × samples_per_prompt = {MinibatchPrompts * SamplesPerPrompt}], got {GradientAccumulationSteps}");
         Check(Epochs >= 1, $"epochs must be ≥ 1, got {Epochs}");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate must be > 0, got {LearningRate}");
         Check(WarmupSteps >= 0, $"warmup_steps must be ≥ 0, got {WarmupSteps}");

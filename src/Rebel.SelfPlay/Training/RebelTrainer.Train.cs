@@ -27,11 +27,9 @@ public sealed partial class RebelTrainer
             {
                 var groups = order.Skip(start).Take(_options.MinibatchPrompts).Select(g => batch.Groups[g]).ToList();
                 using var scope = new TensorScope();
-                var mb = Minibatch(batch, groups, pairsOf, out var globalPairs);
-                var lossTensor = _loss.Compute(mb);                                        // L(θ) on the minibatch
-                double loss = lossTensor.Item();
-                if (!double.IsFinite(loss)) throw new TrainingDivergedException(t, $"the {_loss.Name} loss is {loss}", _lastCheckpoint);
-                lossTensor.Backward();                                                     // ∇θ L
+                double loss = _options.GradientAccumulationSteps == 1
+                    ? LossAndGradient(t, batch, groups, pairsOf)                           // L(θ) on the minibatch, ∇θ L
+                    : AccumulatedLossAndGradient(t, batch, groups, pairsOf);               // the same, micro-batch by micro-batch
                 double norm = _options.MaxGradNorm > 0                                     // clip ‖∇‖ ≤ max_grad_norm
                     ? GradientClipping.ClipByGlobalNorm(_optimizer.Parameters, _options.MaxGradNorm)
                     : GradientClipping.GlobalNorm(_optimizer.Parameters);
@@ -45,19 +43,73 @@ public sealed partial class RebelTrainer
         return new FitResult(lossSum / Math.Max(1, steps), RSquared(batch), normSum / Math.Max(1, steps), steps);
     }
 
-    /// <summary>The loss inputs for the completions of <paramref name="groups"/>, re-indexed locally.</summary>
-    private LossBatch Minibatch(IterationBatch batch, List<int[]> groups, List<int>[] pairsOf, out List<int> globalPairs)
+    /// <summary>L(θ) on the minibatch of <paramref name="groups"/> with ∇θ L added into the parameters' gradients, in one pass.</summary>
+    private double LossAndGradient(int t, IterationBatch batch, List<int[]> groups, List<int>[] pairsOf)
+    {
+        var lossTensor = _loss.Compute(Minibatch(batch, groups, pairsOf, c => _policy.LogProbs(c, _options.Temperature)));
+        double loss = CheckedLoss(t, lossTensor);
+        lossTensor.Backward();
+        return loss;
+    }
+
+    /// <summary>
+    /// L(θ) and ∇θ L of the minibatch, with the policy's forward and backward passes run over
+    /// <see cref="RebelOptions.GradientAccumulationSteps"/> micro-batches of completions. Every loss is a function of the
+    /// sequence log-probabilities ℓ_i = ln π_θ(y_i) alone, so ∇θ L = Σ_i (∂L/∂ℓ_i) ∇θ ℓ_i exactly: (1) ℓ is scored
+    /// without recording, micro-batch by micro-batch; (2) the loss and ∂L/∂ℓ are computed on a leaf holding ℓ; (3) each
+    /// micro-batch's ℓ is recomputed with recording and back-propagated with its share of ∂L/∂ℓ. One extra forward
+    /// pass without activations buys a memory peak of one micro-batch, whatever the loss.
+    /// </summary>
+    private double AccumulatedLossAndGradient(int t, IterationBatch batch, List<int[]> groups, List<int>[] pairsOf)
+    {
+        var completions = groups.SelectMany(g => g).Select(i => batch.Completions[i]).ToList();
+        int n = completions.Count, size = (n + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
+        var logProbs = new float[n];
+        using (Tensor.NoGrad())
+            for (int start = 0; start < n; start += size)                                  // (1) ℓ, no graph kept
+            {
+                using var micro = new TensorScope();
+                _policy.LogProbs(completions.GetRange(start, Math.Min(size, n - start)), _options.Temperature).AsSpan().CopyTo(logProbs.AsSpan(start));
+            }
+        var leaf = Tensor.FromArray(logProbs, n);
+        leaf.RequiresGrad = true;
+        var lossTensor = _loss.Compute(Minibatch(batch, groups, pairsOf, _ => leaf));      // (2) L(ℓ) and ∂L/∂ℓ
+        double loss = CheckedLoss(t, lossTensor);
+        lossTensor.Backward();
+        var dLoss = leaf.Grad!.ToArray();
+        for (int start = 0; start < n; start += size)                                      // (3) Σ_i ∂L/∂ℓ_i · ∇θ ℓ_i
+        {
+            using var micro = new TensorScope();
+            int count = Math.Min(size, n - start);
+            var ell = _policy.LogProbs(completions.GetRange(start, count), _options.Temperature);
+            if (ell.RequiresGrad) ell.Backward(Tensor.FromArray(dLoss[start..(start + count)], count));
+        }
+        return loss;
+    }
+
+    private double CheckedLoss(int t, Tensor lossTensor)
+    {
+        double loss = lossTensor.Item();
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(t, $"the {_loss.Name} loss is {loss}", _lastCheckpoint);
+        return loss;
+    }
+
+    /// <summary>
+    /// The loss inputs for the completions of <paramref name="groups"/>, re-indexed locally; <paramref name="logProbs"/>
+    /// gives ln π_θ of those completions, in order.
+    /// </summary>
+    private LossBatch Minibatch(IterationBatch batch, List<int[]> groups, List<int>[] pairsOf, Func<List<Completion>, Tensor> logProbs)
     {
         var members = groups.SelectMany(g => g).ToArray();
         var local = new Dictionary<int, int>(members.Length);
         for (int i = 0; i < members.Length; i++) local[members[i]] = i;
-        globalPairs = members.SelectMany(i => pairsOf[i] ?? []).Distinct().ToList();
+        var globalPairs = members.SelectMany(i => pairsOf[i] ?? []).Distinct().ToList();
         var completions = members.Select(i => batch.Completions[i]).ToList();
         float[] Pick(float[] source) => members.Select(i => source[i]).ToArray();
         float[] PickPairs(float[] source, List<int> pairs) => pairs.Select(p => source[p]).ToArray();
         return new LossBatch
         {
-            LogProbs = _policy.LogProbs(completions, _options.Temperature),                 // ln π_θ(y), differentiable
+            LogProbs = logProbs(completions),                                              // ln π_θ(y), differentiable
             OldLogProbs = Pick(batch.OldLogProbs),
             RefLogProbs = batch.RefLogProbs is null ? null : Pick(batch.RefLogProbs),
             PairA = globalPairs.Select(p => local[batch.PairA[p]]).ToArray(),

@@ -49,6 +49,38 @@ public class SftTrainerTests
     }
 
     [Test]
+    public void Train_GradientAccumulation_GivesTheOneShotUpdate()
+    {
+        // Completions of different lengths, so each micro-batch holds its own share of the batch's tokens.
+        var rng = new Rng(4);
+        var examples = Enumerable.Range(0, 24).Select(_ => new PromptCompletion([rng.NextInt(10), Separator],
+            [.. Enumerable.Range(0, 1 + rng.NextInt(6)).Select(_ => rng.NextInt(10)), Eos])).ToList();
+        (IReadOnlyList<SftMetrics> History, float[][] Weights) Run(int accumulation)
+        {
+            var model = new Gpt2Model(new Gpt2Config(12, 16, 16, 2, 2), seed: 1);
+            var options = new SftOptions { Steps = 3, BatchSize = 7, WarmupSteps = 1, Seed = 9, GradientAccumulationSteps = accumulation };
+            var history = new SftTrainer(model, options).Train(examples);
+            return (history, model.Parameters.Select(p => p.Value.ToArray()).ToArray());
+        }
+        var once = Run(1);
+        foreach (int k in new[] { 3, 7 })
+        {
+            var split = Run(k);
+            for (int s = 0; s < once.History.Count; s++)
+            {
+                Assert.That(split.History[s].TrainLoss, Is.EqualTo(once.History[s].TrainLoss).Within(1e-4).Percent, $"k = {k}, step {s + 1} loss");
+                Assert.That(split.History[s].GradNorm, Is.EqualTo(once.History[s].GradNorm).Within(1e-3).Percent, $"k = {k}, step {s + 1} grad norm");
+            }
+            double worst = 0;
+            for (int p = 0; p < once.Weights.Length; p++)
+                for (int i = 0; i < once.Weights[p].Length; i++) worst = Math.Max(worst, Math.Abs(split.Weights[p][i] - once.Weights[p][i]));
+            TestContext.Out.WriteLine($"k = {k}: worst weight difference after 3 steps {worst:E2}");
+            Assert.That(worst, Is.LessThan(1e-5));
+        }
+        Assert.That(() => new SftOptions { BatchSize = 4, GradientAccumulationSteps = 5 }.Validate(), Throws.ArgumentException.With.Message.Contains("GradientAccumulationSteps"));
+    }
+
+    [Test]
     public void Train_BadInput_Throws()
     {
         var model = new Gpt2Model(new Gpt2Config(12, 16, 16, 1, 2), seed: 1);

@@ -26,6 +26,22 @@ public abstract class Module
         return module;
     }
 
+    /// <summary>
+    /// Every leaf tensor this module's forward pass reads that may be trained: its parameters and those of its children,
+    /// plus the A and B of any LoRA adapter attached to a child linear map (what <see cref="Tensor.Checkpoint"/> must know).
+    /// </summary>
+    public IEnumerable<Tensor> Tensors()
+    {
+        foreach (var (_, value) in _parameters) yield return value;
+        if (this is Lora.IAdaptableLinear { Adapter: { } adapter })
+        {
+            yield return adapter.A;
+            yield return adapter.B;
+        }
+        foreach (var (_, child) in _children)
+            foreach (var t in child.Tensors()) yield return t;
+    }
+
     /// <summary>Every parameter of this module and its children, depth first, named by dotted paths under <paramref name="prefix"/>.</summary>
     public IEnumerable<(string Name, Tensor Value)> NamedParameters(string prefix = "")
     {

@@ -1,13 +1,14 @@
 using Rebel.Models.Gpt2.Modules;
+using Rebel.Models.Lora;
 using Rebel.Tensors;
 
 namespace Rebel.Models.Llama.Modules;
 
 /// <summary>
 /// PyTorch's <c>nn.Linear</c>: y = x·Wᵀ + b with W stored [out, in] (as Hugging Face checkpoints hold it) and an
-/// optional bias [out].
+/// optional bias [out]. With a LoRA adapter, y = x·Wᵀ + b + Δy.
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, IAdaptableLinear
 {
     /// <summary>A layer with W ~ N(0, <paramref name="std"/>²) and, when <paramref name="bias"/>, b = 0.</summary>
     public Linear(int inputs, int outputs, bool bias, Rng rng, float std)
@@ -30,10 +31,23 @@ public sealed class Linear : Module
     /// <summary>b, shape [out], or null.</summary>
     public Tensor? Bias { get; }
 
-    /// <summary>x [..., in] → x·Wᵀ + b [..., out].</summary>
+    /// <inheritdoc/>
+    int IAdaptableLinear.InputSize => Inputs;
+
+    /// <inheritdoc/>
+    int IAdaptableLinear.OutputSize => Outputs;
+
+    /// <inheritdoc/>
+    public bool WeightIsTransposed => false;
+
+    /// <inheritdoc/>
+    public LoraLayer? Adapter { get; set; }
+
+    /// <summary>x [..., in] → x·Wᵀ + b (+ s·B·A·dropout(x) with an adapter) [..., out].</summary>
     public Tensor Forward(Tensor x)
     {
         var y = Tensor.MatMul(x, Weight.Transpose(0, 1));                       // (..., out) = x·Wᵀ
-        return Bias is null ? y : y + Bias;
+        if (Bias is not null) y = y + Bias;
+        return Adapter is null ? y : y + Adapter.Forward(x);
     }
 }
