@@ -12,6 +12,7 @@ tests/Rebel.Judges.Tests/fixtures/onnx/:
   chat/            a reward head whose input is a conversation rendered with the folder's ChatML chat template
                    (tokenizer_config.json), output "reward" of shape [batch]; max_length 48, so long prompts are
                    cut from the left.
+  nan/             a reward "model" whose score is NaN for every row, to check that a judge raises on it.
   expected.json    per judge: the texts (already rendered), their ids, and PyTorch's float outputs.
 
 Usage: /usr/bin/python3 tools/make_onnx_judge_fixtures.py   (from the repository root; needs Debian's
@@ -118,6 +119,13 @@ class TinyScorer(torch.nn.Module):
         return out.squeeze(-1) if self.squeeze else out
 
 
+class NotANumber(torch.nn.Module):
+    """Returns NaN per row (whatever the ids), as a model with broken weights would."""
+
+    def forward(self, input_ids, attention_mask):
+        return (input_ids * attention_mask).sum(-1).float() * float("nan")
+
+
 def export(model, folder, output_name):
     ids = torch.tensor([[1, 2, 3, 4], [5, 6, 0, 0]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]], dtype=torch.long)
@@ -221,6 +229,16 @@ def main():
     expected["chat"] = {"items": [{"prompt": p, "completion": c, "text": t, "ids": encode(t), "truncated": cut}
                                   for (p, c), (t, cut) in zip(items, rendered)],
                         "scores": run(chat, [encode(t) for t in texts])}
+
+    # 4. a broken model: NaN for every row.
+    folder = os.path.join(OUT, "nan")
+    os.makedirs(folder, exist_ok=True)
+    export(NotANumber().eval(), folder, "score")
+    write_tokenizer(folder)
+    judge = {"kind": "reward", "input_ids": "input_ids", "attention_mask": "attention_mask", "output": "score",
+             "template": "{prompt}{completion}", "max_length": 256}
+    with open(os.path.join(folder, "judge.json"), "w") as f:
+        json.dump(judge, f)
 
     with open(os.path.join(OUT, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1)

@@ -176,12 +176,12 @@ public sealed class OnnxJudge : IPairwiseJudge
         Interlocked.Increment(ref _truncated);
 
         var starts = CodePointStarts(prompt);                                // candidate cut points, ascending
-        int lo = 1, hi = starts.Count;                                      // drop starts[j] chars: j in [lo, hi]
+        int lo = 1, hi = starts.Count - 1;                                  // drop j code points: j in [lo, hi]
         int[]? best = null;
         while (lo <= hi)
         {
             int mid = (lo + hi) / 2;
-            var candidate = _tokenizer.Encode(render(mid == starts.Count ? "" : prompt[starts[mid]..]));
+            var candidate = _tokenizer.Encode(render(prompt[starts[mid]..]));
             if (candidate.Length <= Options.MaxLength)
             {
                 best = candidate;

@@ -3,8 +3,10 @@ using Rebel.Judges.Caching;
 using Rebel.Judges.Composite;
 using Rebel.Judges.Llm;
 using Rebel.Judges.Models;
+using Rebel.Judges.Onnx;
 using Rebel.Judges.Process;
 using Rebel.Judges.Rules;
+using Rebel.Models.Chat;
 using Rebel.Preference.Models;
 
 namespace Rebel.Judges.Spec;
@@ -24,6 +26,7 @@ namespace Rebel.Judges.Spec;
 ///       | "openai:" MODEL ["@" BASE_URL]            OpenAI-compatible server (key from OPENAI_API_KEY)
 ///       | "process:" COMMAND                        a child process speaking JSON lines
 ///       | "model:" DIR                              a trained preference model (config.json + model.safetensors)
+///       | "onnx:" DIR                               an exported reward or pairwise model (model.onnx + judge.json)
 /// member := [WEIGHT "*"] spec
 /// </code>
 /// Commas and parentheses nest: <c>vote(length,symmetrize(cache(c.db,keywords)))</c>. Inside <c>vote</c>/<c>mean</c> a
@@ -49,6 +52,7 @@ public static class JudgeSpec
           openai:MODEL@BASE_URL     LLM judge on an OpenAI-compatible server (key from OPENAI_API_KEY)
           process:COMMAND           a child process speaking JSON lines (see docs/judges.md)
           model:DIR                 a trained preference model (rebel preference train --out DIR)
+          onnx:DIR                  a reward or pairwise model exported to ONNX (model.onnx + judge.json)
         """;
 
     /// <summary>Parses <paramref name="spec"/> into a judge (which the caller owns and disposes).</summary>
@@ -70,6 +74,7 @@ public static class JudgeSpec
             return new ProcessJudge(command);
         }
         if (spec.StartsWith("model:", StringComparison.Ordinal)) return Model(spec, spec["model:".Length..].Trim());
+        if (spec.StartsWith("onnx:", StringComparison.Ordinal)) return Onnx(spec, spec["onnx:".Length..].Trim());
 
         int open = spec.IndexOf('(');
         string name = (open < 0 ? spec : spec[..open]).Trim();
@@ -164,6 +169,19 @@ public static class JudgeSpec
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
             throw new JudgeSpecException(spec, $"the preference model could not be loaded: {e.Message}");
+        }
+    }
+
+    private static OnnxJudge Onnx(string spec, string directory)
+    {
+        if (directory.Length == 0) throw new JudgeSpecException(spec, "the directory after \"onnx:\" is empty");
+        try
+        {
+            return OnnxJudge.Load(directory);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or PlatformNotSupportedException or ChatTemplateException)
+        {
+            throw new JudgeSpecException(spec, e.Message);
         }
     }
 
