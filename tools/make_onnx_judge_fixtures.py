@@ -81,7 +81,7 @@ def write_tokenizer(folder, chat_template=None):
 class TinyScorer(torch.nn.Module):
     """Embedding + positions, one pre-norm attention block with an MLP, the last real token's state → one float."""
 
-    def __init__(self, d=32, heads=2, max_len=128, squeeze=False):
+    def __init__(self, d=32, heads=2, max_len=256, squeeze=False):
         super().__init__()
         self.heads, self.squeeze = heads, squeeze
         self.tok = torch.nn.Embedding(VOCAB, d)
