@@ -1,5 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Rebel.Judges.Onnx;
 
@@ -148,8 +150,30 @@ internal sealed partial class OnnxRowScorer : IDisposable
     private static string CudaFailure(string message)
     {
         var library = MissingLibrary().Match(message);
-        string what = library.Success ? $"the library {library.Value} is missing" : FirstLine(message);
+        string what = library.Success ? $"the library {library.Value} is missing" : CudaProviderLoadError() ?? FirstLine(message);
         return $"the cuda execution provider is not available: {what}. It needs the CUDA 13 runtime and cuDNN 9 on the library path; use \"provider\": \"cpu\" in {OnnxJudgeOptions.FileName} to run on the CPU";
+    }
+
+    /// <summary>
+    /// ONNX Runtime only says it "failed to load shared library"; loading its CUDA provider ourselves gets the dynamic
+    /// loader's own reason, which names the dependency that is missing (e.g. libcublasLt.so.13).
+    /// </summary>
+    private static string? CudaProviderLoadError()
+    {
+        const string provider = "libonnxruntime_providers_cuda.so";
+        var path = new[] { AppContext.BaseDirectory, Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native") }
+            .Select(d => Path.Combine(d, provider)).FirstOrDefault(File.Exists);
+        if (path is null) return $"the library {provider} is missing (the Microsoft.ML.OnnxRuntime.Gpu.Linux package provides it)";
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            var missing = MissingLibrary().Matches(e.Message).Select(m => m.Value).FirstOrDefault(name => !name.StartsWith(provider, StringComparison.Ordinal));
+            return missing is null ? null : $"the library {missing} is missing";
+        }
     }
 
     private static string FirstLine(string message)

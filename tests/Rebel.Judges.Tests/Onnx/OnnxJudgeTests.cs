@@ -115,7 +115,8 @@ public class OnnxJudgeTests
         Assert.That(cutScore, Is.EqualTo(fullJudge.Scores([(" wagon.", completion)])[0]).Within(1e-9),
             "the longest suffix of the prompt that fits: 7 + 13 = 20 tokens");
         var v = await shortJudge.JudgeAsync([new Comparison(prompt, completion, "a")]);
-        Assert.That(v[0].Rationale, Does.Contain("1 input(s) truncated"));
+        Assert.That(v[0].Rationale, Does.Contain("2 input(s) truncated"), "both (prompt, completion) rows are over 20 tokens");
+        Assert.That(shortJudge.TruncatedInputs, Is.EqualTo(3));
     }
 
     [Test]
@@ -129,13 +130,13 @@ public class OnnxJudgeTests
     [Test]
     public void MissingJudgeJsonOrModel_IsAClearError()
     {
-        using (var folder = CopyFixture("reward", _ => { }))
+        using (var folder = CopyFixture("reward"))
         {
             File.Delete(Path.Combine(folder.Path, "judge.json"));
             var e = Assert.Throws<FileNotFoundException>(() => OnnxJudge.Load(folder.Path));
             Assert.That(e!.Message, Does.Contain("judge.json"));
         }
-        using (var folder = CopyFixture("reward", _ => { }))
+        using (var folder = CopyFixture("reward"))
         {
             File.Delete(Path.Combine(folder.Path, "model.onnx"));
             var e = Assert.Throws<FileNotFoundException>(() => OnnxJudge.Load(folder.Path));
@@ -203,7 +204,7 @@ public class OnnxJudgeTests
     [Test]
     public void Spec_OnnxDir_IdentifiesTheFolderByContent()
     {
-        using var a = CopyFixture("reward", _ => { });
+        using var a = CopyFixture("reward");
         using var b = CopyFixture("reward", json => json["temperature"] = 2.0);
         using var judgeA = JudgeSpec.Parse($"onnx:{a.Path}");
         using var judgeA2 = JudgeSpec.Parse($"onnx:{Path.Combine(Root, "reward")}");
@@ -218,12 +219,13 @@ public class OnnxJudgeTests
 
     private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
-    /// <summary>A copy of a fixture folder with its judge.json edited.</summary>
-    private static TempDirectory CopyFixture(string name, Action<JsonObject> edit)
+    /// <summary>A copy of a fixture folder, with its judge.json edited when <paramref name="edit"/> is given.</summary>
+    private static TempDirectory CopyFixture(string name, Action<JsonObject>? edit = null)
     {
         var folder = new TempDirectory();
         foreach (var file in Directory.GetFiles(Path.Combine(Root, name)))
             File.Copy(file, Path.Combine(folder.Path, Path.GetFileName(file)));
+        if (edit is null) return folder;
         var path = Path.Combine(folder.Path, "judge.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         edit(json);
