@@ -31,6 +31,8 @@ internal sealed partial class OnnxRowScorer : IDisposable
         };
         if (options.Provider == OnnxExecutionProvider.Cuda)
         {
+            // ONNX Runtime would also print its own multi-line log of a failed provider load; the error below says it once.
+            OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
             try
             {
                 sessionOptions.AppendExecutionProvider_CUDA(0);
