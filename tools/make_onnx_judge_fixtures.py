@@ -16,11 +16,13 @@ tests/Rebel.Judges.Tests/fixtures/onnx/:
   expected.json    per judge: the texts (already rendered), their ids, and PyTorch's float outputs.
 
 Usage: /usr/bin/python3 tools/make_onnx_judge_fixtures.py   (from the repository root; needs Debian's
-python3-torch and python3-onnx)
+python3-torch and python3-onnx). With `--bench DIR` it writes instead a larger reward judge (C = 256, 4 blocks) into
+DIR for `rebel bench judge --onnx DIR` (bench/onnx-judge.sh).
 """
 import json
 import math
 import os
+import sys
 
 import torch
 
@@ -78,28 +80,21 @@ def write_tokenizer(folder, chat_template=None):
         json.dump(config, f, ensure_ascii=False, indent=1)
 
 
-class TinyScorer(torch.nn.Module):
-    """Embedding + positions, one pre-norm attention block with an MLP, the last real token's state → one float."""
+class Block(torch.nn.Module):
+    """A pre-norm causal attention block with a GELU MLP; padded keys are masked out."""
 
-    def __init__(self, d=32, heads=2, max_len=256, squeeze=False):
+    def __init__(self, d, heads):
         super().__init__()
-        self.heads, self.squeeze = heads, squeeze
-        self.tok = torch.nn.Embedding(VOCAB, d)
-        self.pos = torch.nn.Embedding(max_len, d)
+        self.heads = heads
         self.ln1 = torch.nn.LayerNorm(d)
         self.qkv = torch.nn.Linear(d, 3 * d)
         self.proj = torch.nn.Linear(d, d)
         self.ln2 = torch.nn.LayerNorm(d)
         self.up = torch.nn.Linear(d, 4 * d)
         self.down = torch.nn.Linear(4 * d, d)
-        self.lnf = torch.nn.LayerNorm(d)
-        self.head = torch.nn.Linear(d, 1)
 
-    def forward(self, input_ids, attention_mask):
-        b, t = input_ids.shape
-        positions = torch.arange(t, device=input_ids.device).unsqueeze(0)
-        x = self.tok(input_ids) + self.pos(positions)                       # (B, T, C)
-        d = x.shape[-1]
+    def forward(self, x, attention_mask):
+        b, t, d = x.shape                                                   # (B, T, C)
         hd = d // self.heads
         q, k, v = self.qkv(self.ln1(x)).split(d, dim=-1)
         q = q.view(b, t, self.heads, hd).transpose(1, 2)                    # (B, H, T, D)
@@ -111,7 +106,27 @@ class TinyScorer(torch.nn.Module):
         scores = scores.masked_fill(~keep, -1e9)
         y = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)
         x = x + self.proj(y)
-        x = x + self.down(torch.nn.functional.gelu(self.up(self.ln2(x))))
+        return x + self.down(torch.nn.functional.gelu(self.up(self.ln2(x))))
+
+
+class TinyScorer(torch.nn.Module):
+    """Embedding + positions, pre-norm attention blocks, the last real token's state through a linear head."""
+
+    def __init__(self, d=32, heads=2, blocks=1, max_len=256, squeeze=False):
+        super().__init__()
+        self.squeeze = squeeze
+        self.tok = torch.nn.Embedding(VOCAB, d)
+        self.pos = torch.nn.Embedding(max_len, d)
+        self.blocks = torch.nn.ModuleList(Block(d, heads) for _ in range(blocks))
+        self.lnf = torch.nn.LayerNorm(d)
+        self.head = torch.nn.Linear(d, 1)
+
+    def forward(self, input_ids, attention_mask):
+        b, t = input_ids.shape
+        positions = torch.arange(t, device=input_ids.device).unsqueeze(0)
+        x = self.tok(input_ids) + self.pos(positions)                       # (B, T, C)
+        for block in self.blocks:
+            x = block(x, attention_mask)
         h = self.lnf(x)
         last = attention_mask.long().sum(-1) - 1                            # index of the last real token
         pooled = h[torch.arange(b), last]                                   # (B, C)
@@ -244,5 +259,20 @@ def main():
         json.dump(expected, f, ensure_ascii=False, indent=1)
 
 
+def bench_model(folder):
+    """A larger reward judge for `rebel bench judge --onnx` (C = 256, 4 blocks, 1024 positions)."""
+    torch.manual_seed(1)
+    os.makedirs(folder, exist_ok=True)
+    export(TinyScorer(d=256, heads=4, blocks=4, max_len=1024).eval(), folder, "score")
+    write_tokenizer(folder)
+    judge = {"kind": "reward", "input_ids": "input_ids", "attention_mask": "attention_mask", "output": "score",
+             "template": "{prompt}{completion}", "max_length": 1024}
+    with open(os.path.join(folder, "judge.json"), "w") as f:
+        json.dump(judge, f)
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--bench":
+        bench_model(sys.argv[2])
+    else:
+        main()
