@@ -94,3 +94,17 @@ for (const fam of families) {
 }
 fs.writeFileSync(path.join(out, "expected.jsonl"), lines.join("\n") + "\n");
 console.log(`wrote ${lines.length} renders for ${families.length} families to ${out}`);
+
+// One construct per template (constructs.json): the interpreter's unit-level parity.
+const constructs = JSON.parse(fs.readFileSync(path.join(here, "constructs.json"), "utf8"));
+const constructLines = constructs.map(([name, template, variables]) => {
+  const line = { name, template, variables };
+  try {
+    line.text = new Template(template).render(variables);
+  } catch (e) {
+    line.error = String(e.message ?? e);
+  }
+  return JSON.stringify(line);
+});
+fs.writeFileSync(path.join(out, "constructs.jsonl"), constructLines.join("\n") + "\n");
+console.log(`wrote ${constructLines.length} construct renders to ${out}`);
