@@ -25,6 +25,24 @@ public class JudgeBenchTests
         }
     }
 
+    [Test]
+    public void Judge_OnnxFolder_TimesTheExportedJudge()
+    {
+        var folder = Path.Combine(TestContext.CurrentContext.TestDirectory, "fixtures", "onnx", "reward");
+        var (code, output, error) = Run("bench", "judge", "--onnx", folder, "--prompt-tokens", "4", "--completion-tokens", "8",
+            "--pairs", "6", "--k", "3", "--reps", "1");
+        Assert.That(code, Is.EqualTo(0), error);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.That(rows.Select(r => (r.GetProperty("encoder").GetString(), r.GetProperty("kind").GetString())),
+            Is.EqualTo(new[] { ("onnx", "reward"), ("onnx", "reward") }));
+        Assert.That(rows.Select(r => r.GetProperty("pairs").GetInt32()), Is.EqualTo(new[] { 6, 6 }));
+        Assert.That(rows.All(r => r.GetProperty("pairs_per_s").GetDouble() > 0));
+
+        (code, _, error) = Run("bench", "judge", "--onnx", Path.Combine(folder, "missing"));
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("--onnx"));
+    }
+
     [TestCase("--encoder", "lstm")]
     [TestCase("--kind", "elo")]
     [TestCase("--k", "1")]

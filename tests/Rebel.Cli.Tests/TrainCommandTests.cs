@@ -113,6 +113,19 @@ public class TrainCommandTests
     }
 
     [Test]
+    public void Train_WithOnnxJudge_RunsEndToEnd()
+    {
+        var dir = Scratch();
+        var judgeDir = Path.Combine(TestContext.CurrentContext.TestDirectory, "fixtures", "onnx", "reward");
+        var (code, stdout, error) = Run("train", "--config", WriteConfig(dir, 2, judge: $"onnx:{judgeDir}"));
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Contain("it    2/2"));
+        var rows = MetricsLog.Read(Path.Combine(dir, "run", "metrics.jsonl"));
+        Assert.That(rows, Has.Count.EqualTo(2));
+        Assert.That(rows[1]["eval/win_rate_vs_ref"], Is.InRange(0.0, 1.0));
+    }
+
+    [Test]
     public void Train_BadInputs_AreClearErrors()
     {
         var dir = Scratch();

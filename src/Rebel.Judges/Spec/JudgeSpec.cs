@@ -3,8 +3,10 @@ using Rebel.Judges.Caching;
 using Rebel.Judges.Composite;
 using Rebel.Judges.Llm;
 using Rebel.Judges.Models;
+using Rebel.Judges.Onnx;
 using Rebel.Judges.Process;
 using Rebel.Judges.Rules;
+using Rebel.Models.Chat;
 
 namespace Rebel.Judges.Spec;
 
@@ -23,6 +25,7 @@ namespace Rebel.Judges.Spec;
 ///       | "openai" [options] ":" MODEL ["@" BASE_URL]  OpenAI-compatible server (key from OPENAI_API_KEY)
 ///       | "process" [options] ":" COMMAND           a child process speaking JSON lines
 ///       | "model:" DIR                              a trained preference model (config.json + model.safetensors)
+///       | "onnx:" DIR                               an exported reward or pairwise model (model.onnx + judge.json)
 /// member := [WEIGHT "*"] spec
 /// options := "[" NAME ["=" VALUE] ("," NAME ["=" VALUE])* "]"
 ///            process: timeout=SECONDS (default 300);
@@ -54,6 +57,7 @@ public static class JudgeSpec
           process:COMMAND           a child process speaking JSON lines (see docs/judges.md)
           process[timeout=S]:COMMAND   the same, answering each batch within S seconds (default 300)
           model:DIR                 a trained preference model (rebel preference train --out DIR)
+          onnx:DIR                  a reward or pairwise model exported to ONNX (model.onnx + judge.json)
         """;
 
     /// <summary>Parses <paramref name="spec"/> into a judge (which the caller owns and disposes).</summary>
@@ -76,6 +80,7 @@ public static class JudgeSpec
             return new ProcessJudge(command, options.Seconds("timeout"));
         }
         if (spec.StartsWith("model:", StringComparison.Ordinal)) return Model(spec, spec["model:".Length..].Trim());
+        if (spec.StartsWith("onnx:", StringComparison.Ordinal)) return Onnx(spec, spec["onnx:".Length..].Trim());
 
         int open = spec.IndexOf('(');
         string name = (open < 0 ? spec : spec[..open]).Trim();
@@ -197,6 +202,19 @@ public static class JudgeSpec
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
             throw new JudgeSpecException(spec, $"the preference model could not be loaded: {e.Message}");
+        }
+    }
+
+    private static OnnxJudge Onnx(string spec, string directory)
+    {
+        if (directory.Length == 0) throw new JudgeSpecException(spec, "the directory after \"onnx:\" is empty");
+        try
+        {
+            return OnnxJudge.Load(directory);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or PlatformNotSupportedException or ChatTemplateException)
+        {
+            throw new JudgeSpecException(spec, e.Message);
         }
     }
 

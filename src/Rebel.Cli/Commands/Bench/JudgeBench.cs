@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Rebel.Judges;
 using Rebel.Judges.Models;
+using Rebel.Judges.Onnx;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Tokenization;
 using Rebel.Preference;
@@ -24,7 +26,7 @@ internal static class JudgeBench
 {
     /// <summary>Settings of the benchmark.</summary>
     internal sealed record Options(string Encoder, string Kind, int Width, int Layers, int Heads, int PromptTokens, int CompletionTokens,
-        int Pairs, int PerPrompt, int Repetitions, int Threads)
+        int Pairs, int PerPrompt, int Repetitions, int Threads, string? Onnx = null)
     {
         /// <summary>Throws <see cref="ArgumentException"/> naming the offending value.</summary>
         public Options Validate()
@@ -39,6 +41,7 @@ internal static class JudgeBench
             if (PerPrompt < 2) throw new ArgumentException($"--k must be at least 2, got {PerPrompt}.");
             if (Repetitions < 1) throw new ArgumentException($"--reps must be at least 1, got {Repetitions}.");
             if (Threads < 1) throw new ArgumentException($"--threads must be at least 1, got {Threads}.");
+            if (Onnx is { } folder && !Directory.Exists(folder)) throw new ArgumentException($"--onnx {folder}: no such folder.");
             return this;
         }
     }
@@ -56,11 +59,12 @@ internal static class JudgeBench
         var perPrompt = new Option<int>("--k") { Description = "Completions per prompt in the k-way workload.", DefaultValueFactory = _ => 8 };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions (median reported).", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "GEMM threads.", DefaultValueFactory = _ => 2 };
-        var command = new Command("judge", "Pairs/s of PreferenceModelJudge over a random preference model (distinct pairs and K-way per prompt).")
-            { encoder, kind, width, layers, heads, promptTokens, completionTokens, pairs, perPrompt, reps, threads };
+        var onnx = new Option<string?>("--onnx") { Description = "Time this onnx: judge folder instead of a random preference model (its judge.json sets its threads)." };
+        var command = new Command("judge", "Pairs/s of PreferenceModelJudge over a random preference model, or of an onnx: judge (distinct pairs and K-way per prompt).")
+            { encoder, kind, width, layers, heads, promptTokens, completionTokens, pairs, perPrompt, reps, threads, onnx };
         JsonLinesBench.SetAction(command, parse => new Options(parse.GetValue(encoder)!, parse.GetValue(kind)!, parse.GetValue(width), parse.GetValue(layers), parse.GetValue(heads),
             parse.GetValue(promptTokens), parse.GetValue(completionTokens), parse.GetValue(pairs), parse.GetValue(perPrompt),
-            parse.GetValue(reps), parse.GetValue(threads)).Validate(), Run);
+            parse.GetValue(reps), parse.GetValue(threads), parse.GetValue(onnx)).Validate(), Run);
         return command;
     }
 
@@ -80,8 +84,10 @@ internal static class JudgeBench
             ? new Gpt2CompletionEncoder(new Gpt2Model(new Gpt2Config(tokenizer.VocabSize, o.PromptTokens + o.CompletionTokens + 1, o.Width, o.Layers, o.Heads,
                 EosTokenId: tokenizer.EosId), seed: 1), tokenizer)
             : new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Hidden = o.Width }, rng);
-        NeuralPreferenceModel model = o.Kind == "bt" ? new BradleyTerryRewardModel(encoder, rng) : new GeneralPreferenceModel(encoder, 4, 1.0, rng);
-        using var judge = new PreferenceModelJudge(model);
+        using IPairwiseJudge judge = o.Onnx is { } folder
+            ? OnnxJudge.Load(folder)
+            : new PreferenceModelJudge(o.Kind == "bt" ? new BradleyTerryRewardModel(encoder, rng) : new GeneralPreferenceModel(encoder, 4, 1.0, rng));
+        string encoderName = o.Onnx is null ? o.Encoder : "onnx", kindName = judge is OnnxJudge onnxJudge ? onnxJudge.Options.Kind.ToString().ToLowerInvariant() : o.Kind;
 
         // Fresh texts for every repetition, so no cache or ordering effect carries over between them.
         int k = o.PerPrompt, pairsPerPrompt = k * (k - 1) / 2, prompts = Math.Max(1, (o.Pairs + pairsPerPrompt - 1) / pairsPerPrompt);
@@ -129,8 +135,8 @@ internal static class JudgeBench
         {
             double seconds = SampleMedian.Of(samples[w]), cpu = SampleMedian.Of(cpuSamples[w]);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"impl\":\"rebel\",\"workload\":\"{workloads[w].Name}\",\"encoder\":\"{o.Encoder}\",\"kind\":\"{o.Kind}\",\"width\":{o.Width}," +
-                $"\"layers\":{(o.Encoder == "gpt2" ? o.Layers : 0)},\"pairs\":{counts[w]},\"completions\":{completions[w]}," +
+                $"{{\"impl\":\"rebel\",\"workload\":\"{workloads[w].Name}\",\"encoder\":\"{encoderName}\",\"kind\":\"{kindName}\",\"width\":{(o.Onnx is null ? o.Width : 0)}," +
+                $"\"layers\":{(o.Onnx is null && o.Encoder == "gpt2" ? o.Layers : 0)},\"pairs\":{counts[w]},\"completions\":{completions[w]}," +
                 $"\"completion_tokens\":{tokens[w]:F1},\"prompt_tokens\":{o.PromptTokens},\"median_s\":{seconds:F6}," +
                 $"\"pairs_per_s\":{counts[w] / seconds:F1},\"completions_per_s\":{completions[w] / seconds:F1}," +
                 $"\"cpu_s\":{cpu:F6},\"pairs_per_cpu_s\":{(cpu > 0 ? (counts[w] / cpu).ToString("F1", CultureInfo.InvariantCulture) : "null")},\"reps\":{o.Repetitions},\"threads\":{o.Threads}}}"));
