@@ -29,6 +29,18 @@ public static class ModelFolder
             $"unsupported model_type \"{type}\" (supported: {string.Join(", ", SupportedModelTypes)})");
     }
 
+    /// <summary>The most tokens a sequence of the model in <paramref name="directory"/> may hold, read from its config alone.</summary>
+    /// <exception cref="FileNotFoundException">config.json is missing.</exception>
+    /// <exception cref="ModelFormatException">An unsupported model_type or a bad config.</exception>
+    public static int ContextLength(string directory)
+    {
+        var type = LlamaConfig.ReadModelType(directory);
+        if (type is null or "gpt2") return Gpt2Config.Load(Path.Combine(directory, "config.json")).ContextLength;
+        if (LlamaConfig.SupportedModelTypes.Contains(type)) return LlamaConfig.Load(directory).ContextLength;
+        throw new ModelFormatException(Path.Combine(directory, LlamaConfig.ConfigFile),
+            $"unsupported model_type \"{type}\" (supported: {string.Join(", ", SupportedModelTypes)})");
+    }
+
     /// <summary>
     /// The tokenizer in <paramref name="directory"/> (<c>tokenizer.json</c>, or <c>vocab.json</c> + <c>merges.txt</c>),
     /// or null when the folder has no tokenizer files (an ids-only model).

@@ -103,7 +103,7 @@ internal static class TournamentCommand
     internal static Func<string, IPolicy> LoadFittingPolicy(string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts) => path =>
     {
         var policy = (TransformerPolicy)LoadPolicy!(path);
-        PromptFile.CheckFits(promptsPath, prompts, p => policy.Tokenizer.Encode(p).Length, policy.Model.Config.ContextLength, path);
+        PromptFile.CheckFits(promptsPath, prompts, p => policy.Tokenizer.Encode(p).Length, policy.Model.ContextLength, path);
         return policy;
     };
 

@@ -1,6 +1,6 @@
 using Rebel.Cli.Training;
 using Rebel.Models.Data;
-using Rebel.Models.Gpt2;
+using Rebel.Models;
 using Rebel.Models.Prompts;
 
 namespace Rebel.Cli.Validation;
@@ -16,9 +16,9 @@ internal static class PromptFits
     /// <exception cref="DataFormatException">A prompt is too long; the message names the file and line.</exception>
     public static void Check(TrainConfig config, string modelDirectory, ColumnMapping columns, Func<IPromptRenderer> renderer)
     {
-        var tokenizer = Gpt2Checkpoint.LoadTokenizer(modelDirectory);
+        var tokenizer = ModelFolder.LoadTokenizer(modelDirectory);
         if (tokenizer is null) return; // the policy load fails on this with its own message
-        int context = Gpt2Config.Load(Path.Combine(modelDirectory, "config.json")).ContextLength;
+        int context = ModelFolder.ContextLength(modelDirectory);
         foreach (var path in new[] { config.Prompts, config.EvalPrompts }.OfType<string>().Distinct())
             PromptFile.CheckFits(path, Commands.PromptInput.ReadNumbered(path, columns, renderer), p => tokenizer.Encode(p).Length, context, modelDirectory);
     }

@@ -31,7 +31,7 @@ public sealed class DefaultTaskTokenizerTests
     {
         var data = DataDirectory();
         var sft = Path.Combine(data, "sft.jsonl");
-        var vocabulary = BpeTrainer.TrainVocabulary(Rebel.Models.Training.SftData.Texts(sft), new BpeTrainerOptions { VocabSize = 512 });
+        var vocabulary = BpeTrainer.TrainVocabulary(Rebel.Models.Training.SftData.Texts(sft, renderer: null), new BpeTrainerOptions { VocabSize = 512 });
         var runtime = vocabulary.ToTokenizer();
         var baseline = new Gpt2BaselineEncoder(vocabulary.Vocabulary, vocabulary.Merges, vocabulary.SpecialTokens);
         int checkedTexts = 0;
