@@ -57,7 +57,7 @@ public class TrainCommandTests
         Assert.That(stdout, Does.Not.Contain("already trained"));
         (code, _, error) = Run("train", "--config", WriteConfig(dir, 1, judge: "length"));
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(error, Does.Contain("judge \"vote(length(4),diversity,keywords)\" → \"length\"").And.Contain("inputs.judge_id"));
+        Assert.That(error, Does.Contain("judge \"vote(length(4),diversity,keywords)\" → \"length\""));
 
         // --resume may extend the run, but not change how an iteration is computed
         (code, _, error) = Run("train", "--config", WriteConfig(dir, 2, lr: 0.01), "--resume");

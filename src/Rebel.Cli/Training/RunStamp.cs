@@ -7,7 +7,7 @@ namespace Rebel.Cli.Training;
 /// <summary>
 /// <c>RUN_DIR/run.json</c>: what a <c>rebel train</c> run is — its resolved config with every input path replaced by the
 /// SHA-256 of what it names (prompts, held-out prompts, the model folder or SFT corpus, offline and baseline data), and
-/// the judge's id (which carries a model judge's content hash). The first run writes it before any work; a rerun or
+/// the judge's id in place of its spec (the id carries a model judge's content hash). The first run writes it before any work; a rerun or
 /// <c>--resume</c> must bring an equal stamp, else it is refused with every differing setting named, so a run folder
 /// never mixes two configs or reports one config's numbers under another's settings.
 /// </summary>
@@ -50,8 +50,8 @@ internal static class RunStamp
             ["sft_data_sha256"] = Optional(config.Reference?.SftData, ContentHash.OfFile),
             ["offline_data_sha256"] = Optional(config.Rebel.OfflineData, ContentHash.OfFile),
             ["baseline_data_sha256"] = Optional(config.Baseline?.Data, ContentHash.OfFile),
-            ["judge_id"] = judgeId,
         };
+        settings["judge"] = judgeId;                     // the id, not the spec: it names behaviour (a model's content hash)
         settings["inputs"] = inputs;
         return settings;
     }
