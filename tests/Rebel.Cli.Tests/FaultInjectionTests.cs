@@ -82,10 +82,12 @@ public class FaultInjectionTests
             ["eval", "--policy", policy, "--reference", reference, "--prompts", promptsFile, "--judge", $"cache({Path.Combine(output, "cache.db")},length(4))", "--out", output, "--seed", "5"];
 
         var whole = Path.Combine(_dir, "whole");
+        Directory.CreateDirectory(whole);                                    // cache() refuses a folder that does not exist
         var (code, _, error) = Run(Args(whole));
         Assert.That(code, Is.Zero, error);
 
         var output = Path.Combine(_dir, "killed");
+        Directory.CreateDirectory(output);
         int killAt = new Random(11).Next(1, prompts / 4);                   // verdict lines on disk when the kill comes
         bool killed = RunAndKill(() => Lines(Path.Combine(output, "verdicts.jsonl")) >= killAt, Args(output));
         Assert.That(killed && !File.Exists(Path.Combine(output, "eval.json")), Is.True, "the kill must come before the run finished");

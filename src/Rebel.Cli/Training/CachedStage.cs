@@ -54,15 +54,5 @@ internal static class CachedStage
     }
 
     /// <summary>The file's SHA-256 as lower-case hex; for a dataset folder or glob, that of its files' hashes and names.</summary>
-    public static string Sha256(string path)
-    {
-        if (!File.Exists(path))
-        {
-            // a dataset folder or glob: the hash of its files' names and hashes, in reading order
-            var lines = DatasetFiles.Resolve(path).Select(f => $"{Sha256(f)}  {Path.GetFileName(f)}\n");
-            return Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Concat(lines))));
-        }
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public static string Sha256(string path) => ContentHash.OfDataset(path);
 }

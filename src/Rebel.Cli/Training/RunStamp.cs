@@ -44,12 +44,12 @@ internal static class RunStamp
         (settings["baseline"] as JsonObject)?.Remove("data");
         var inputs = new JsonObject
         {
-            ["prompts_sha256"] = ContentHash.OfFile(config.Prompts),
-            ["eval_prompts_sha256"] = Optional(config.EvalPrompts, ContentHash.OfFile),
+            ["prompts_sha256"] = ContentHash.OfDataset(config.Prompts),
+            ["eval_prompts_sha256"] = Optional(config.EvalPrompts, ContentHash.OfDataset),
             ["model_sha256"] = Optional(config.Model, ContentHash.OfDirectory),
-            ["sft_data_sha256"] = Optional(config.Reference?.SftData, ContentHash.OfFile),
-            ["offline_data_sha256"] = Optional(config.Rebel.OfflineData, ContentHash.OfFile),
-            ["baseline_data_sha256"] = Optional(config.Baseline?.Data, ContentHash.OfFile),
+            ["sft_data_sha256"] = Optional(config.Reference?.SftData, ContentHash.OfDataset),
+            ["offline_data_sha256"] = Optional(config.Rebel.OfflineData, ContentHash.OfDataset),
+            ["baseline_data_sha256"] = Optional(config.Baseline?.Data, ContentHash.OfDataset),
         };
         settings["judge"] = judgeId;                     // the id, not the spec: it names behaviour (a model's content hash)
         settings["inputs"] = inputs;

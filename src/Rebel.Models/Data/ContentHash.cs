@@ -46,6 +46,18 @@ public static class ContentHash
         : Directory.Exists(path) ? OfDirectory(path)
         : throw new FileNotFoundException($"{path}: no such file or directory", path);
 
+    /// <summary>
+    /// The SHA-256 of a dataset location (<see cref="DatasetFiles"/>): a file's own SHA-256, or for a folder or glob the
+    /// SHA-256 of one line per file in reading order, its SHA-256, two spaces and its name.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The location holds no dataset file.</exception>
+    public static string OfDataset(string location)
+    {
+        if (File.Exists(location)) return OfFile(location);
+        var lines = DatasetFiles.Resolve(location).Select(f => $"{OfFile(f)}  {Path.GetFileName(f)}\n");
+        return OfText(string.Concat(lines));
+    }
+
     /// <summary>The first 16 hex digits of a digest: enough to tell inputs apart in an id meant to be read.</summary>
     public static string Short(string digest) => digest.Length <= 16 ? digest : digest[..16];
 }
