@@ -1,4 +1,3 @@
-using System.Globalization;
 using Rebel.Models.Prompts;
 
 namespace Rebel.Preference.Data;
@@ -15,10 +14,7 @@ public sealed record PreferenceExample
     public PreferenceExample(Prompt prompt, string a, string b, double p)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentException.ThrowIfNullOrEmpty(a);
-        ArgumentException.ThrowIfNullOrEmpty(b);
-        if (!(p >= 0.0 && p <= 1.0))
-            throw new ArgumentOutOfRangeException(nameof(p), p, $"p = {p.ToString("R", CultureInfo.InvariantCulture)} is not a probability in [0, 1]");
+        PreferenceRecord.CheckLabel(a, b, p);
         Prompt = prompt;
         A = a;
         B = b;

@@ -13,10 +13,7 @@ public sealed record PreferenceRecord
     public PreferenceRecord(string prompt, string a, string b, double p)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentException.ThrowIfNullOrEmpty(a);
-        ArgumentException.ThrowIfNullOrEmpty(b);
-        if (!(p >= 0.0 && p <= 1.0))
-            throw new ArgumentOutOfRangeException(nameof(p), p, $"p = {p.ToString("R", CultureInfo.InvariantCulture)} is not a probability in [0, 1]");
+        CheckLabel(a, b, p);
         Prompt = prompt;
         A = a;
         B = b;
@@ -34,6 +31,16 @@ public sealed record PreferenceRecord
 
     /// <summary>P(a ≻ b | x) ∈ [0, 1]; 1 for a hard label.</summary>
     public double P { get; }
+
+    /// <summary>The checks every labelled comparison passes: non-empty completions and p a probability.</summary>
+    /// <exception cref="ArgumentException">An empty completion, or p outside [0, 1] (or NaN).</exception>
+    internal static void CheckLabel(string a, string b, double p)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(a);
+        ArgumentException.ThrowIfNullOrEmpty(b);
+        if (!(p >= 0.0 && p <= 1.0))
+            throw new ArgumentOutOfRangeException(nameof(p), p, $"p = {p.ToString("R", CultureInfo.InvariantCulture)} is not a probability in [0, 1]");
+    }
 
     /// <summary>The question this record answers, without its label.</summary>
     public Comparison ToComparison() => new(Prompt, A, B);
