@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Rebel.Models;
+using Rebel.Models.Lora;
+using Rebel.Tensors.IO;
 using static Rebel.Cli.Tests.ModelCommandFixture;
 
 namespace Rebel.Cli.Tests;
@@ -65,6 +68,30 @@ public class LoraCommandTests
         var (again, _, refusal) = Run("lora", "merge", "--adapter", AdapterFixture, "--out", merged);
         Assert.That(again, Is.EqualTo(1));
         Assert.That(refusal, Does.Contain("--overwrite"));
+    }
+
+    [Test]
+    public void Merge_OverABf16Base_WritesBf16Weights()
+    {
+        var dir = Scratch();
+        var baseDir = Path.Combine(ModelsFixtures(), "llama", "qwen2-tied-bf16", "model");
+        var model = ModelFolder.Load(baseDir);
+        var adapter = LoraAdapter.Create(LoraModelFolder.HostOf(model), new LoraOptions { Rank = 2, Alpha = 4, TargetModules = ["q_proj", "down_proj"], Seed = 1 }, baseDir);
+        foreach (var (_, layer) in adapter.Layers)
+        {
+            var b = layer.B.AsSpan();
+            for (int i = 0; i < b.Length; i++) b[i] = 0.05f * ((i % 7) - 3);
+        }
+        var adapterDir = Path.Combine(dir, "adapter");
+        adapter.Save(adapterDir);
+        var merged = Path.Combine(dir, "merged");
+        var (code, _, error) = Run("lora", "merge", "--adapter", adapterDir, "--out", merged);
+        Assert.That(code, Is.EqualTo(0), error);
+        using var file = SafeTensorsFile.Open(Path.Combine(merged, "model.safetensors"));
+        Assert.That(file.TryGetInfo("model.layers.0.self_attn.q_proj.weight", out var info), Is.True);
+        Assert.That(info!.DType, Is.EqualTo(SafeTensorsDType.BF16));
+        Assert.That(file.TryGetInfo("model.layers.0.mlp.down_proj.weight", out info), Is.True);
+        Assert.That(info!.DType, Is.EqualTo(SafeTensorsDType.BF16));
     }
 
     [Test]
