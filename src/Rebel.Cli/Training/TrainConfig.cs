@@ -14,7 +14,8 @@ namespace Rebel.Cli.Training;
 /// </summary>
 public sealed record TrainConfig
 {
-    /// <summary>The policy to train: a Hugging Face-layout GPT-2-family model directory, which is also π_ref.
+    /// <summary>The policy to train: a Hugging Face-layout GPT-2 or Llama-family model directory, or a PEFT LoRA adapter
+    /// folder over a local base (loaded merged), which is also π_ref.
     /// Give either this or <see cref="Reference"/>.</summary>
     public string? Model { get; init; }
 
