@@ -62,6 +62,7 @@ public static class Program
         root.Subcommands.Add(GameCommand.Create());
         root.Subcommands.Add(TournamentCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(LoraCommand.Create());
         return root;
     }
 }

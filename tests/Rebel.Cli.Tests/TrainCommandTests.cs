@@ -125,6 +125,47 @@ public class TrainCommandTests
         Assert.That(rows[1]["eval/win_rate_vs_ref"], Is.InRange(0.0, 1.0));
     }
 
+    private static string WithConfig(string path, Action<JsonObject> edit, string name)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(config);
+        var edited = Path.Combine(Path.GetDirectoryName(path)!, name);
+        File.WriteAllText(edited, config.ToJsonString());
+        return edited;
+    }
+
+    [Test]
+    public void Train_WithLoraSection_CheckpointsAdapters_Resumes_AndTheAdapterServesAsModel()
+    {
+        var dir = Scratch();
+        var lora = WithConfig(WriteConfig(dir, 2, lr: 1e-2), c => c["lora"] = JsonNode.Parse(
+            """{"rank": 4, "alpha": 8, "dropout": 0.1, "target_modules": ["c_attn", "c_fc"], "use_rslora": true}"""), "lora.json");
+        var (code, stdout, error) = Run("train", "--config", lora);
+        Assert.That(code, Is.EqualTo(0), error);
+        var model = Path.Combine(dir, "run", "checkpoints", "iter-2", "model");
+        Assert.That(File.Exists(Path.Combine(model, "adapter_model.safetensors")), Is.True);
+        Assert.That(File.Exists(Path.Combine(model, "model.safetensors")), Is.False);
+        var adapterConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "adapter_config.json")))!;
+        Assert.That((int)adapterConfig["r"]!, Is.EqualTo(4));
+        Assert.That((bool)adapterConfig["use_rslora"]!, Is.True);
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "run", "config.json")))!["lora"]!["use_rslora"]!.GetValue<bool>(), Is.True);
+
+        (code, stdout, error) = Run("train", "--config", WithConfig(lora, c => c["rebel"]!["iterations"] = 3, "lora3.json"), "--resume");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout, Does.Contain("resuming at iteration 3"));
+
+        // the adapter checkpoint as the starting model of a full fine-tuning run
+        var fromAdapter = WithConfig(WriteConfig(dir, 1), c => { c["model"] = model; c["run_dir"] = "run-from-adapter"; }, "from-adapter.json");
+        (code, _, error) = Run("train", "--config", fromAdapter);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(File.Exists(Path.Combine(dir, "run-from-adapter", "checkpoints", "iter-1", "model", "model.safetensors")), Is.True);
+
+        File.WriteAllText(Path.Combine(dir, "bad-lora.json"), "{\"model\": \"m\", \"prompts\": \"p\", \"judge\": \"length\", \"lora\": {\"rank\": 0}}");
+        (code, _, error) = Run("train", "--config", Path.Combine(dir, "bad-lora.json"));
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("lora: ").And.Contain("r must be ≥ 1"));
+    }
+
     [Test]
     public void Train_BadInputs_AreClearErrors()
     {

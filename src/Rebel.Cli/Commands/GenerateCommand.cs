@@ -28,7 +28,7 @@ internal static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3), or a PEFT LoRA adapter folder over a local base (loaded merged).", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
         var input = new Option<FileInfo?>("--input") { Description = "Prompts, JSONL or Parquet ({\"prompt\": text or messages} or {\"prompt_ids\": [...]})." };
         var columns = PromptInput.ColumnsOption();

@@ -20,7 +20,7 @@ internal static class LogprobsCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3).", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3), or a PEFT LoRA adapter folder over a local base (loaded merged).", Required = true };
         var input = new Option<FileInfo>("--input") { Description = "JSONL of prompt_ids/completion_ids or prompt/completion.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "JSONL to write (atomically).", Required = true };
         var temperature = new Option<float>("--temperature") { Description = "τ: logits are divided by it (default 1).", DefaultValueFactory = _ => 1f };

@@ -24,7 +24,7 @@ internal static class PromptInput
     public static IPromptRenderer RendererOf(string modelDirectory)
     {
         string dir = ModelFolder(modelDirectory);
-        var tokenizer = Gpt2Checkpoint.LoadTokenizer(dir) ?? throw new ArgumentException($"{dir}: the model directory has no tokenizer files, so it cannot read conversations");
+        var tokenizer = Rebel.Models.ModelFolder.LoadTokenizer(dir) ?? throw new ArgumentException($"{dir}: the model directory has no tokenizer files, so it cannot read conversations");
         return PromptRenderer.ForModel(dir, tokenizer);
     }
 
@@ -39,7 +39,7 @@ internal static class PromptInput
         var models = playerPaths.Where(Directory.Exists).ToList();
         var renderers = models.Select(RendererOf).ToList();
         if (renderers.All(r => r is ChatMlPromptRenderer))
-            return new ChatMlPromptRenderer(models.SelectMany(m => Gpt2Checkpoint.LoadTokenizer(ModelFolder(m))?.SpecialTokens.Keys ?? []));
+            return new ChatMlPromptRenderer(models.SelectMany(m => Rebel.Models.ModelFolder.LoadTokenizer(ModelFolder(m))?.SpecialTokens.Keys ?? []));
         var names = renderers.Select(r => r.Name).Distinct().ToList();
         if (names.Count > 1)
             throw new ArgumentException($"the players render conversations differently ({string.Join(", ", names)}), so they would not see the same prompts; give plain-text prompts");

@@ -36,7 +36,7 @@ internal static class SftCommand
 
     public static Command Create()
     {
-        var model = new Option<DirectoryInfo?>("--model") { Description = "Start from this model directory." };
+        var model = new Option<DirectoryInfo?>("--model") { Description = "Start from this model directory, or a PEFT LoRA adapter folder (its base with the adapter merged; SFT then trains every weight)." };
         var preset = new Option<string?>("--config") { Description = "Start from a fresh model of this preset (tiny)." };
         var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "With --config: tokenizer directory (default: train one on the data)." };
         var vocab = new Option<int>("--vocab-size") { Description = "With --config and no --tokenizer: BPE vocabulary size (default 512).", DefaultValueFactory = _ => 512 };

@@ -22,7 +22,7 @@ internal static class TournamentCommand
 {
     public static Command Create()
     {
-        var players = new Option<string>("--players") { Description = "Comma-separated players: completion files (JSONL {\"prompt\",\"completion\"}), model or checkpoint directories.", Required = true };
+        var players = new Option<string>("--players") { Description = "Comma-separated players: completion files (JSONL {\"prompt\",\"completion\"}), model, LoRA adapter or checkpoint directories.", Required = true };
         var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts: JSONL or Parquet (a file, folder or glob), one {\"prompt\"} per record, text or messages.", Required = true };
         var columns = PromptInput.ColumnsOption();
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge).", Required = true };

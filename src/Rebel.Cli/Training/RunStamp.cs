@@ -39,6 +39,7 @@ internal static class RunStamp
         var settings = JsonSerializer.SerializeToNode(config, Rebel.SelfPlay.Training.RebelOptions.JsonOptions)!.AsObject();
         // paths out, content in
         foreach (var key in new[] { "model", "prompts", "eval_prompts", "run_dir" }) settings.Remove(key);
+        if (settings["lora"] is null) settings.Remove("lora");   // full fine-tuning stamps as before the lora section existed
         (settings["reference"] as JsonObject)?.Remove("sft_data");
         (settings["rebel"] as JsonObject)?.Remove("offline_data");
         (settings["baseline"] as JsonObject)?.Remove("data");
@@ -46,7 +47,7 @@ internal static class RunStamp
         {
             ["prompts_sha256"] = ContentHash.OfDataset(config.Prompts),
             ["eval_prompts_sha256"] = Optional(config.EvalPrompts, ContentHash.OfDataset),
-            ["model_sha256"] = Optional(config.Model, ContentHash.OfDirectory),
+            ["model_sha256"] = Optional(config.Model, ModelHash),
             ["sft_data_sha256"] = Optional(config.Reference?.SftData, ContentHash.OfDataset),
             ["offline_data_sha256"] = Optional(config.Rebel.OfflineData, ContentHash.OfDataset),
             ["baseline_data_sha256"] = Optional(config.Baseline?.Data, ContentHash.OfDataset),
@@ -55,6 +56,11 @@ internal static class RunStamp
         settings["inputs"] = inputs;
         return settings;
     }
+
+    /// <summary>A model folder's content hash; an adapter folder's covers its base folder too ("adapter+base").</summary>
+    private static string ModelHash(string directory) => Rebel.Models.Lora.PeftAdapterFolder.IsAdapter(directory)
+        ? $"{ContentHash.OfDirectory(directory)}+{ContentHash.OfDirectory(Rebel.Models.Lora.PeftAdapterFolder.ResolveBase(directory))}"
+        : ContentHash.OfDirectory(directory);
 
     /// <summary>
     /// Writes <paramref name="stamp"/> into <paramref name="runDir"/> when the folder holds no run, or when the saved stamp

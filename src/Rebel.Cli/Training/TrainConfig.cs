@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rebel.Models.Data;
+using Rebel.Models.Lora;
 using Rebel.SelfPlay.Training;
 using Rebel.Tensors.Kernels;
 
@@ -13,9 +14,17 @@ namespace Rebel.Cli.Training;
 /// </summary>
 public sealed record TrainConfig
 {
-    /// <summary>The policy to train: a Hugging Face-layout GPT-2-family model directory, which is also π_ref.
+    /// <summary>The policy to train: a Hugging Face-layout GPT-2 or Llama-family model directory, or a PEFT LoRA adapter
+    /// folder over a local base (loaded merged), which is also π_ref.
     /// Give either this or <see cref="Reference"/>.</summary>
     public string? Model { get; init; }
+
+    /// <summary>
+    /// LoRA for the trained policies (null: full fine-tuning): <c>{"rank", "alpha", "dropout", "target_modules",
+    /// "use_rslora", "seed"}</c>. The base stays frozen, only the adapters train, and checkpoints hold the adapter in PEFT
+    /// layout (whose base is π_ref's folder).
+    /// </summary>
+    public LoraOptions? Lora { get; init; }
 
     /// <summary>Build π_ref by SFT instead of loading <see cref="Model"/> (cached in <c>RUN_DIR/reference/</c>).</summary>
     public ReferenceConfig? Reference { get; init; }
@@ -109,6 +118,8 @@ public sealed record TrainConfig
         if ((Model is null) == (Reference is null))
             throw new ArgumentException("give either \"model\" (a model directory) or \"reference\" (how to build one by SFT), not both or neither.");
         Reference?.Validate();
+        try { Lora?.Validate(); }
+        catch (ArgumentException e) { throw new ArgumentException($"lora: {e.Message}", e); }
         Rebel.Validate();
         Baseline?.Validate();
         Tournament?.Validate();

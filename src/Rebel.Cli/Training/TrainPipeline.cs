@@ -134,7 +134,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         if (latest is not null && !resume)
             throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Value.Path}); run `rebel train --resume` with the same config to continue it, or add --overwrite to start over.");
 
-        var policy = TransformerPolicy.Load(referenceDir);                       // π_θ, initialised at π_ref
+        var policy = TransformerPolicy.Load(referenceDir, config.Lora);          // π_θ, initialised at π_ref (LoRA: B = 0)
         var reference = policy.Snapshot();                                      // π_ref: frozen copy
         var trainer = new RebelTrainer(policy, reference, options, runDir)
         {

@@ -128,16 +128,40 @@ public sealed class LoraAdapter
         {
             if (!ReferenceEquals(site.Linear.Adapter, layer))
                 throw new InvalidOperationException($"The adapter of {site.Path} was detached or replaced; it can no longer be merged.");
-            var delta = layer.DeltaWeight();                                           // s·B·A (O, I)
-            var w = site.Linear.Weight.AsSpan();
-            int o = layer.OutputSize, i = layer.InputSize;
-            if (site.Linear.WeightIsTransposed)
-                for (int r = 0; r < o; r++)
-                    for (int c = 0; c < i; c++) w[c * o + r] += delta[r * i + c];      // W[in, out] += (s·B·A)ᵀ
-            else
-                for (int k = 0; k < delta.Length; k++) w[k] += delta[k];               // W[out, in] += s·B·A
+            AddDelta(site.Linear, layer);
             site.Linear.Adapter = null;
         }
+    }
+
+    /// <summary>
+    /// Adds every adapter's s·B·A to the same-named linear map of <paramref name="other"/>, a host over a copy of this
+    /// adapter's base model (same module paths and shapes), leaving this adapter attached and unchanged: a frozen snapshot
+    /// of base + adapter as a plain model.
+    /// </summary>
+    /// <exception cref="ArgumentException">A module of this adapter is missing from <paramref name="other"/> or has another shape.</exception>
+    public void MergeInto(ILoraHost other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var sites = other.Linears.ToDictionary(l => l.Path, StringComparer.Ordinal);
+        foreach (var (site, layer) in _layers)
+        {
+            if (!sites.TryGetValue(site.Path, out var target) || target.Linear.InputSize != layer.InputSize || target.Linear.OutputSize != layer.OutputSize
+                || target.Linear.WeightIsTransposed != site.Linear.WeightIsTransposed)
+                throw new ArgumentException($"Module {site.Path} is missing from the other model or has another shape.", nameof(other));
+            AddDelta(target.Linear, layer);
+        }
+    }
+
+    private static void AddDelta(IAdaptableLinear linear, LoraLayer layer)
+    {
+        var delta = layer.DeltaWeight();                                               // s·B·A (O, I)
+        var w = linear.Weight.AsSpan();
+        int o = layer.OutputSize, i = layer.InputSize;
+        if (linear.WeightIsTransposed)
+            for (int r = 0; r < o; r++)
+                for (int c = 0; c < i; c++) w[c * o + r] += delta[r * i + c];          // W[in, out] += (s·B·A)ᵀ
+        else
+            for (int k = 0; k < delta.Length; k++) w[k] += delta[k];                   // W[out, in] += s·B·A
     }
 
     /// <summary>Removes the adapters from the host (the base is left as it was, still frozen).</summary>

@@ -5,7 +5,7 @@ namespace Rebel.Models.Lora;
 
 /// <summary>
 /// Opens a model folder that may be a PEFT adapter folder: the base named by <c>base_model_name_or_path</c> is loaded
-/// with <see cref="ModelFolder.Load"/> and the adapter attached; a plain model folder loads as it is.
+/// and the adapter attached, unmerged (<see cref="ModelFolder.Load"/> merges it); a plain model folder loads as it is.
 /// </summary>
 public static class LoraModelFolder
 {
@@ -14,8 +14,8 @@ public static class LoraModelFolder
     /// does not fit its base (names the file, the tensor and both shapes, or the missing module).</exception>
     public static (ICausalLanguageModel Model, LoraAdapter? Adapter) Load(string directory)
     {
-        if (!PeftAdapterFolder.IsAdapter(directory)) return (ModelFolder.Load(directory), null);
-        var model = ModelFolder.Load(PeftAdapterFolder.ResolveBase(directory));
+        if (!PeftAdapterFolder.IsAdapter(directory)) return (ModelFolder.LoadBase(directory), null);
+        var model = ModelFolder.LoadBase(PeftAdapterFolder.ResolveBase(directory));
         return (model, LoraAdapter.Load(directory, HostOf(model)));
     }
 

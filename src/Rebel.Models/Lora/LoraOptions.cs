@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Rebel.Models.Lora;
 
 /// <summary>
@@ -25,12 +27,14 @@ public sealed record LoraOptions
     public IReadOnlyList<string> TargetModules { get; init; } = ["q_proj", "v_proj"];
 
     /// <summary>Rank-stabilized LoRA: s = α/√r instead of α/r (default false).</summary>
+    [JsonPropertyName("use_rslora")]
     public bool UseRsLora { get; init; }
 
     /// <summary>Seed of A's initialization and of the dropout masks (default 0).</summary>
     public ulong Seed { get; init; }
 
     /// <summary>s = α/r, or α/√r with <see cref="UseRsLora"/>.</summary>
+    [JsonIgnore]
     public double Scaling => UseRsLora ? Alpha / Math.Sqrt(Rank) : Alpha / Rank;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid value.</summary>

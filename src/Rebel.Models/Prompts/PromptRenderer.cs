@@ -18,6 +18,8 @@ public static class PromptRenderer
     public static IPromptRenderer ForModel(string modelDirectory, ITokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
+        if (!HasChatTemplate(modelDirectory) && Lora.PeftAdapterFolder.IsAdapter(modelDirectory))
+            modelDirectory = Lora.PeftAdapterFolder.ResolveBase(modelDirectory);             // an adapter folder uses its base's template
         return HasChatTemplate(modelDirectory)
             ? new ChatTemplatePromptRenderer(() => ChatTemplate.Load(modelDirectory), tokenizer.SpecialTokens.Keys)
             : new ChatMlPromptRenderer(tokenizer.SpecialTokens.Keys);

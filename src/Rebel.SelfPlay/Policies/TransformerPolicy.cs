@@ -1,5 +1,6 @@
 using Rebel.Models.Generation;
 using Rebel.Models;
+using Rebel.Models.Lora;
 using Rebel.Models.Scoring;
 using Rebel.Models.Tokenization;
 using Rebel.Tensors;
@@ -9,6 +10,8 @@ namespace Rebel.SelfPlay.Policies;
 /// <summary>
 /// A causal language model (GPT-2 or Llama family) as a REBEL policy: completions are sampled with the KV-cache generator, and
 /// ln π(y | x) is the sum of the completion tokens' log-probabilities (EOS included) with logits divided by T.
+/// With LoRA (<see cref="Load(string, LoraOptions?)"/>) the base stays frozen and only the adapters train; snapshots are
+/// frozen plain models with the adapters merged in, and <see cref="Save"/> writes the adapter in PEFT layout.
 /// </summary>
 public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
 {
@@ -17,24 +20,50 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// <summary>A policy over <paramref name="model"/> with its <paramref name="tokenizer"/> (which must define EOS).</summary>
     public TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer) : this(model, tokenizer, frozen: false) { }
 
-    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, bool frozen)
+    private readonly LoraAdapter? _adapter;
+    private readonly string? _baseDirectory;
+
+    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, LoraAdapter adapter, string baseDirectory)
+        : this(model, tokenizer, frozen: false, adapter)
+    {
+        _adapter = adapter;
+        _baseDirectory = baseDirectory;
+    }
+
+    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, bool frozen, LoraAdapter? adapter = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         EosId = tokenizer.EosId ?? (model.EosTokenIds.Count > 0 ? model.EosTokenIds[0] : (int?)null)
             ?? throw new ArgumentException("The tokenizer defines no end-of-sequence token; REBEL needs one to end completions.");
         _frozen = frozen;
-        foreach (var (_, p) in model.Parameters) p.RequiresGrad = !frozen;
+        foreach (var (_, p) in model.Parameters) p.RequiresGrad = !frozen && adapter is null;   // LoRA: the base is frozen
     }
 
     /// <summary>Loads a Hugging Face-layout model directory (config, safetensors, tokenizer files).</summary>
-    public static TransformerPolicy Load(string directory)
+    /// <remarks>An adapter folder (adapter_config.json) loads as its base with the adapter merged in.</remarks>
+    public static TransformerPolicy Load(string directory) => Load(directory, lora: null);
+
+    /// <summary>
+    /// Loads a model directory as <see cref="Load(string)"/> does; with <paramref name="lora"/>, fresh adapters (B = 0, so
+    /// the policy starts equal to the model) are attached and the base is frozen: <see cref="Parameters"/> are the adapters'
+    /// A and B only.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid LoRA options, targets that select no module, or LoRA over an adapter folder.</exception>
+    public static TransformerPolicy Load(string directory, LoraOptions? lora)
     {
+        if (lora is not null && PeftAdapterFolder.IsAdapter(directory))
+            throw new ArgumentException($"{directory} is a LoRA adapter folder; to train new adapters on it, merge it first (rebel lora merge) and start from the merged model.");
         var model = ModelFolder.Load(directory);
         var tokenizer = ModelFolder.LoadTokenizer(directory)
             ?? throw new FileNotFoundException($"{directory}: no tokenizer files (vocab.json + merges.txt, or tokenizer.json).");
-        return new TransformerPolicy(model, tokenizer);
+        if (lora is null) return new TransformerPolicy(model, tokenizer);
+        var full = Path.GetFullPath(directory);
+        return new TransformerPolicy(model, tokenizer, LoraAdapter.Create(LoraModelFolder.HostOf(model), lora, full), full);
     }
+
+    /// <summary>The LoRA adapters being trained, or null for full fine-tuning.</summary>
+    public LoraAdapter? Adapter => _adapter;
 
     /// <summary>The network.</summary>
     public ICausalLanguageModel Model { get; }
@@ -46,7 +75,7 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     public int EosId { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<Tensor> Parameters => _frozen ? [] : Model.Parameters.Select(p => p.Value).ToList();
+    public IReadOnlyList<Tensor> Parameters => _frozen ? [] : _adapter?.Parameters ?? Model.Parameters.Select(p => p.Value).ToList();
 
     /// <inheritdoc/>
     public IReadOnlyList<Completion> Sample(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng) =>
@@ -97,16 +126,39 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
         new(prompt, text, [.. Tokenizer.Encode(text, allowSpecialTokens: false), EosId], EndsWithEos: true);
 
     /// <inheritdoc/>
+    /// <remarks>With LoRA the snapshot is a copy of the base with the adapters merged in (W + s·B·A), a plain frozen model.</remarks>
     public IPolicy Snapshot()
     {
-        return new TransformerPolicy(Model.Copy(), Tokenizer, frozen: true);
+        var copy = Model.Copy();
+        _adapter?.MergeInto(LoraModelFolder.HostOf(copy));
+        return new TransformerPolicy(copy, Tokenizer, frozen: true);
     }
 
     /// <inheritdoc/>
-    public void Save(string directory) => ModelFolder.Save(directory, Model, Tokenizer);
+    /// <remarks>
+    /// With LoRA: the adapter in PEFT layout (adapter_config.json, adapter_model.safetensors) whose
+    /// base_model_name_or_path is the base folder's absolute path, so the folder loads as a model wherever the base stays.
+    /// </remarks>
+    public void Save(string directory)
+    {
+        if (_adapter is null) ModelFolder.Save(directory, Model, Tokenizer);
+        else _adapter.Save(directory, _baseDirectory);
+    }
 
     /// <inheritdoc/>
-    public void LoadParameters(string directory) => CopyParameters(ModelFolder.Load(directory), Model);
+    /// <remarks>With LoRA, <paramref name="directory"/> is an adapter folder this policy saved: its A and B are read back.</remarks>
+    public void LoadParameters(string directory)
+    {
+        if (_adapter is null) { CopyParameters(ModelFolder.Load(directory), Model); return; }
+        var saved = LoraAdapter.Load(directory, LoraModelFolder.HostOf(Model.Copy()));
+        var source = saved.Parameters.ToDictionary(p => p.Name!, StringComparer.Ordinal);
+        foreach (var value in _adapter.Parameters)
+        {
+            if (!source.TryGetValue(value.Name!, out var s) || s.Size != value.Size)
+                throw new InvalidDataException($"{directory}: adapter tensor {value.Name} is missing or has another shape.");
+            s.AsSpan().CopyTo(value.AsSpan());
+        }
+    }
 
     private static void CopyParameters(ICausalLanguageModel from, ICausalLanguageModel to)
     {

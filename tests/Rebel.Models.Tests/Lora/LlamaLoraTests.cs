@@ -53,6 +53,19 @@ public class LlamaLoraTests
     }
 
     [Test]
+    public void ModelFolderLoad_AdapterFolder_GivesTheBaseWithTheAdapterMerged()
+    {
+        var model = ModelFolder.Load(AdapterFixture);
+        Assert.That(model, Is.InstanceOf<LlamaModel>());
+        double worst = WorstDifference(model);
+        TestContext.Out.WriteLine($"worst token log-prob difference, ModelFolder.Load of the adapter folder: {worst:E2}");
+        Assert.That(worst, Is.LessThanOrEqualTo(1e-4));
+        var baseDir = PeftAdapterFolder.ResolveBase(AdapterFixture);
+        Assert.That(ModelFolder.ContextLength(AdapterFixture), Is.EqualTo(ModelFolder.ContextLength(baseDir)));
+        Assert.That(WorstDifference(ModelFolder.Load(baseDir)), Is.GreaterThan(1e-3), "the base alone differs, so the check above can fail");
+    }
+
+    [Test]
     public void Merge_GivesTheAdaptedLogProbs_AndSavesAsAPlainModel()
     {
         var (model, adapter) = LoraModelFolder.Load(AdapterFixture);
