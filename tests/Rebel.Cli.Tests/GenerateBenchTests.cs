@@ -53,10 +53,10 @@ public class GenerateBenchTests
     }
 
     [Test]
-    public void Generate_UnknownModelType_ExitsTwoNamingIt()
+    public void Generate_UnknownModelType_IsAParseErrorNamingIt()
     {
         var (code, _, error) = Run("bench", "generate", "--model-type", "bert");
-        Assert.That(code, Is.EqualTo(2));
+        Assert.That(code, Is.EqualTo(1));   // a parse error: the value is not among gpt2, llama
         Assert.That(error, Does.Contain("bert"));
     }
 
