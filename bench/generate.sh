@@ -3,12 +3,14 @@
 # python3-torch, bench/pytorch/generate.py) on the same GPT-2 (V=512, C=256, 4 layers, 4 heads), batch 16, 16 random
 # prompt tokens, 128 new tokens, tau = 1. The two alternate, ROUNDS rounds of 5 timed generations each; the summary is
 # the median of the per-round medians, with the load average before and after.
-# Usage: bash bench/generate.sh [ROUNDS] [THREADS] [extra options for both, e.g. --context-cost --new-tokens 512]
+# Usage: bash bench/generate.sh [ROUNDS] [THREADS] [extra options for both, e.g. --context-cost --new-tokens 512, or
+#        --model-type llama --layers 6 --batch 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 threads=${2:-2}
 shift $(( $# < 2 ? $# : 2 ))
+export OPENBLAS_NUM_THREADS="$threads"
 dotnet build -c Release src/Rebel.Cli -v q -nologo >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Side-by-side training-step benchmark: Rebel vs PyTorch 1.13 (Debian's python3-torch) on the same GPT-2
-# (V=512, T=128, C=256, 4 layers, 4 heads, batch 16), alternating runs, medians of the per-run medians.
-# Usage: bash bench/train-step.sh [ROUNDS]
+# (V=512, T=128, C=256, 4 layers, 4 heads, batch 16 unless the extra options say otherwise, e.g.
+# --model-type llama --layers 6 --batch 4 --context 256 --checkpoint), alternating runs, medians of the per-run medians.
+# Usage: bash bench/train-step.sh [ROUNDS] [STEPS] [extra options for both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
+steps=${2:-10}
+shift $(( $# < 2 ? $# : 2 ))
+export OPENBLAS_NUM_THREADS=2
 dotnet build -c Release src/Rebel.Cli -v q -nologo >/dev/null
 out=$(mktemp)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
-  dotnet src/Rebel.Cli/bin/Release/net10.0/rebel.dll bench train-step --steps 10 | tee -a "$out"
-  /usr/bin/python3 bench/pytorch/train_step.py --steps 10 --threads 2 | tee -a "$out"
+  dotnet src/Rebel.Cli/bin/Release/net10.0/rebel.dll bench train-step --steps "$steps" "$@" | tee -a "$out"
+  /usr/bin/python3 bench/pytorch/train_step.py --steps "$steps" --threads 2 "$@" | tee -a "$out"
 done
+echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/python3 - "$out" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]

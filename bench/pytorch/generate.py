@@ -1,13 +1,14 @@
 """The PyTorch side of `rebel bench generate`: batched sampling (tau = 1, no truncation, no EOS) from the same GPT-2
 (bench/pytorch/train_step.py's model, GPT-2 initialization) with a KV cache: the prompt is fed once (prefill), then one
 token per sequence per step, keys and values written into preallocated [B, H, T, D] buffers. Prints JSON lines with
-the same fields as the C# benchmark. Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch/generate.py"""
+the same fields as the C# benchmark. With --model-type llama the model is train_step.py's SmolLM2-135M-shaped Llama
+(keys and values cached per KV head, [B, Hkv, T, D]). Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch/generate.py"""
 import argparse, json, math, os, sys, time
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_step import Gpt2  # noqa: E402  (same architecture and initialization as the training-step benchmark)
+from train_step import Gpt2, Llama, rms_norm  # noqa: E402  (same architecture and initialization as the training-step benchmark)
 
 
 class KvCache:
@@ -41,15 +42,36 @@ def cached_forward(model, ids, cache):
     return model.ln_f(x[:, -1]) @ model.wte.weight.T                            # (B, V)
 
 
+def llama_cached_forward(model, ids, cache):
+    """The Llama version of cached_forward: rotary positions start at cache.length; returns the last logits, [B, V]."""
+    b, n = ids.shape
+    start = cache.length
+    x = model.embed(ids)                                                          # (B, N, C)
+    cos, sin = model.rotary(start, n)
+    mask = torch.ones(n, start + n, dtype=torch.bool).tril(diagonal=start) if n > 1 else None
+    for i, layer in enumerate(model.layers):
+        q, k, v = layer.qkv(x, cos, sin)                                          # q (B, H, N, D), k/v (B, Hkv, N, D)
+        cache.k[i][:, :, start:start + n] = k
+        cache.v[i][:, :, start:start + n] = v
+        x = layer.attend(x, q, cache.k[i][:, :, :start + n], cache.v[i][:, :, :start + n], mask)
+    cache.length = start + n
+    return rms_norm(x[:, -1], model.norm) @ model.embed.weight.T                 # (B, V)
+
+
 def generate(model, prompts, new_tokens, generator, a):
-    cache = KvCache(a.layers, prompts.shape[0], a.heads, prompts.shape[1] + new_tokens, a.width // a.heads)
-    logits = cached_forward(model, prompts, cache)
+    if isinstance(model, Llama):
+        cache = KvCache(len(model.layers), prompts.shape[0], model.kv_heads, prompts.shape[1] + new_tokens, model.head_dim)
+        forward = llama_cached_forward
+    else:
+        cache = KvCache(a.layers, prompts.shape[0], a.heads, prompts.shape[1] + new_tokens, a.width // a.heads)
+        forward = cached_forward
+    logits = forward(model, prompts, cache)
     out = []
     for step in range(new_tokens):
         token = torch.multinomial(logits.softmax(dim=-1), 1, generator=generator)  # (B, 1)
         out.append(token)
         if step + 1 < new_tokens:
-            logits = cached_forward(model, token, cache)
+            logits = forward(model, token, cache)
     return torch.cat(out, dim=1)
 
 
@@ -74,12 +96,18 @@ def main():
                           ("vocab", 512), ("reps", 5), ("threads", 2)]:
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--context-cost", action="store_true")
+    p.add_argument("--model-type", choices=["gpt2", "llama"], default="gpt2")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    model = Gpt2(a.vocab, a.prompt_tokens + a.new_tokens, a.width, a.layers, a.heads).eval()
+    if a.model_type == "llama":
+        a.layers = a.layers if "--layers" in sys.argv else 30
+        model = Llama(a.layers).eval()
+        a.vocab, a.width = model.vocab, model.embed.weight.shape[1]
+    else:
+        model = Gpt2(a.vocab, a.prompt_tokens + a.new_tokens, a.width, a.layers, a.heads).eval()
     prompts = torch.randint(0, a.vocab, (a.batch, a.prompt_tokens))
-    common = {"batch": a.batch, "prompt_tokens": a.prompt_tokens, "width": a.width, "layers": a.layers, "vocab": a.vocab,
+    common = {"model_type": a.model_type, "batch": a.batch, "prompt_tokens": a.prompt_tokens, "width": a.width, "layers": a.layers, "vocab": a.vocab,
               "reps": a.reps, "threads": a.threads}
     with torch.inference_mode():
         timed(model, prompts, min(a.new_tokens, 8), 0, a)  # warm-up

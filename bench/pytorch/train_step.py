@@ -1,8 +1,10 @@
 """The PyTorch side of `rebel bench train-step`: the same GPT-2 (tanh GELU, tied head, pre-LayerNorm blocks) on
 random tokens, forward + cross-entropy + backward + AdamW, timed per step. Prints one JSON line with the same
-fields as the C# benchmark. Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch/train_step.py"""
-import argparse, json, math, resource, time
+fields as the C# benchmark. With --model-type llama the model is a Llama decoder shaped like SmolLM2-135M (RMSNorm,
+rotary embeddings, grouped-query attention, SwiGLU MLP, tied head); --layers still applies. Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch/train_step.py"""
+import argparse, json, math, resource, sys, time
 import torch
+import torch.utils.checkpoint
 import torch.nn as nn
 import torch.nn.functional as F
 
@@ -46,14 +48,91 @@ class Gpt2(nn.Module):
         return self.ln_f(x) @ self.wte.weight.T
 
 
+def rms_norm(x, weight, eps=1e-5):
+    return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps) * weight
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class LlamaLayer(nn.Module):
+    def __init__(self, c, f, h, hkv):
+        super().__init__()
+        self.h, self.hkv, self.d = h, hkv, c // h
+        self.input_norm, self.post_norm = nn.Parameter(torch.ones(c)), nn.Parameter(torch.ones(c))
+        self.q, self.k, self.v = nn.Linear(c, h * self.d, bias=False), nn.Linear(c, hkv * self.d, bias=False), nn.Linear(c, hkv * self.d, bias=False)
+        self.o = nn.Linear(h * self.d, c, bias=False)
+        self.gate, self.up, self.down = nn.Linear(c, f, bias=False), nn.Linear(c, f, bias=False), nn.Linear(f, c, bias=False)
+
+    def qkv(self, x, cos, sin):
+        """x (B, N, C) -> q (B, H, N, D), k and v (B, Hkv, N, D), q and k rotated at the positions of cos/sin (N, D)."""
+        b, n, _ = x.shape
+        y = rms_norm(x, self.input_norm)
+        q = self.q(y).view(b, n, self.h, self.d).transpose(1, 2)
+        k = self.k(y).view(b, n, self.hkv, self.d).transpose(1, 2)
+        v = self.v(y).view(b, n, self.hkv, self.d).transpose(1, 2)
+        return q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin, v
+
+    def attend(self, x, q, keys, values, mask):
+        """Grouped-query attention of q (B, H, N, D) over keys/values (B, Hkv, S, D), then the SwiGLU MLP."""
+        b, _, n, _ = q.shape
+        g = self.h // self.hkv
+        keys, values = keys.repeat_interleave(g, dim=1), values.repeat_interleave(g, dim=1)
+        att = (q @ keys.transpose(-2, -1)) / math.sqrt(self.d)
+        if mask is not None:
+            att = att.masked_fill(~mask, float("-inf"))
+        x = x + self.o((att.softmax(dim=-1) @ values).transpose(1, 2).reshape(b, n, -1))
+        y = rms_norm(x, self.post_norm)
+        return x + self.down(F.silu(self.gate(y)) * self.up(y))
+
+    def forward(self, x, cos, sin):
+        t = x.shape[1]
+        q, k, v = self.qkv(x, cos, sin)
+        return self.attend(x, q, k, v, torch.ones(t, t, dtype=torch.bool).tril())
+
+
+class Llama(nn.Module):
+    """SmolLM2-135M's shape by default: V 49152, C 576, F 1536, 9 heads, 3 KV heads, theta 10000, tied head."""
+    def __init__(self, layers, v=49152, c=576, f=1536, h=9, hkv=3, theta=10000.0, checkpoint=False):
+        super().__init__()
+        self.vocab, self.heads, self.kv_heads, self.head_dim, self.checkpoint = v, h, hkv, c // h, checkpoint
+        self.embed = nn.Embedding(v, c)
+        self.layers = nn.ModuleList(LlamaLayer(c, f, h, hkv) for _ in range(layers))
+        self.norm = nn.Parameter(torch.ones(c))
+        self.register_buffer("inv_freq", 1.0 / theta ** (torch.arange(0, self.head_dim, 2, dtype=torch.float64) / self.head_dim), persistent=False)
+        for p in self.parameters():
+            if p.dim() == 2:
+                nn.init.normal_(p, std=0.02)
+
+    def rotary(self, start, n):
+        angles = torch.arange(start, start + n, dtype=torch.float64)[:, None] * self.inv_freq[None, :]  # (N, D/2)
+        angles = torch.cat((angles, angles), dim=-1)
+        return angles.cos().float(), angles.sin().float()
+
+    def forward(self, ids):
+        x = self.embed(ids)
+        cos, sin = self.rotary(0, ids.shape[1])
+        for layer in self.layers:
+            x = torch.utils.checkpoint.checkpoint(layer, x, cos, sin, use_reentrant=False) if self.checkpoint else layer(x, cos, sin)
+        return rms_norm(x, self.norm) @ self.embed.weight.T
+
+
 def main():
     p = argparse.ArgumentParser()
     for name, default in [("steps", 10), ("batch", 16), ("context", 128), ("width", 256), ("layers", 4), ("heads", 4), ("vocab", 512), ("threads", 2)]:
         p.add_argument("--" + name, type=int, default=default)
+    p.add_argument("--model-type", choices=["gpt2", "llama"], default="gpt2")
+    p.add_argument("--checkpoint", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    model = Gpt2(a.vocab, a.context, a.width, a.layers, a.heads)
+    if a.model_type == "llama":
+        model = Llama(a.layers if "--layers" in sys.argv else 30, checkpoint=a.checkpoint)
+        a.vocab = model.vocab
+    else:
+        model = Gpt2(a.vocab, a.context, a.width, a.layers, a.heads)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     ids = torch.randint(0, a.vocab, (a.batch, a.context))
     targets = torch.roll(ids, -1, dims=1)
@@ -69,7 +148,8 @@ def main():
     times.sort()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"impl": "pytorch", "median_ms": round(times[len(times) // 2], 1), "peak_rss_mb": round(peak_mb, 1),
-                      "loss": round(loss.item(), 4), "steps": a.steps, "threads": a.threads}))
+                      "loss": round(loss.item(), 4), "steps": a.steps, "threads": a.threads,
+                      "model_type": a.model_type, "checkpoint": a.checkpoint}))
 
 
 if __name__ == "__main__":

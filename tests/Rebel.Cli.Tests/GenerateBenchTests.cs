@@ -37,6 +37,29 @@ public class GenerateBenchTests
         }
     }
 
+    [Test]
+    public void Generate_Llama_UsesSmolLm2ShapeWithTheGivenLayers()
+    {
+        var (code, output, error) = Run("bench", "generate", "--model-type", "llama", "--layers", "1", "--batch", "2", "--prompt-tokens", "3",
+            "--new-tokens", "4", "--reps", "1");
+        Assert.That(code, Is.EqualTo(0), error);
+        var row = JsonDocument.Parse(output.Trim()).RootElement;
+        Assert.That(row.GetProperty("model_type").GetString(), Is.EqualTo("llama"));
+        Assert.That(row.GetProperty("layers").GetInt32(), Is.EqualTo(1));
+        Assert.That(row.GetProperty("width").GetInt32(), Is.EqualTo(576));
+        Assert.That(row.GetProperty("vocab").GetInt32(), Is.EqualTo(49152));
+        double ms = row.GetProperty("median_ms").GetDouble();
+        Assert.That(row.GetProperty("tokens_per_s").GetDouble(), Is.EqualTo(2 * 4 / (ms / 1000)).Within(1).Percent);
+    }
+
+    [Test]
+    public void Generate_UnknownModelType_IsAParseErrorNamingIt()
+    {
+        var (code, _, error) = Run("bench", "generate", "--model-type", "bert");
+        Assert.That(code, Is.EqualTo(1));   // a parse error: the value is not among gpt2, llama
+        Assert.That(error, Does.Contain("bert"));
+    }
+
     [TestCase("--context-cost", "--new-tokens", "32")]
     [TestCase("--width", "30", "--heads", "4")]
     [TestCase("--reps", "0")]

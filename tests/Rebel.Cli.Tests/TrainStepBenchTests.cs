@@ -18,4 +18,31 @@ public class TrainStepBenchTests
         Assert.That(double.IsFinite(row.GetProperty("loss").GetDouble()), Is.True);
         Assert.That(row.GetProperty("loss").GetDouble(), Is.EqualTo(Math.Log(64)).Within(0.5)); // near-uniform at init
     }
+
+    [Test]
+    public void TrainStep_Llama_CheckpointingChangesNeitherTheLossNorTheShape()
+    {
+        string[] tiny = ["bench", "train-step", "--model-type", "llama", "--layers", "1", "--steps", "1", "--batch", "1", "--context", "8"];
+        var (code, output, error) = Run(tiny);
+        Assert.That(code, Is.EqualTo(0), error);
+        var (codeCheckpoint, outputCheckpoint, errorCheckpoint) = Run([.. tiny, "--checkpoint"]);
+        Assert.That(codeCheckpoint, Is.EqualTo(0), errorCheckpoint);
+        var plain = JsonDocument.Parse(output.Trim()).RootElement;
+        var recomputed = JsonDocument.Parse(outputCheckpoint.Trim()).RootElement;
+        Assert.That(plain.GetProperty("model_type").GetString(), Is.EqualTo("llama"));
+        Assert.That(plain.GetProperty("checkpoint").GetBoolean(), Is.False);
+        Assert.That(recomputed.GetProperty("checkpoint").GetBoolean(), Is.True);
+        double loss = plain.GetProperty("loss").GetDouble();
+        Assert.That(loss, Is.GreaterThan(0).And.LessThan(Math.Log(49152) + 1));   // SmolLM2's vocabulary
+        // same seed, same data: recomputing the blocks in the backward pass gives the same gradients, so the same loss
+        Assert.That(recomputed.GetProperty("loss").GetDouble(), Is.EqualTo(loss).Within(1e-3));
+    }
+
+    [Test]
+    public void TrainStep_UnknownModelType_IsAParseErrorNamingIt()
+    {
+        var (code, _, error) = Run("bench", "train-step", "--model-type", "bert");
+        Assert.That(code, Is.EqualTo(1));   // a parse error: the value is not among gpt2, llama
+        Assert.That(error, Does.Contain("bert"));
+    }
 }
