@@ -1,9 +1,8 @@
-using Rebel.Cli.Training;
 using Rebel.Models.Data;
 using Rebel.Models;
 using Rebel.Models.Prompts;
 
-namespace Rebel.Cli.Validation;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// Checks a <c>rebel train</c> run's prompt files against its model before any sampling: a prompt that fills the
@@ -20,6 +19,6 @@ internal static class PromptFits
         if (tokenizer is null) return; // the policy load fails on this with its own message
         int context = ModelFolder.ContextLength(modelDirectory);
         foreach (var path in new[] { config.Prompts, config.EvalPrompts }.OfType<string>().Distinct())
-            PromptFile.CheckFits(path, Commands.PromptInput.ReadNumbered(path, columns, renderer), p => tokenizer.Encode(p).Length, context, modelDirectory);
+            PromptFile.CheckFits(path, PromptInput.ReadNumbered(path, columns, renderer), p => tokenizer.Encode(p).Length, context, modelDirectory);
     }
 }

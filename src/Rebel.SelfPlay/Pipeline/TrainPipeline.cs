@@ -3,7 +3,6 @@ using System.Globalization;
 using Rebel.Judges;
 using Rebel.Judges.Models;
 using Rebel.Judges.Spec;
-using Rebel.Cli.Commands;
 using Rebel.Models.Data;
 using Rebel.Models.Prompts;
 using Rebel.Preference.Data;
@@ -12,7 +11,7 @@ using Rebel.SelfPlay.Policies;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// What <c>rebel train</c> runs, stage by stage: (1) the reference π_ref (loaded, or built by SFT and cached);
@@ -60,7 +59,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), columns, output);
         Done("reference (tokenizer + SFT)");
         var renderer = new Lazy<IPromptRenderer>(() => PromptInput.RendererOf(referenceDir));
-        Validation.PromptFits.Check(config, referenceDir, columns, () => renderer.Value); // before any sampling: a too-long prompt names its line
+        PromptFits.Check(config, referenceDir, columns, () => renderer.Value); // before any sampling: a too-long prompt names its line
         var prompts = PromptInput.Read(config.Prompts, columns, () => renderer.Value);
         var evalPrompts = config.EvalPrompts is null ? [] : PromptInput.Read(config.EvalPrompts, columns, () => renderer.Value);
         var offline = config.Rebel.OfflineData is null ? [] : ReadPreferences(config.Rebel.OfflineData, columns, renderer);
