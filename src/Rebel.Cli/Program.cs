@@ -8,7 +8,7 @@ namespace Rebel.Cli;
 public static class Program
 {
     /// <summary>Exit code of an error no verb anticipated (printed as one line; <c>REBEL_DEBUG=1</c> adds the stack trace).</summary>
-    public const int UnexpectedErrorExitCode = 70;
+    public const int UnexpectedErrorExitCode = CommandErrors.Unexpected;
 
     /// <summary>
     /// Builds the command tree and runs it; returns the process exit code. SIGINT and SIGTERM cancel the verb's token
@@ -29,7 +29,7 @@ public static class Program
         }
         catch (Exception e) when (!signals.Signalled)
         {
-            error.WriteLine($"rebel: {ErrorText.Of(e)}");
+            CommandErrors.Report(e, error, "rebel: ");
             if (Environment.GetEnvironmentVariable("REBEL_DEBUG") == "1") error.WriteLine(e);
             return UnexpectedErrorExitCode;
         }

@@ -6,7 +6,7 @@ namespace Rebel.Judges;
 /// A judge could not answer a comparison. The message names the judge, the item (index in its batch and an excerpt
 /// of its prompt, when known) and the reason.
 /// </summary>
-public sealed class JudgeException : Exception
+public sealed class JudgeException : RebelException
 {
     /// <summary>Creates an exception about item <paramref name="index"/> of a batch.</summary>
     public JudgeException(string judgeId, int index, Comparison? comparison, string reason, Exception? inner = null)

@@ -90,11 +90,9 @@ internal static class EvalCommand
             await output.WriteLineAsync($"wrote {Path.Combine(directory, "eval.json")}");
             return 0;
         }
-        catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
-                                       or JudgeException or IOException or ArgumentException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            await error.WriteLineAsync(ErrorText.Of(e));
-            return 1;
+            return CommandErrors.Report(e, error);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -86,10 +86,9 @@ internal static class GameCommand
                     $"T = {run.Iterations}): exploitability last {result.Exploitability:E2}, average {result.AverageExploitability:E2} → {path}"));
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or ArithmeticException)
+            catch (Exception e) when (CommandErrors.IsExpected(e))
             {
-                stderr.WriteLine($"rebel game: {ErrorText.Of(e)}");
-                return 1;
+                return CommandErrors.Report(e, stderr, "rebel game: ");
             }
         });
         return command;

@@ -84,10 +84,9 @@ internal static class GenerateCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine($"rebel generate: {ErrorText.Of(e)}");
-            return 1;
+            return CommandErrors.Report(e, error, "rebel generate: ");
         }
     }
 

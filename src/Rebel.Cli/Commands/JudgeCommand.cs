@@ -53,10 +53,9 @@ internal static class JudgeCommand
             JsonLines.WriteAtomic(outputPath, records, Output);
             return 0;
         }
-        catch (Exception e) when (e is JudgeSpecException or DataFormatException or FileNotFoundException or JudgeException or IOException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            await error.WriteLineAsync(ErrorText.Of(e));
-            return 1;
+            return CommandErrors.Report(e, error);
         }
     }
 

@@ -45,10 +45,9 @@ internal static class LogprobsCommand
             output.WriteLine($"scored {count} completions → {options.Output}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine($"rebel logprobs: {ErrorText.Of(e)}");
-            return 1;
+            return CommandErrors.Report(e, error, "rebel logprobs: ");
         }
     }
 }

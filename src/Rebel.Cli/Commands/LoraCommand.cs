@@ -45,10 +45,9 @@ internal static class LoraCommand
             output.WriteLine($"merged {adapter.Layers.Count} adapted modules (r = {adapter.Options.Rank}, scaling {adapter.Options.Scaling:G4}) into {PeftAdapterFolder.ResolveBase(options.Adapter)} → {options.Out}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine($"rebel lora merge: {ErrorText.Of(e)}");
-            return 1;
+            return CommandErrors.Report(e, error, "rebel lora merge: ");
         }
     }
 }

@@ -107,10 +107,9 @@ internal static class PreferenceCommand
             if (validation.Count > 0) Print(PreferenceEvaluator.Evaluate(model, validation), "eval/validation", json: false, output);
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or InvalidDataException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine(ErrorText.Of(e));
-            return 1;
+            return CommandErrors.Report(e, error);
         }
     }
 
@@ -145,10 +144,9 @@ internal static class PreferenceCommand
             Print(metrics, "eval", json, output);
             return 0;
         }
-        catch (Exception e) when (e is ArgumentException or DataFormatException or IOException or InvalidDataException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine(ErrorText.Of(e));
-            return 1;
+            return CommandErrors.Report(e, error);
         }
     }
 

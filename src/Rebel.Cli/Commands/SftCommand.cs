@@ -124,10 +124,9 @@ internal static class SftCommand
             output.WriteLine($"rebel sft: wrote the model to {options.Out}");
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or ModelFormatException or SafeTensorsFormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine($"rebel sft: {ErrorText.Of(e)}");
-            return 1;
+            return CommandErrors.Report(e, error, "rebel sft: ");
         }
     }
 

@@ -62,10 +62,9 @@ internal static class TokenizeCommand
         {
             loaded = TokenizerFiles.Load(options.TokenizerDirectory);
         }
-        catch (Exception e) when (e is IOException or DataFormatException or UnauthorizedAccessException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine($"rebel tokenize: {ErrorText.Of(e)}");
-            return 1;
+            return CommandErrors.Report(e, error, "rebel tokenize: ");
         }
         var ids = options.AddSpecialTokens
             ? loaded.EncodeAddingSpecialTokens(options.Text, options.AllowSpecialTokens)

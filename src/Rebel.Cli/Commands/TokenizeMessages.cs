@@ -66,11 +66,9 @@ internal sealed class TokenizeMessages
             output.WriteLine(JsonSerializer.Serialize(template.Encode(tokenizer, messages, options.AddGenerationPrompt)));
             return 0;
         }
-        catch (Exception e) when (e is IOException or DataFormatException or UnauthorizedAccessException
-                                      or ChatTemplateException or FormatException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            error.WriteLine($"rebel tokenize: {(e is FormatException ? "--" : "")}{e.Message}");
-            return 1;
+            return CommandErrors.Report(e, error, $"rebel tokenize: {(e is FormatException ? "--" : "")}");
         }
     }
 }

@@ -69,11 +69,9 @@ internal static class TournamentCommand
             await output.WriteLineAsync($"wrote {Path.Combine(directory, "tournament.json")}");
             return 0;
         }
-        catch (Exception e) when (e is TournamentException or JudgeSpecException or DataFormatException or FileNotFoundException
-                                       or JudgeException or IOException or ArgumentException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            await error.WriteLineAsync(ErrorText.Of(e));
-            return 1;
+            return CommandErrors.Report(e, error);
         }
     }
 

@@ -47,12 +47,12 @@ internal static class TrainCommand
         {
             config = TrainConfig.Load(configPath);
         }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            await error.WriteLineAsync(ErrorText.Of(e));
+            int code = CommandErrors.Report(e, error);
             if (configPath == DefaultConfig && e is FileNotFoundException)
                 await error.WriteLineAsync("Run `rebel train` from the repository root (where data/default.json is), or pass --config FILE.");
-            return 1;
+            return code;
         }
 
         try
@@ -67,16 +67,9 @@ internal static class TrainCommand
             await PrintSummaryAsync(summary, output);
             return 0;
         }
-        catch (TrainingDivergedException e)
+        catch (Exception e) when (CommandErrors.IsExpected(e))
         {
-            await error.WriteLineAsync(ErrorText.Of(e));
-            return 2;
-        }
-        catch (Exception e) when (e is JudgeSpecException or JudgeException or TournamentException or DataFormatException or ModelFormatException or SafeTensorsFormatException
-                                   or IOException or InvalidDataException or InvalidOperationException or ArgumentException)
-        {
-            await error.WriteLineAsync(ErrorText.Of(e));
-            return 1;
+            return CommandErrors.Report(e, error);                           // 2 when training diverged
         }
     }
 

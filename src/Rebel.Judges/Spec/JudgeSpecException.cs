@@ -3,7 +3,7 @@ using Rebel.Judges.Llm;
 namespace Rebel.Judges.Spec;
 
 /// <summary>A judge spec string could not be parsed. The message says what is wrong and lists the valid forms.</summary>
-public sealed class JudgeSpecException : FormatException
+public sealed class JudgeSpecException : RebelException
 {
     /// <summary>Creates the exception for <paramref name="spec"/> (the part that failed) and <paramref name="problem"/>.</summary>
     public JudgeSpecException(string spec, string problem)

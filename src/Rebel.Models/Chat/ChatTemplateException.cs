@@ -4,7 +4,7 @@ namespace Rebel.Models.Chat;
 /// subset, a type error, or the template's own <c>raise_exception(...)</c>. The message names the template and the
 /// 1-based line and column, e.g. <c>tokenizer_config.json#chat_template:3:12: filter 'wordwrap' is not supported</c>.
 /// A template that throws renders nothing: there is never a partial or guessed prompt.</summary>
-public sealed class ChatTemplateException : Exception
+public sealed class ChatTemplateException : RebelException
 {
     public ChatTemplateException(string templateName, int line, int column, string problem, Exception? inner = null)
         : base($"{templateName}:{line}:{column}: {problem}", inner)

@@ -4,7 +4,7 @@ namespace Rebel.Models.Data;
 /// A data file is malformed. The message names the file and where in it: <c>FILE:LINE: problem</c> for a line of a
 /// JSON Lines file, <c>FILE: row N: problem</c> for a row of a Parquet file, <c>FILE:0: problem</c> for the whole file.
 /// </summary>
-public sealed class DataFormatException : Exception
+public sealed class DataFormatException : RebelException
 {
     /// <summary>A problem on a line of a text file (0: the whole file).</summary>
     public DataFormatException(string path, int line, string problem, Exception? inner = null)

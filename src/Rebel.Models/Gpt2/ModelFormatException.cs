@@ -4,7 +4,7 @@ namespace Rebel.Models.Gpt2;
 /// A model directory or configuration is not usable: a missing or misshaped tensor, a bad config value, an
 /// unsupported activation. The message names the file and, where there is one, the tensor and both shapes.
 /// </summary>
-public sealed class ModelFormatException : Exception
+public sealed class ModelFormatException : RebelException
 {
     public ModelFormatException(string path, string problem, Exception? inner = null)
         : base($"{path}: {problem}", inner)

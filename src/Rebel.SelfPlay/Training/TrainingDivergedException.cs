@@ -5,7 +5,7 @@ namespace Rebel.SelfPlay.Training;
 /// the last good checkpoint on disk stays the newest.
 /// </summary>
 public sealed class TrainingDivergedException(int iteration, string what, string? lastCheckpoint)
-    : Exception($"Training diverged at iteration {iteration}: {what}. " +
+    : RebelException($"Training diverged at iteration {iteration}: {what}. " +
                 (lastCheckpoint is null ? "No checkpoint was written yet." : $"The last good checkpoint is {lastCheckpoint}."))
 {
     /// <summary>The iteration that diverged.</summary>

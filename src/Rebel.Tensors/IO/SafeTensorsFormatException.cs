@@ -4,7 +4,7 @@ namespace Rebel.Tensors.IO;
 /// A safetensors file is malformed (truncated, corrupt header, inconsistent offsets, unknown dtype, ...).
 /// The message names the file, the tensor when one is involved, and what is wrong.
 /// </summary>
-public sealed class SafeTensorsFormatException : Exception
+public sealed class SafeTensorsFormatException : RebelException
 {
     public SafeTensorsFormatException(string path, string problem, string? tensorName = null, Exception? inner = null)
         : base(tensorName is null ? $"{path}: {problem}" : $"{path}: tensor \"{tensorName}\": {problem}", inner)
