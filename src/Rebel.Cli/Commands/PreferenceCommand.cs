@@ -20,9 +20,8 @@ namespace Rebel.Cli.Commands;
 internal static class PreferenceCommand
 {
     /// <summary>What <c>train</c> needs.</summary>
-    internal sealed record TrainOptions(string Data, string ModelType, string Encoder, string Out, int Blocks, double Temperature,
-        int Buckets, int Hidden, double ValidationFraction, PreferenceTrainingOptions Training, string Pooling = "last", int MaxTokens = 0,
-        string? Columns = null);
+    internal sealed record TrainOptions(string Data, string Out, PreferenceModelOptions Model, double ValidationFraction,
+        PreferenceTrainingOptions Training, string? Columns = null);
 
     /// <summary>
     /// A preference model reads text, with no chat template of its own: conversational prompts are read as their
@@ -64,11 +63,24 @@ internal static class PreferenceCommand
             { data, type, encoder, pooling, maxTokens, output, blocks, tau, buckets, hidden, epochs, batch, lr, validation, seed, columns };
         command.SetAction(parse =>
         {
-            var options = new TrainOptions(parse.GetValue(data)!.FullName, parse.GetValue(type)!, parse.GetValue(encoder)!, parse.GetValue(output)!.FullName,
-                parse.GetValue(blocks), parse.GetValue(tau), parse.GetValue(buckets), parse.GetValue(hidden), parse.GetValue(validation),
-                new PreferenceTrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) },
-                parse.GetValue(pooling)!, parse.GetValue(maxTokens), parse.GetValue(columns));
-            return Train(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            try
+            {
+                var model = new PreferenceModelOptions
+                {
+                    Kind = parse.GetValue(type)!, Encoder = parse.GetValue(encoder)!, Blocks = parse.GetValue(blocks), Temperature = parse.GetValue(tau),
+                    Features = new HashedFeatureEncoderOptions { Buckets = parse.GetValue(buckets), Hidden = parse.GetValue(hidden) },
+                };
+                if (model.Gpt2Directory is not null)
+                    model = model with { Gpt2 = new Gpt2CompletionEncoderOptions { Pooling = Gpt2CompletionEncoder.ParsePooling(parse.GetValue(pooling)!), MaxTokens = parse.GetValue(maxTokens) } };
+                var options = new TrainOptions(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, model, parse.GetValue(validation),
+                    new PreferenceTrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) },
+                    parse.GetValue(columns));
+                return Train(options, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            }
+            catch (Exception e) when (CommandErrors.IsExpected(e))                  // --pooling
+            {
+                return CommandErrors.Report(e, parse.InvocationConfiguration.Error);
+            }
         });
         return command;
     }
@@ -90,48 +102,18 @@ internal static class PreferenceCommand
     {
         try
         {
-            o.Training.Validate();
-            var rng = new Rng(o.Training.Seed);
-            var encoder = CreateEncoder(o, rng);
-            NeuralPreferenceModel model = o.ModelType switch
-            {
-                BradleyTerryRewardModel.KindName => new BradleyTerryRewardModel(encoder, rng),
-                GeneralPreferenceModel.KindName => new GeneralPreferenceModel(encoder, o.Blocks, o.Temperature, rng),
-                _ => throw new ArgumentException($"--model-type \"{o.ModelType}\" is not known (use bt or gpm)"),
-            };
-            var (train, validation) = new PreferenceSplit(o.ValidationFraction, o.Training.Seed).Apply(PreferenceDataset.Read(o.Data, Conversations, ColumnMapping.Parse(o.Columns)));
-            if (train.Count == 0) throw new ArgumentException($"{o.Data}: no records fall on the training side of the split");
-            PreferenceTrainer.Fit(model, train, o.Training, line => output.WriteLine(line));
-            model.Save(o.Out);
-            output.WriteLine($"saved {model.Name} to {o.Out} ({train.Count} training records)");
-            if (validation.Count > 0) Print(PreferenceEvaluator.Evaluate(model, validation), "eval/validation", json: false, output);
+            var fit = PreferenceFit.Prepare(o.Model, o.Training, o.ValidationFraction, PreferenceDataset.Read(o.Data, Conversations, ColumnMapping.Parse(o.Columns)));
+            if (fit.Train.Count == 0) throw new ArgumentException($"{o.Data}: no records fall on the training side of the split");
+            var validation = fit.Run(line => output.WriteLine(line));
+            fit.Model.Save(o.Out);
+            output.WriteLine($"saved {fit.Model.Name} to {o.Out} ({fit.Train.Count} training records)");
+            if (validation is not null) Print(validation, "eval/validation", json: false, output);
             return 0;
         }
         catch (Exception e) when (CommandErrors.IsExpected(e))
         {
             return CommandErrors.Report(e, error);
         }
-    }
-
-    /// <summary>The encoder named by <c>--encoder</c>: <c>features</c>, or <c>gpt2:DIR</c> (a GPT-2 checkpoint with its tokenizer).</summary>
-    private static ICompletionEncoder CreateEncoder(TrainOptions o, Rng rng)
-    {
-        const string gpt2Prefix = Gpt2CompletionEncoder.TypeName + ":";
-        if (o.Encoder == HashedFeatureEncoder.TypeName)
-            return new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Buckets = o.Buckets, Hidden = o.Hidden }, rng);
-        if (o.Encoder.StartsWith(gpt2Prefix, StringComparison.Ordinal) && o.Encoder.Length > gpt2Prefix.Length)
-        {
-            var options = new Gpt2CompletionEncoderOptions { Pooling = Gpt2CompletionEncoder.ParsePooling(o.Pooling), MaxTokens = o.MaxTokens };
-            try
-            {
-                return Gpt2CompletionEncoder.Load(o.Encoder[gpt2Prefix.Length..], options.Validate());
-            }
-            catch (ModelFormatException e)
-            {
-                throw new ArgumentException($"--encoder {o.Encoder}: {ErrorText.Of(e)}", e);
-            }
-        }
-        throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName}, {gpt2Prefix}DIR)");
     }
 
     /// <summary>Runs <c>eval</c>; 0 on success, 1 on bad input.</summary>

@@ -54,7 +54,7 @@ internal static class SftCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of init, split and batches (default 0)." };
         var command = new Command("sft", "Supervised fine-tuning of a GPT-2 or Llama-family model on prompt/completion pairs.")
             { model, preset, tokenizer, vocab, data, output, steps, batch, lr, warmup, evalEvery, checkpointEvery, seed, overwrite, columns };
-        command.SetAction(parse => Run(
+        command.SetAction((parse, ct) => Task.FromResult(Run(
             new Options(parse.GetValue(model)?.FullName, parse.GetValue(preset), parse.GetValue(tokenizer)?.FullName, parse.GetValue(vocab),
                 parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName,
                 new SftOptions
@@ -64,12 +64,12 @@ internal static class SftCommand
                     WarmupSteps = parse.GetValue(warmup) ?? DefaultWarmup(parse.GetValue(steps)), EvalEvery = parse.GetValue(evalEvery),
                     CheckpointEvery = parse.GetValue(checkpointEvery), Seed = parse.GetValue(seed),
                 }, parse.GetValue(overwrite), parse.GetValue(columns)),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct)));
         return command;
     }
 
     /// <summary>Trains and writes DIR; returns 0, or 1 with a one-line error for bad input.</summary>
-    internal static int Run(Options options, TextWriter output, TextWriter error)
+    internal static int Run(Options options, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         try
         {
@@ -87,11 +87,10 @@ internal static class SftCommand
             output.WriteLine($"rebel sft: {examples.Count} examples, {model.Parameters.Sum(p => (long)p.Value.Size):N0} parameters, {options.Training.Steps} steps → {options.Out}");
 
             var trainer = new SftTrainer(model, options.Training);
-            using var metrics = new StreamWriter(Path.Combine(options.Out, "metrics.jsonl"), append: false);
             var start = DateTime.UtcNow;
             // Interactive runs get a live progress bar (step, losses); redirected output gets one line per evaluation.
             bool interactive = SpectreLineWriter.IsInteractive(output);
-            void Train(ProgressTask? bar, TextWriter lines) => trainer.Train(examples,
+            void Train(ProgressTask? bar, TextWriter lines) => trainer.TrainTo(options.Out, examples, tokenizer,
                 log: m =>
                 {
                     if (bar is not null)
@@ -99,28 +98,17 @@ internal static class SftCommand
                         bar.Value = m.Step;
                         if (m.EvalLoss is { } e) bar.Description = $"SFT  loss/train {m.TrainLoss:F3}  loss/eval {e:F3}";
                     }
-                    var line = SftMetricsLine.Of(m);
-                    line["optim/grad_norm"] = m.GradNorm;
-                    line["time/step_s"] = m.Seconds;
-                    metrics.WriteLine(line.ToJsonString());
-                    metrics.Flush();
                     if (m.EvalLoss is { } eval)
                     {
                         var text = $"step {m.Step,6}/{options.Training.Steps}  loss/train {m.TrainLoss:F4}  loss/eval {eval:F4}  lr {m.LearningRate:E2}  " +
                             $"{m.Step / (DateTime.UtcNow - start).TotalSeconds:F1} steps/s";
                         lines.WriteLine(text);
                     }
-                },
-                checkpoint: step =>
-                {
-                    var dir = Path.Combine(options.Out, "checkpoints", $"step-{step}");
-                    ModelFolder.Save(dir, model, tokenizer, d => trainer.Optimizer.SaveState(Path.Combine(d, "optimizer.safetensors")));
-                });
+                }, cancellationToken);
             if (interactive)
                 AnsiConsole.Progress().AutoClear(false).Start(ctx => Train(ctx.AddTask("SFT", maxValue: options.Training.Steps), new SpectreLineWriter()));
             else
                 Train(null, output);
-            model.WriteFiles(options.Out, tokenizer);
             output.WriteLine($"rebel sft: wrote the model to {options.Out}");
             return 0;
         }

@@ -11,7 +11,7 @@ namespace Rebel.Models.Training;
 /// completion tokens only, L = −(1/|Y|) Σ_{(i,j) ∈ Y} ln π(y_ij | x_i, y_i,&lt;j), trained with AdamW, a warmup +
 /// cosine learning-rate schedule and global-norm gradient clipping, with the held-out loss evaluated periodically.
 /// </summary>
-public sealed class SftTrainer
+public sealed partial class SftTrainer
 {
     private readonly ICausalLanguageModel _model;
     private readonly SftOptions _options;
@@ -36,9 +36,16 @@ public sealed class SftTrainer
     /// Splits <paramref name="examples"/> into train and held-out parts (seeded), then runs <see cref="SftOptions.Steps"/>
     /// steps. <paramref name="log"/> receives every step's metrics; <paramref name="checkpoint"/> is called with the step
     /// number every <see cref="SftOptions.CheckpointEvery"/> steps. Returns the metrics of every step.
+    /// <see cref="TrainTo"/> runs this and writes the model folder.
     /// </summary>
+    /// <param name="examples">Tokenized prompt/completion pairs.</param>
+    /// <param name="log">Receives each step's metrics, or null.</param>
+    /// <param name="checkpoint">Called with the step number at each checkpoint, or null.</param>
+    /// <param name="cancellationToken">Checked before each step: a cancelled run stops within one step.</param>
     /// <exception cref="ArgumentException">Fewer than two examples, or an example the model cannot take.</exception>
-    public IReadOnlyList<SftMetrics> Train(IReadOnlyList<PromptCompletion> examples, Action<SftMetrics>? log = null, Action<int>? checkpoint = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public IReadOnlyList<SftMetrics> Train(IReadOnlyList<PromptCompletion> examples, Action<SftMetrics>? log = null, Action<int>? checkpoint = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count < 2) throw new ArgumentException($"SFT needs at least 2 examples (one held out), got {examples.Count}.", nameof(examples));
@@ -54,6 +61,7 @@ public sealed class SftTrainer
 
         for (int step = 0; step < _options.Steps; step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var watch = Stopwatch.StartNew();
             // lr
             double lr = _schedule.LearningRate(step);

@@ -5,9 +5,40 @@ using Rebel.Tensors.IO;
 
 namespace Rebel.Preference.Models;
 
-/// <summary>Loads a trained preference model saved by <see cref="NeuralPreferenceModel.Save"/>.</summary>
+/// <summary>Builds fresh preference models (<see cref="Create"/>) and loads trained ones saved by <see cref="NeuralPreferenceModel.Save"/>.</summary>
 public static class PreferenceModels
 {
+    /// <summary>
+    /// A fresh model as <paramref name="options"/> describe it, initialised from <paramref name="rng"/> (the encoder
+    /// first, then the head). A <c>gpt2:DIR</c> encoder loads its backbone from DIR.
+    /// </summary>
+    /// <exception cref="ArgumentException">Invalid options, or a backbone that does not load (the message names it).</exception>
+    public static NeuralPreferenceModel Create(PreferenceModelOptions options, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rng);
+        options.Validate();
+        ICompletionEncoder encoder;
+        if (options.Gpt2Directory is { } backbone)
+        {
+            try
+            {
+                encoder = Gpt2CompletionEncoder.Load(backbone, options.Gpt2);
+            }
+            catch (Rebel.Models.Gpt2.ModelFormatException e)
+            {
+                throw new ArgumentException($"encoder {options.Encoder}: {e.Message}", e);
+            }
+        }
+        else
+        {
+            encoder = new HashedFeatureEncoder(options.Features, rng);
+        }
+        return options.Kind == GeneralPreferenceModel.KindName
+            ? new GeneralPreferenceModel(encoder, options.Blocks, options.Temperature, rng)
+            : new BradleyTerryRewardModel(encoder, rng);
+    }
+
     /// <summary>
     /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder <c>features</c> or <c>gpt2</c>, head),
     /// the encoder's own files (a gpt2 encoder's <c>DIR/backbone/</c>) and <c>DIR/model.safetensors</c>, and returns the

@@ -51,6 +51,9 @@ public sealed record BaselineConfig
     internal HashedFeatureEncoderOptions EncoderOptions() =>
         new HashedFeatureEncoderOptions { Buckets = Buckets, Hidden = Hidden }.Validate();
 
+    /// <summary>The reward model: a Bradley–Terry head over the <see cref="EncoderOptions"/> features.</summary>
+    internal PreferenceModelOptions ModelOptions() => new PreferenceModelOptions { Features = EncoderOptions() }.Validate();
+
     /// <summary>The reward model's fitting settings, validated.</summary>
     internal PreferenceTrainingOptions TrainingOptions() => new PreferenceTrainingOptions
     {

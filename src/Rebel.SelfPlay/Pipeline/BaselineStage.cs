@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Rebel.Preference.Data;
-using Rebel.Preference.Evaluation;
-using Rebel.Preference.Models;
 using Rebel.Preference.Training;
-using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Pipeline;
 
@@ -16,6 +13,9 @@ namespace Rebel.SelfPlay.Pipeline;
 internal static class BaselineStage
 {
     private const string StampFile = "stage.json";
+
+    /// <summary>Share of the prompts held out to measure the reward model.</summary>
+    private const double ValidationFraction = 0.1;
 
     /// <summary>Returns the reward model's directory, fitting it first unless an up-to-date one exists, and its held-out
     /// accuracy (recorded in the stamp when it was fitted; null when nothing was held out).</summary>
@@ -33,22 +33,17 @@ internal static class BaselineStage
             return (directory, (double?)saved["validation"]?["accuracy"]);
         }
 
-        var rng = new Rng(config.Seed);
-        var encoder = new HashedFeatureEncoder(config.EncoderOptions(), rng);
-        var model = new BradleyTerryRewardModel(encoder, rng);
-        var (train, validation) = new PreferenceSplit(0.1, config.Seed).Apply(records());
-        log.WriteLine($"baseline: fitting a Bradley–Terry reward model on {train.Count} offline pairs ({validation.Count} held out)");
-        PreferenceTrainer.Fit(model, train, config.TrainingOptions());
+        var fit = PreferenceFit.Prepare(config.ModelOptions(), config.TrainingOptions(), ValidationFraction, records());
+        log.WriteLine($"baseline: fitting a Bradley–Terry reward model on {fit.Train.Count} offline pairs ({fit.Validation.Count} held out)");
         double? accuracy = null;
-        if (validation.Count > 0)
+        if (fit.Run() is { } metrics)
         {
-            var metrics = PreferenceEvaluator.Evaluate(model, validation);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  reward model: held-out accuracy {metrics.Accuracy:F3} (labels carry noise), log-loss {metrics.LogLoss:F3}"));
             stamp["validation"] = new JsonObject { ["pairs"] = metrics.Count, ["accuracy"] = metrics.Accuracy, ["log_loss"] = metrics.LogLoss };
             accuracy = metrics.Accuracy;
         }
-        CachedStage.Build(directory, StampFile, stamp, model.Save);
+        CachedStage.Build(directory, StampFile, stamp, fit.Model.Save);
         return (directory, accuracy);
     }
 }

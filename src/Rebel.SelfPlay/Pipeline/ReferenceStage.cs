@@ -19,9 +19,10 @@ internal static class ReferenceStage
 
     /// <summary>
     /// Returns the reference directory, training it first unless an up-to-date one exists. The SFT data's columns are
-    /// read through <paramref name="columns"/> (a renamed column enters the stamp).
+    /// read through <paramref name="columns"/> (a renamed column enters the stamp). <paramref name="ct"/> stops the SFT
+    /// within a step; the half-built folder is then discarded.
     /// </summary>
-    public static string BuildOrLoad(ReferenceConfig config, string directory, ColumnMapping columns, TextWriter log)
+    public static string BuildOrLoad(ReferenceConfig config, string directory, ColumnMapping columns, TextWriter log, CancellationToken ct = default)
     {
         var stamp = new JsonObject
         {
@@ -34,11 +35,11 @@ internal static class ReferenceStage
             log.WriteLine($"reference: reusing the SFT reference in {directory}");
             return directory;
         }
-        CachedStage.Build(directory, StampFile, stamp, folder => Train(config, columns, folder, log));
+        CachedStage.Build(directory, StampFile, stamp, folder => Train(config, columns, folder, log, ct));
         return directory;
     }
 
-    private static void Train(ReferenceConfig config, ColumnMapping columns, string folder, TextWriter log)
+    private static void Train(ReferenceConfig config, ColumnMapping columns, string folder, TextWriter log, CancellationToken ct)
     {
         // conversations are written in the ChatML fallback: the model built here has no chat template of its own
         var tokenizer = BpeTrainer.Train(SftData.Texts(config.SftData, new ChatMlPromptRenderer([]), columns), new BpeTrainerOptions { VocabSize = config.VocabSize });
@@ -51,15 +52,10 @@ internal static class ReferenceStage
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reference: SFT of a {model.ParameterCount:N0}-parameter GPT-2 ({config.NLayer} layers, n_embd {config.NEmbd}, vocabulary {tokenizer.VocabSize}) on {examples.Count} examples, {config.Steps} steps"));
 
-        using (var metrics = new StreamWriter(Path.Combine(folder, "metrics.jsonl")))
+        new SftTrainer(model, config.SftOptions()).TrainTo(folder, examples, tokenizer, m =>
         {
-            new SftTrainer(model, config.SftOptions()).Train(examples, m =>
-            {
-                metrics.WriteLine(SftMetricsLine.Of(m).ToJsonString());
-                if (m.EvalLoss is { } eval)
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sft step {m.Step,5}/{config.Steps}  loss/train {m.TrainLoss:F3}  loss/eval {eval:F3}"));
-            });
-        }
-        Gpt2Checkpoint.WriteFiles(folder, model, tokenizer);
+            if (m.EvalLoss is { } eval)
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sft step {m.Step,5}/{config.Steps}  loss/train {m.TrainLoss:F3}  loss/eval {eval:F3}"));
+        }, ct);
     }
 }

@@ -56,7 +56,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         if (config.Rebel.OfflineData is not null) _ = PreferenceDataset.ReadExamples(config.Rebel.OfflineData, columns).Count();
 
         // 1. π_ref
-        string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), columns, output);
+        string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), columns, output, ct);
         Done("reference (tokenizer + SFT)");
         var renderer = new Lazy<IPromptRenderer>(() => PromptInput.RendererOf(referenceDir));
         PromptFits.Check(config, referenceDir, columns, () => renderer.Value); // before any sampling: a too-long prompt names its line
