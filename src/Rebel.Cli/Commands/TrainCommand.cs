@@ -57,7 +57,6 @@ internal static class TrainCommand
 
         try
         {
-            using var gemm = Gemm.Use(backend: config.Gemm);                  // process-wide; restored when the run ends
             bool interactive = SpectreLineWriter.IsInteractive(output);
             var summary = interactive
                 ? await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(ctx =>

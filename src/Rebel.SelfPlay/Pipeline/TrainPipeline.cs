@@ -10,6 +10,7 @@ using Rebel.Preference.Models;
 using Rebel.SelfPlay.Policies;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
+using Rebel.Tensors.Kernels;
 
 namespace Rebel.SelfPlay.Pipeline;
 
@@ -18,23 +19,59 @@ namespace Rebel.SelfPlay.Pipeline;
 /// (2) REBEL self-play against the judge; (3) optionally the same budget against a Bradley–Terry reward model fitted
 /// to the offline data (the transitive baseline); (4) optionally a tournament on held-out prompts; (5) the report.
 /// Every stage that finished before is reused, so a rerun (or <c>--resume</c> after a kill) redoes nothing finished;
-/// the run folder's <see cref="RunStamp"/> makes sure that it is reused only by the same config and inputs.
+/// the run folder's stamp (<c>run.json</c>) makes sure that it is reused only by the same config and inputs.
 /// </summary>
-internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<string, int, ITrainingObserver> observer)
+/// <example>
+/// <code>
+/// var config = TrainConfig.Load("data/default.json");                 // or new TrainConfig { ... }.Validate()
+/// var summary = await new TrainPipeline(config, Console.Out).RunAsync(cancellationToken: ct);
+/// Console.WriteLine(summary.ReportPath);
+/// </code>
+/// </example>
+public sealed class TrainPipeline
 {
+    private readonly TrainConfig config;
+    private readonly TextWriter output;
+    private readonly Func<string, int, ITrainingObserver?> observer;
+
+    /// <summary>A pipeline for <paramref name="config"/> (validated here).</summary>
+    /// <param name="config">The run: its paths absolute or relative to the working directory (<see cref="TrainConfig.Load"/> resolves a file's).</param>
+    /// <param name="log">Stage messages (what is built, reused, played); null: none.</param>
+    /// <param name="observer">Makes the progress observer of each REBEL run from its name (<c>self-play</c>, <c>baseline</c>)
+    /// and iteration count; null: none.</param>
+    /// <exception cref="ArgumentException"><paramref name="config"/> is invalid (<see cref="TrainConfig.Validate"/>).</exception>
+    public TrainPipeline(TrainConfig config, TextWriter? log = null, Func<string, int, ITrainingObserver?>? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        this.config = config.Validate();
+        output = log ?? TextWriter.Null;
+        this.observer = observer ?? NoObserver;
+    }
+
+    private static ITrainingObserver? NoObserver(string name, int iterations) => null;
+
     /// <summary>Player name of π_ref in the tournament and the report.</summary>
     public const string ReferenceName = "sft-reference";
 
     /// <summary>Player name of the baseline's final policy.</summary>
     public const string BaselineName = "bt-baseline";
 
-    /// <summary>Runs every stage; returns what the report shows.</summary>
-    /// <param name="resume">Continue an unfinished run; the settings in <see cref="RunStamp.Resumable"/> may differ from the saved ones.</param>
-    /// <param name="overwrite">Discard what the run folder holds (<see cref="RunStamp.Clear"/>) and start afresh.</param>
-    /// <param name="ct">Stops the run; finished checkpoints stay.</param>
-    /// <exception cref="InvalidOperationException">The run folder holds a run with other settings (<see cref="RunStamp"/>).</exception>
-    public async Task<TrainSummary> RunAsync(bool resume, bool overwrite, CancellationToken ct)
+    /// <summary>Runs every stage, with the config's matrix-multiply backend (<see cref="TrainConfig.Gemm"/>) for the
+    /// whole run; writes <c>report.md</c> and returns what it shows.</summary>
+    /// <param name="resume">Continue an unfinished run; <c>rebel.iterations</c>, <c>rebel.checkpoint_interval</c>,
+    /// <c>rebel.eval_interval</c> and <c>gemm</c> may differ from the saved settings.</param>
+    /// <param name="overwrite">Discard what the run folder holds (all but the cached SFT reference) and start afresh.</param>
+    /// <param name="ct">Stops the run within a step; finished checkpoints and stages stay, and a rerun with
+    /// <paramref name="resume"/> continues.</param>
+    /// <exception cref="ArgumentException">Both <paramref name="resume"/> and <paramref name="overwrite"/>.</exception>
+    /// <exception cref="InvalidOperationException">The run folder holds a run with other settings, or an unfinished one
+    /// without <paramref name="resume"/> (the message says how to go on).</exception>
+    /// <exception cref="RebelException">Bad input (data, model, judge spec), a failing judge, a diverged run.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public async Task<TrainSummary> RunAsync(bool resume = false, bool overwrite = false, CancellationToken ct = default)
     {
+        if (resume && overwrite) throw new ArgumentException("give resume (continue the run) or overwrite (start it afresh), not both");
+        using var gemm = Gemm.Use(backend: config.Gemm);                      // process-wide; restored when the run ends
         var timings = new List<(string Stage, double Seconds)>();
         var clock = Stopwatch.StartNew();
         void Done(string stage)

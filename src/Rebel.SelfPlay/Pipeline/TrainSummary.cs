@@ -5,7 +5,14 @@ namespace Rebel.SelfPlay.Pipeline;
 /// <summary>What a <c>rebel train</c> pipeline produced: the final checkpoint, the baseline's folder, the tournament and
 /// the seconds each stage took (this invocation; a reused stage takes almost none), beside the held-out prompts it read
 /// (empty without <c>eval_prompts</c>).</summary>
-internal sealed record TrainSummary(
+/// <param name="Config">The config that ran.</param>
+/// <param name="EvalPrompts">The held-out prompts as the policies read them (empty without <c>eval_prompts</c>).</param>
+/// <param name="FinalCheckpoint">The final self-play checkpoint folder (its <c>model/</c> holds the trained policy).</param>
+/// <param name="BaselineDir">The baseline's run folder, or null when no baseline ran.</param>
+/// <param name="Tournament">The closing tournament, or null when none was configured.</param>
+/// <param name="Timings">Seconds per stage, in order.</param>
+/// <param name="RewardModelAccuracy">The baseline reward model's held-out accuracy, or null.</param>
+public sealed record TrainSummary(
     TrainConfig Config,
     IReadOnlyList<string> EvalPrompts,
     string FinalCheckpoint,
