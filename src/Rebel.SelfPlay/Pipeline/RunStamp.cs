@@ -100,6 +100,7 @@ internal static class RunStamp
     /// <summary>Removes what <c>rebel train</c> wrote in <paramref name="runDir"/> (<see cref="RunEntries"/>), so the run starts afresh.</summary>
     public static void Clear(string runDir)
     {
+        if (!Directory.Exists(runDir)) return;                                  // nothing to clear (File.Delete would throw)
         foreach (var entry in RunEntries)
         {
             var path = Path.Combine(runDir, entry);
