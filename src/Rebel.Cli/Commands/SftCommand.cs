@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Rebel.Cli.Training;
+using Rebel.Cli.Progress;
 using Rebel.Models;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;

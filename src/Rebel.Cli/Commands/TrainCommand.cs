@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Rebel.Cli.Training;
+using Rebel.Cli.Progress;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;

@@ -43,7 +43,7 @@ internal sealed class JudgingProgress
     /// </summary>
     public static async Task<T> RunAsync<T>(IPairwiseJudge judge, int total, TextWriter output, TextWriter error, Func<IPairwiseJudge, Task<T>> run)
     {
-        if (!Training.SpectreLineWriter.IsInteractive(output))
+        if (!SpectreLineWriter.IsInteractive(output))
             return await run(new JudgingProgress(error, total).Wrap(judge));
         return await AnsiConsole.Progress().AutoClear(false).HideCompleted(false).StartAsync(async context =>
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Rebel.SelfPlay.Training;
 using Spectre.Console;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.Cli.Progress;
 
 /// <summary>A live Spectre.Console progress bar for interactive runs: phase in the description, one summary line per iteration.</summary>
 internal sealed class SpectreTrainingObserver(ProgressTask task) : ITrainingObserver

@@ -1,7 +1,7 @@
 using System.Text;
 using Spectre.Console;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.Cli.Progress;
 
 /// <summary>Stage messages of an interactive run, printed through Spectre.Console so they stay above the live progress bars.</summary>
 internal sealed class SpectreLineWriter : TextWriter

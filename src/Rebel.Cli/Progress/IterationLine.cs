@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.Cli.Progress;
 
 /// <summary>The one-line summary of an iteration's metrics that both progress displays print: the loss, R², mean |Δ|,
 /// KL to π_ref, win rates against π_ref (batch and held-out), judge calls and seconds per phase; "-" for a missing key.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rebel.SelfPlay.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.Cli.Progress;
 
 /// <summary>
 /// Prints training progress as plain lines (for redirected output and logs): one line per iteration with the loss,
