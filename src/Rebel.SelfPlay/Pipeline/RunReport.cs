@@ -53,8 +53,8 @@ internal static class RunReport
         var weights = a.Lottery.Weights;
         int top = summary.TopLotteryPlayer;
         bool beatsEarlier = Enumerable.Range(0, final).All(i => a.WinRates[final][i] > 0.5);
-        md.Append(Inv, $"Maximal lottery (the mixture no player beats on average): ")
-          .Append(string.Join(", ", Enumerable.Range(0, names.Count).Select(i => string.Create(Inv, $"{names[i]} {weights[i]:0.00}")))).Append(".\n");
+        var lottery = Enumerable.Range(0, names.Count).Select(i => string.Create(Inv, $"{names[i]} {weights[i]:0.00}"));
+        md.Append("Maximal lottery (the mixture no player beats on average): ").Append(string.Join(", ", lottery)).Append(".\n");
         md.Append(Inv, $"The largest weight is on **{names[top]}**; the final self-play policy {(beatsEarlier ? "beats" : "does not beat")} every earlier checkpoint and the reference.\n");
         md.Append(a.Condorcet.Winner is int w ? $"Condorcet winner: {names[w]}. " : "No Condorcet winner. ")
           .Append(Inv, $"Majority 3-cycles among the players: {a.Condorcet.CycleCount}.\n\n");
@@ -72,10 +72,15 @@ internal static class RunReport
         var names = new[] { summary.ReferencePlayer, summary.FinalPlayer, summary.BaselinePlayer }.Where(i => i >= 0).Select(i => t.Players[i]).ToList();
         var samples = names.Select(n => FirstSamples(Tournament.CompletionsPath(tournamentDir, n))).ToList();
         var prompts = summary.EvalPrompts.Take(Math.Min(count, t.Prompts)).ToList();
-        md.Append("## Examples (held-out prompts, first sample of each player)\n\n| prompt | ").Append(string.Join(" | ", names)).Append(" |\n|---|")
-          .Append(string.Concat(names.Select(_ => "---|"))).Append('\n');
+        md.Append("## Examples (held-out prompts, first sample of each player)\n\n");
+        var header = string.Join(" | ", names);
+        var rule = string.Concat(names.Select(_ => "---|"));
+        md.Append($"| prompt | {header} |\n|---|{rule}\n");
         for (int i = 0; i < prompts.Count; i++)
-            md.Append("| ").Append(Cell(prompts[i])).Append(" | ").Append(string.Join(" | ", samples.Select(s => Cell(s.GetValueOrDefault(i, ""))))).Append(" |\n");
+        {
+            var cells = string.Join(" | ", samples.Select(s => Cell(s.GetValueOrDefault(i, ""))));
+            md.Append($"| {Cell(prompts[i])} | {cells} |\n");
+        }
         md.Append('\n');
     }
 
