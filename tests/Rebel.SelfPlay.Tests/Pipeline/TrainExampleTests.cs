@@ -44,6 +44,31 @@ public class TrainExampleTests
     }
 
     [Test]
+    public void Pipeline_CancelledDuringTheReferenceSft_StopsWithinAStep_AndLeavesNoHalfBuiltReference()
+    {
+        using var cancel = new CancellationTokenSource();
+        var output = new CancelOnLine("sft step", cancel);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.CatchAsync<OperationCanceledException>(() => Rebel.Examples.Train.Program.RunAsync(_dir, output, cancel.Token));
+        Assert.That(output.Lines.Count(l => l.Contains("sft step")), Is.EqualTo(1), "no SFT step is logged after the cancellation");
+        Assert.That(Directory.Exists(Path.Combine(_dir, "run", "reference")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(_dir, "run", "reference.tmp")), Is.False);
+        TestContext.Out.WriteLine($"stopped after {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>Keeps the lines written; cancels <paramref name="cancel"/> at the first line containing <paramref name="text"/>.</summary>
+    private sealed class CancelOnLine(string text, CancellationTokenSource cancel) : StringWriter
+    {
+        public List<string> Lines { get; } = [];
+
+        public override void WriteLine(string? value)
+        {
+            Lines.Add(value ?? "");
+            if (value?.Contains(text, StringComparison.Ordinal) == true) cancel.Cancel();
+        }
+    }
+
+    [Test]
     public void Pipeline_ResumeAndOverwriteTogether_AreRefused()
     {
         var config = new TrainConfig { Model = "m", Prompts = "p", Judge = "length(4)" };
