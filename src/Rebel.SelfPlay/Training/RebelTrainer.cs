@@ -120,7 +120,7 @@ public sealed partial class RebelTrainer
 
         Observer?.OnPhase(t, "generate");
         var prompts = SamplePrompts();                                       // x_1..x_B
-        var rollout = Generate(prompts);                                     // y ~ the loss's sampler (π_t), K per prompt; pairs; offline pairs
+        var rollout = Generate(prompts);                                     // y ~ the loss's sampler (π_t or a mixture), K per prompt; pairs; offline pairs
         m["time/generate"] = Lap(clock);
 
         Observer?.OnPhase(t, "score");
