@@ -16,7 +16,7 @@ namespace Rebel.Judges.Caching;
 /// <para>Spec: <c>cache(FILE,SPEC)</c>. The cache owns the inner judge. Calls on one instance are serialized; several
 /// processes may share a file (SQLite locking, 5 s busy timeout).</para>
 /// </remarks>
-public sealed class CachingJudge : IPairwiseJudge
+public sealed class CachingJudge : IPairwiseJudge, IJudgeStatistics
 {
     /// <summary>The default number of cache misses sent to the inner judge per call (and committed together): 32.</summary>
     public const int DefaultChunkSize = 32;
@@ -74,6 +74,9 @@ public sealed class CachingJudge : IPairwiseJudge
 
     /// <summary>Comparisons sent to the inner judge so far (by this instance).</summary>
     public long Misses { get; private set; }
+
+    /// <inheritdoc/>
+    long IJudgeStatistics.CacheHits => Hits;
 
     /// <summary>The cache is transparent: its id is the inner judge's, in a <c>cache(...)</c> wrapper for display.</summary>
     public string Id { get; }

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Rebel.SelfPlay.Losses;
 
 namespace Rebel.SelfPlay.Training;
 
 /// <summary>
-/// Every knob of a REBEL run, with the paper's symbols. Immutable; <see cref="Validate"/> checks the values together
+/// Every knob of a REBEL run, with the paper's symbols. Immutable; <see cref="Validate()"/> checks the values together
 /// and throws naming the offending values. Serialized with snake_case names in run configs (see
 /// <see cref="JsonOptions"/>), so <c>data/default.json</c> and a run's <c>config.json</c> use the same keys.
 /// </summary>
@@ -14,9 +15,9 @@ public sealed record RebelOptions
     public TrainingMode Mode { get; init; } = TrainingMode.Preference;
 
     /// <summary>
-    /// The objective: "rebel" (default), or a baseline on the same data path: "sppo", "ipo" (online IPO), "dpo" (online
-    /// DPO), "nash-md" (Nash mirror descent: samples from the mixture π_t^(1−ηβ)·π_ref^(ηβ), needs a policy that can
-    /// sample it), "rloo" (reward mode).
+    /// The objective, a name in the <see cref="LossRegistry"/>: "rebel" (default), or a baseline on the same data path:
+    /// "sppo", "ipo" (online IPO), "dpo" (online DPO), "nash-md" (Nash mirror descent: samples from the mixture
+    /// π_t^(1−ηβ)·π_ref^(ηβ), needs a policy that can sample it), "rloo" (reward mode).
     /// </summary>
     public string Loss { get; init; } = "rebel";
 
@@ -125,19 +126,30 @@ public sealed record RebelOptions
         WriteIndented = true,
     };
 
-    /// <summary>The losses <see cref="Loss"/> may name.</summary>
-    public static IReadOnlyList<string> KnownLosses { get; } = ["rebel", "sppo", "ipo", "dpo", "nash-md", "rloo"];
+    /// <summary>
+    /// The weight on π_ref of the mixture π_t^(1−w)·π_ref^w that the built-in loss <see cref="Loss"/> samples from
+    /// (Nash-MD: w = ηβ); 0 when it samples π_t itself or is not a built-in loss.
+    /// </summary>
+    [JsonIgnore]
+    public double MixtureWeight =>
+        LossRegistry.Default.Contains(Loss) && LossRegistry.Default.Create(this).Sampler is MixtureSampler mixture ? mixture.ReferenceWeight : 0;
 
-    /// <summary>Nash-MD's weight ηβ on π_ref in the sampling mixture π_t^(1−ηβ)·π_ref^(ηβ) (0 for other losses).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public double MixtureWeight => Loss == "nash-md" ? Eta * Beta : 0;
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid value (all problems at once), with the built-in losses.</summary>
+    public RebelOptions Validate() => Validate(LossRegistry.Default);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid value (all problems at once).</summary>
-    public RebelOptions Validate()
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming every invalid value (all problems at once): <see cref="Loss"/> must
+    /// be in <paramref name="losses"/>, and the loss it names adds its own problems (<see cref="IPreferenceLoss.Problems"/>)
+    /// and those of what it declares: targets that need rewards need reward mode; a sampler other than π_t itself needs
+    /// preference mode, no offline pairs and no magnet.
+    /// </summary>
+    public RebelOptions Validate(LossRegistry losses)
     {
+        ArgumentNullException.ThrowIfNull(losses);
         var problems = new List<string>();
         void Check(bool ok, string message) { if (!ok) problems.Add(message); }
-        Check(KnownLosses.Contains(Loss), $"loss \"{Loss}\" is unknown (known: {string.Join(", ", KnownLosses)})");
+        var loss = losses.Contains(Loss) ? losses.Create(this) : null;
+        Check(loss is not null, $"loss \"{Loss}\" is unknown (known: {string.Join(", ", losses.Names)})");
         Check(Eta > 0 && double.IsFinite(Eta), $"eta must be > 0, got {Eta}");
         Check(SamplesPerPrompt >= 2, $"samples_per_prompt must be ≥ 2, got {SamplesPerPrompt}");
         Check(Pairing != PairingScheme.Adjacent || SamplesPerPrompt % 2 == 0, $"adjacent pairing needs an even samples_per_prompt, got {SamplesPerPrompt}");
@@ -160,16 +172,23 @@ public sealed record RebelOptions
         Check(Iterations >= 1, $"iterations must be ≥ 1, got {Iterations}");
         Check(CheckpointInterval >= 0, $"checkpoint_interval must be ≥ 0, got {CheckpointInterval}");
         Check(EvalInterval >= 0, $"eval_interval must be ≥ 0, got {EvalInterval}");
-        Check(Loss is not ("dpo" or "ipo") || Beta > 0, $"loss \"{Loss}\" needs beta > 0");
-        Check(Loss != "rloo" || Mode == TrainingMode.Reward, "loss \"rloo\" needs mode = reward");
-        if (Loss == "nash-md")
-        {
-            Check(Mode == TrainingMode.Preference, "loss \"nash-md\" needs mode = preference");
-            Check(Beta > 0 && Eta * Beta <= 1, $"loss \"nash-md\" needs 0 < eta·beta ≤ 1 (the mixture's weight on π_ref), got {Eta * Beta}");
-            Check(OfflineFraction == 0, "loss \"nash-md\" samples both completions from the mixture, so offline_fraction must be 0");
-            Check(MagnetResetInterval == 0, "loss \"nash-md\" anchors on its mixture, so magnet_reset_interval must be 0");
-        }
+        if (loss is not null) problems.AddRange(LossProblems(loss));
         if (problems.Count > 0) throw new ArgumentException("Invalid REBEL options: " + string.Join("; ", problems) + ".");
         return this;
+    }
+
+    /// <summary>
+    /// What the loss's declarations require of these options: targets built from rewards need reward mode; samples
+    /// of a distribution q ≠ π_t (Nash-MD's mixture) need preference mode, where Δ regresses ln π_θ/q, and combine with
+    /// neither offline pairs (both completions come from q) nor the magnet (q is the anchor); plus the loss's own problems.
+    /// </summary>
+    private IEnumerable<string> LossProblems(IPreferenceLoss loss)
+    {
+        string who = $"loss \"{Loss}\"";
+        if (loss.NeedsRewards && Mode != TrainingMode.Reward) yield return $"{who} needs mode = reward";
+        if (!loss.Sampler.IsOnPolicy && Mode != TrainingMode.Preference) yield return $"{who} needs mode = preference";
+        foreach (var problem in loss.Problems()) yield return $"{who} {problem}";
+        if (!loss.Sampler.IsOnPolicy && OfflineFraction != 0) yield return $"{who} samples both completions from the mixture, so offline_fraction must be 0";
+        if (!loss.Sampler.IsOnPolicy && MagnetResetInterval != 0) yield return $"{who} anchors on its mixture, so magnet_reset_interval must be 0";
     }
 }

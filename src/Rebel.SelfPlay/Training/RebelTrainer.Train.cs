@@ -10,26 +10,28 @@ namespace Rebel.SelfPlay.Training;
 // The regression phase, metrics, checkpoints, resume and evaluation of RebelTrainer.
 public sealed partial class RebelTrainer
 {
-    private sealed record FitResult(double MeanLoss, double RSquared, double MeanGradNorm, int Steps);
-
-    /// <summary>Minimizes the loss for E epochs over shuffled minibatches of whole groups.</summary>
-    private FitResult Train(int t, IterationBatch batch)
+    /// <summary>
+    /// π_{t+1}: minimizes the loss for E epochs over shuffled minibatches of whole groups, then measures R² of REBEL's
+    /// regression with the updated θ.
+    /// </summary>
+    private UpdateResult Update(int t, Rollout rollout, FrozenLogProbs frozen, IterationTargets targets)
     {
-        var pairsOf = new List<int>[batch.Count];
-        for (int p = 0; p < batch.PairA.Length; p++) (pairsOf[batch.PairA[p]] ??= []).Add(p);
+        var pairsOf = new List<int>[rollout.Count];
+        for (int p = 0; p < rollout.PairA.Length; p++) (pairsOf[rollout.PairA[p]] ??= []).Add(p);
+        var anchor = frozen.Of(_loss.Anchor);                                             // ln π_t or ln π_ref, as the loss declares
         double lossSum = 0, normSum = 0;
         int steps = 0;
-        var order = Enumerable.Range(0, batch.Groups.Count).ToArray();
+        var order = Enumerable.Range(0, rollout.Groups.Count).ToArray();
         for (int epoch = 0; epoch < _options.Epochs; epoch++)
         {
             _rng.Shuffle<int>(order);
             for (int start = 0; start < order.Length; start += _options.MinibatchPrompts)
             {
-                var groups = order.Skip(start).Take(_options.MinibatchPrompts).Select(g => batch.Groups[g]).ToList();
+                var minibatch = Minibatch(rollout, order.Skip(start).Take(_options.MinibatchPrompts), pairsOf);
                 using var scope = new TensorScope();
                 double loss = _options.GradientAccumulationSteps == 1
-                    ? LossAndGradient(t, batch, groups, pairsOf)                           // L(θ) on the minibatch, ∇θ L
-                    : AccumulatedLossAndGradient(t, batch, groups, pairsOf);               // the same, micro-batch by micro-batch
+                    ? LossAndGradient(t, targets.Loss, minibatch, anchor)                 // L(θ) on the minibatch, ∇θ L
+                    : AccumulatedLossAndGradient(t, targets.Loss, minibatch, anchor);     // the same, micro-batch by micro-batch
                 double norm = _options.MaxGradNorm > 0                                     // clip ‖∇‖ ≤ max_grad_norm
                     ? GradientClipping.ClipByGlobalNorm(_optimizer.Parameters, _options.MaxGradNorm)
                     : GradientClipping.GlobalNorm(_optimizer.Parameters);
@@ -40,13 +42,24 @@ public sealed partial class RebelTrainer
                 lossSum += loss; normSum += norm; steps++;
             }
         }
-        return new FitResult(lossSum / Math.Max(1, steps), RSquared(batch), normSum / Math.Max(1, steps), steps);
+        return new UpdateResult(lossSum / Math.Max(1, steps), RSquared(rollout, frozen, targets), normSum / Math.Max(1, steps), steps);
     }
 
-    /// <summary>L(θ) on the minibatch of <paramref name="groups"/> with ∇θ L added into the parameters' gradients, in one pass.</summary>
-    private double LossAndGradient(int t, IterationBatch batch, List<int[]> groups, List<int>[] pairsOf)
+    /// <summary>One minibatch: the completions of whole groups (indices into the iteration's), and the pairs among them.</summary>
+    private sealed record MinibatchIndices(int[] Completions, int[] Pairs, List<Completion> Texts);
+
+    private static MinibatchIndices Minibatch(Rollout rollout, IEnumerable<int> groups, List<int>[] pairsOf)
     {
-        var lossTensor = _loss.Compute(Minibatch(batch, groups, pairsOf, c => _policy.LogProbs(c, _options.Temperature)));
+        var members = groups.SelectMany(g => rollout.Groups[g]).ToArray();
+        var pairs = members.SelectMany(i => pairsOf[i] ?? []).Distinct().ToArray();
+        return new MinibatchIndices(members, pairs, members.Select(i => rollout.Completions[i]).ToList());
+    }
+
+    /// <summary>L(θ) on the minibatch with ∇θ L added into the parameters' gradients, in one pass.</summary>
+    private double LossAndGradient(int t, IBoundLoss boundLoss, MinibatchIndices minibatch, float[] anchor)
+    {
+        var logProbs = _policy.LogProbs(minibatch.Texts, _options.Temperature);            // ln π_θ(y), differentiable
+        var lossTensor = boundLoss.Compute(logProbs, Pick(anchor, minibatch.Completions), minibatch.Completions, minibatch.Pairs);
         double loss = CheckedLoss(t, lossTensor);
         lossTensor.Backward();
         return loss;
@@ -60,9 +73,9 @@ public sealed partial class RebelTrainer
     /// micro-batch's ℓ is recomputed with recording and back-propagated with its share of ∂L/∂ℓ. One extra forward
     /// pass without activations buys a memory peak of one micro-batch, whatever the loss.
     /// </summary>
-    private double AccumulatedLossAndGradient(int t, IterationBatch batch, List<int[]> groups, List<int>[] pairsOf)
+    private double AccumulatedLossAndGradient(int t, IBoundLoss boundLoss, MinibatchIndices minibatch, float[] anchor)
     {
-        var completions = groups.SelectMany(g => g).Select(i => batch.Completions[i]).ToList();
+        var completions = minibatch.Texts;
         int n = completions.Count, size = (n + _options.GradientAccumulationSteps - 1) / _options.GradientAccumulationSteps;
         var logProbs = new float[n];
         using (Tensor.NoGrad())
@@ -73,7 +86,7 @@ public sealed partial class RebelTrainer
             }
         var leaf = Tensor.FromArray(logProbs, n);
         leaf.RequiresGrad = true;
-        var lossTensor = _loss.Compute(Minibatch(batch, groups, pairsOf, _ => leaf));      // (2) L(ℓ) and ∂L/∂ℓ
+        var lossTensor = boundLoss.Compute(leaf, Pick(anchor, minibatch.Completions), minibatch.Completions, minibatch.Pairs); // (2) L(ℓ) and ∂L/∂ℓ
         double loss = CheckedLoss(t, lossTensor);
         lossTensor.Backward();
         var dLoss = leaf.Grad!.ToArray();
@@ -87,6 +100,8 @@ public sealed partial class RebelTrainer
         return loss;
     }
 
+    private static float[] Pick(float[] values, int[] indices) => indices.Select(i => values[i]).ToArray();
+
     private double CheckedLoss(int t, Tensor lossTensor)
     {
         double loss = lossTensor.Item();
@@ -95,77 +110,51 @@ public sealed partial class RebelTrainer
     }
 
     /// <summary>
-    /// The loss inputs for the completions of <paramref name="groups"/>, re-indexed locally; <paramref name="logProbs"/>
-    /// gives ln π_θ of those completions, in order.
-    /// </summary>
-    private LossBatch Minibatch(IterationBatch batch, List<int[]> groups, List<int>[] pairsOf, Func<List<Completion>, Tensor> logProbs)
-    {
-        var members = groups.SelectMany(g => g).ToArray();
-        var local = new Dictionary<int, int>(members.Length);
-        for (int i = 0; i < members.Length; i++) local[members[i]] = i;
-        var globalPairs = members.SelectMany(i => pairsOf[i] ?? []).Distinct().ToList();
-        var completions = members.Select(i => batch.Completions[i]).ToList();
-        float[] Pick(float[] source) => members.Select(i => source[i]).ToArray();
-        float[] PickPairs(float[] source, List<int> pairs) => pairs.Select(p => source[p]).ToArray();
-        return new LossBatch
-        {
-            LogProbs = logProbs(completions),                                              // ln π_θ(y), differentiable
-            OldLogProbs = Pick(batch.OldLogProbs),
-            RefLogProbs = batch.RefLogProbs is null ? null : Pick(batch.RefLogProbs),
-            PairA = globalPairs.Select(p => local[batch.PairA[p]]).ToArray(),
-            PairB = globalPairs.Select(p => local[batch.PairB[p]]).ToArray(),
-            PairTargets = PickPairs(batch.Deltas, globalPairs),
-            PairPreferences = PickPairs(batch.Preferences, globalPairs),
-            WinRates = batch.WinRates is null ? null : Pick(batch.WinRates),
-            Advantages = batch.Advantages is null ? null : Pick(batch.Advantages),
-        };
-    }
-
-    /// <summary>
     /// R² of REBEL's regression after this iteration's updates: predictions (1/η)[(ln π_θ/π_t)(y) − (ln π_θ/π_t)(y′)]
     /// (one no-grad scoring pass with the updated θ) against the targets Δ over all pairs of the batch.
     /// </summary>
-    private double RSquared(IterationBatch batch)
+    private double RSquared(Rollout rollout, FrozenLogProbs frozen, IterationTargets targets)
     {
-        if (batch.Deltas.Length == 0) return double.NaN;
-        var updated = ScoreNoGrad(_policy, batch.Completions);                               // ln π_θ(y) after the updates
-        double mean = batch.Deltas.Average(d => (double)d), ssRes = 0, ssTot = 0;
-        for (int p = 0; p < batch.PairA.Length; p++)
+        var deltas = targets.Deltas;
+        if (deltas.Length == 0) return double.NaN;
+        var updated = ScoreNoGrad(_policy, rollout.Completions);                             // ln π_θ(y) after the updates
+        double mean = deltas.Average(d => (double)d), ssRes = 0, ssTot = 0;
+        for (int p = 0; p < rollout.PairA.Length; p++)
         {
-            int a = batch.PairA[p], b = batch.PairB[p];
-            double predicted = ((updated[a] - batch.OldLogProbs[a]) - (updated[b] - batch.OldLogProbs[b])) / _options.Eta;
-            ssRes += (predicted - batch.Deltas[p]) * (predicted - batch.Deltas[p]);
-            ssTot += (batch.Deltas[p] - mean) * (batch.Deltas[p] - mean);
+            int a = rollout.PairA[p], b = rollout.PairB[p];
+            double predicted = ((updated[a] - frozen.Iterate[a]) - (updated[b] - frozen.Iterate[b])) / _options.Eta;
+            ssRes += (predicted - deltas[p]) * (predicted - deltas[p]);
+            ssTot += (deltas[p] - mean) * (deltas[p] - mean);
         }
         return ssTot > 0 ? 1 - ssRes / ssTot : double.NaN;
     }
 
-    private void WriteIterationMetrics(Dictionary<string, double> m, IterationBatch batch, FitResult fit, int prompts)
+    private void WriteIterationMetrics(Dictionary<string, double> m, Rollout rollout, FrozenLogProbs frozen, IterationTargets targets, UpdateResult update)
     {
-        m[$"loss/{_loss.Name}"] = fit.MeanLoss;
-        m["loss/r2"] = fit.RSquared;
-        m["loss/grad_norm"] = fit.MeanGradNorm;
+        m[$"loss/{_loss.Name}"] = update.MeanLoss;
+        m["loss/r2"] = update.RSquared;
+        m["loss/grad_norm"] = update.MeanGradNorm;
         m["optim/lr"] = _optimizer.LearningRate;
         m["optim/steps"] = _optimizer.StepCount;
-        m["targets/mean_abs_delta"] = batch.Deltas.Length == 0 ? 0 : batch.Deltas.Average(d => Math.Abs((double)d));
-        // KL(π_t ‖ π_ref) ≈ mean over y ~ π_t of ln π_t(y) − ln π_ref(y) (online samples only); with Nash-MD's
-        // mixture samples y ~ q, the self-normalized importance-weighted mean with weights π_t(y)/q(y).
-        int online = batch.Groups.Take(prompts).Sum(g => g.Length);
-        var logWeights = new double[online];                                                    // ln π_t(y)/q(y), 0 without a mixture
-        if (batch.MixtureLogProbs is { } q)
-            for (int i = 0; i < online; i++) logWeights[i] = batch.OldLogProbs[i] - q[i];
+        m["targets/mean_abs_delta"] = targets.Deltas.Length == 0 ? 0 : targets.Deltas.Average(d => Math.Abs((double)d));
+        // KL(π_t ‖ π_ref) ≈ mean over y ~ π_t of ln π_t(y) − ln π_ref(y) (online samples only); with samples y ~ q of a
+        // distribution q ≠ π_t (Nash-MD's mixture), the self-normalized importance-weighted mean with weights π_t(y)/q(y).
+        int online = rollout.OnlineCount;
+        var logWeights = new double[online];                                                    // ln π_t(y)/q(y), 0 when q = π_t
+        if (rollout.BehaviourLogProbs is { } q)
+            for (int i = 0; i < online; i++) logWeights[i] = frozen.Iterate[i] - q[i];
         double top = online == 0 ? 0 : logWeights.Max(), kl = 0, weights = 0;
         for (int i = 0; i < online; i++)
         {
             double w = Math.Exp(logWeights[i] - top);                                           // scaled by e^(−max): no overflow
-            kl += w * (batch.OldLogProbs[i] - batch.RefLogProbs![i]);
+            kl += w * (frozen.Iterate[i] - frozen.Reference[i]);
             weights += w;
         }
         m["policy/kl_ref"] = weights > 0 ? kl / weights : 0;
-        m["policy/eos_rate"] = batch.Completions.Take(online).Average(c => c.EndsWithEos ? 1.0 : 0.0);
-        m["policy/mean_tokens"] = batch.Completions.Take(online).Average(c => (double)c.Tokens.Length);
-        m["data/pairs_online"] = batch.OnlinePairs;
-        m["data/pairs_offline"] = batch.PairA.Length - batch.OnlinePairs;
+        m["policy/eos_rate"] = rollout.Completions.Take(online).Average(c => c.EndsWithEos ? 1.0 : 0.0);
+        m["policy/mean_tokens"] = rollout.Completions.Take(online).Average(c => (double)c.Tokens.Length);
+        m["data/pairs_online"] = rollout.OnlinePairs;
+        m["data/pairs_offline"] = rollout.PairA.Length - rollout.OnlinePairs;
     }
 
     /// <summary>Mean P(π_θ's completion ≻ π_ref's completion) over <paramref name="prompts"/>, one sample each.</summary>
@@ -232,6 +221,7 @@ public sealed partial class RebelTrainer
     private void ValidateInputs()
     {
         if (TrainPrompts.Count == 0) throw new InvalidOperationException("No training prompts.");
+        if (_loss.Sampler.Unsupported(_policy) is { } why) throw new InvalidOperationException($"Loss \"{_loss.Name}\" {why}.");
         if (_options.Mode == TrainingMode.Preference && Judge is null) throw new InvalidOperationException("Preference mode needs a judge.");
         if (_options.Mode == TrainingMode.Reward && Reward is null) throw new InvalidOperationException("Reward mode needs a reward model.");
         if (_options.OfflineFraction > 0 && Offline.Count == 0)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Rebel.Judges;
-using Rebel.Judges.Caching;
 using Rebel.Preference;
 using Rebel.Preference.Data;
 using Rebel.Preference.Models;
@@ -14,9 +13,10 @@ namespace Rebel.SelfPlay.Training;
 
 /// <summary>
 /// REBEL (Algorithm 1), for any <see cref="IPolicy"/>: each iteration t draws prompts, samples K completions from
-/// π_t, pairs them, asks the judge (or the reward), turns verdicts into regression targets Δ, and minimizes
-/// the loss (REBEL's regression or a baseline) for E epochs of shuffled minibatches with AdamW; then logs and
-/// checkpoints. π_t is the policy as it stands at the start of iteration t: its log-probabilities are recorded
+/// π_t (or whatever the loss's sampler draws from), pairs them, asks the judge (or the reward), turns verdicts into
+/// regression targets Δ and the targets the loss asks for, and minimizes the loss (REBEL's regression or a baseline)
+/// for E epochs of shuffled minibatches with AdamW; then logs and checkpoints. Each phase returns an immutable value
+/// the next one reads. π_t is the policy as it stands at the start of iteration t: its log-probabilities are recorded
 /// (under no-grad) before any update, so no copy of it is needed.
 /// </summary>
 public sealed partial class RebelTrainer
@@ -33,14 +33,24 @@ public sealed partial class RebelTrainer
     private int _magnetIteration;
     private string? _lastCheckpoint;
 
-    /// <summary>A trainer for <paramref name="policy"/> with frozen reference <paramref name="reference"/> (π_ref).</summary>
+    /// <summary>A trainer for <paramref name="policy"/> with frozen reference <paramref name="reference"/> (π_ref), with the built-in losses.</summary>
     public RebelTrainer(IPolicy policy, IPolicy reference, RebelOptions options, string runDirectory)
+        : this(policy, reference, options, runDirectory, LossRegistry.Default)
+    {
+    }
+
+    /// <summary>
+    /// A trainer for <paramref name="policy"/> with frozen reference <paramref name="reference"/> (π_ref), whose
+    /// <see cref="RebelOptions.Loss"/> is looked up in <paramref name="losses"/> (e.g. the default registry plus one's own loss).
+    /// </summary>
+    public RebelTrainer(IPolicy policy, IPolicy reference, RebelOptions options, string runDirectory, LossRegistry losses)
     {
         _policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _reference = reference ?? throw new ArgumentNullException(nameof(reference));
-        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        ArgumentNullException.ThrowIfNull(losses);
+        _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate(losses);
         RunDirectory = runDirectory;
-        _loss = PreferenceLosses.Create(_options);
+        _loss = losses.Create(_options);
         _checkpoints = new CheckpointStore(runDirectory);
         _optimizer = new AdamW(policy.Parameters, new AdamWOptions { LearningRate = _options.LearningRate, WeightDecay = _options.WeightDecay });
         _schedule = CreateSchedule(_options);
@@ -110,28 +120,27 @@ public sealed partial class RebelTrainer
 
         Observer?.OnPhase(t, "generate");
         var prompts = SamplePrompts();                                       // x_1..x_B
-        var batch = GenerateAndPair(prompts);                                // y ~ π_t, K per prompt; pairs; offline pairs
+        var rollout = Generate(prompts);                                     // y ~ the loss's sampler (π_t or a mixture), K per prompt; pairs; offline pairs
         m["time/generate"] = Lap(clock);
 
         Observer?.OnPhase(t, "score");
-        RecordLogProbs(batch);                                               // ln π_t, ln π_ref, ln π_anchor (no grad)
+        var frozen = Score(rollout);                                         // ln π_t, ln π_ref, ln π_anchor (no grad)
         m["time/score"] = Lap(clock);
 
         Observer?.OnPhase(t, "judge");
-        long hitsBefore = (Judge as CachingJudge)?.Hits ?? 0;
-        var judged = await JudgeOrRewardAsync(batch, ct);                    // l(x, y, y′) or r(x, y)
-        ComputeTargets(batch, judged);                                       // Δ (and win rates / advantages)
+        var judged = await JudgeAsync(rollout, ct);                          // l(x, y, y′) or r(x, y)
+        var targets = Targets(rollout, frozen, judged);                      // Δ, and the targets the loss asks for
         m["judge/calls"] = judged.Calls;
-        if (Judge is CachingJudge cache) m["judge/cache_hits"] = cache.Hits - hitsBefore;   // of this iteration's training calls
+        if (judged.CacheHits is { } hits) m["judge/cache_hits"] = hits;       // of this iteration's training calls
         if (_options.BatchWinRate && (EvalJudge ?? Judge) is not null)
-            m["policy/win_rate_vs_ref_batch"] = await BatchWinRateAsync(batch, prompts, ct); // π_t vs π_ref on this batch's prompts
+            m["policy/win_rate_vs_ref_batch"] = await BatchWinRateAsync(rollout, prompts, ct); // π_t vs π_ref on this batch's prompts
         m["time/judge"] = Lap(clock);
 
         Observer?.OnPhase(t, "train");
-        var fit = Train(t, batch);                                           // E epochs of the loss with AdamW
+        var update = Update(t, rollout, frozen, targets);                    // π_{t+1}: E epochs of the loss with AdamW
         m["time/train"] = Lap(clock);
 
-        WriteIterationMetrics(m, batch, fit, prompts.Count);
+        WriteIterationMetrics(m, rollout, frozen, targets, update);
         if (_options.EvalInterval > 0 && t % _options.EvalInterval == 0 && EvalPrompts.Count > 0 && (EvalJudge ?? Judge) is not null)
         {
             Observer?.OnPhase(t, "eval");
@@ -142,7 +151,7 @@ public sealed partial class RebelTrainer
             m["eval/lc_win_rate_vs_ref"] = eval.LengthControlled.WinRate;
             m["time/eval"] = Lap(clock);
         }
-        m["throughput/samples_per_s"] = batch.Count / Math.Max(1e-9, m["time/generate"] + m["time/score"] + m["time/judge"] + m["time/train"]);
+        m["throughput/samples_per_s"] = rollout.Count / Math.Max(1e-9, m["time/generate"] + m["time/score"] + m["time/judge"] + m["time/train"]);
         return m;
     }
 
@@ -157,21 +166,12 @@ public sealed partial class RebelTrainer
         return picks.Select(i => TrainPrompts[i]).ToList();
     }
 
-    private IterationBatch GenerateAndPair(List<string> prompts)
+    /// <summary>K completions per prompt from the loss's sampler, their pairs, and the offline pairs mixed in.</summary>
+    private Rollout Generate(List<string> prompts)
     {
         int k = _options.SamplesPerPrompt;
-        float[]? mixture = null;
-        List<Completion> completions;
-        if (_options.Loss == "nash-md")
-        {
-            // Nash-MD: y, y′ ~ π_t^μ ∝ π_t^(1−ηβ)·π_ref^(ηβ), with ln π_t^μ(y) for the targets.
-            var sampler = _policy as IGeometricMixtureSampler
-                ?? throw new InvalidOperationException($"Loss \"nash-md\" needs a policy that samples geometric mixtures; {_policy.GetType().Name} does not.");
-            var drawn = sampler.SampleMixture(_reference, _options.MixtureWeight, prompts, k, _options.Temperature, _options.MaxNewTokens, _rng);
-            completions = drawn.Select(d => d.Completion).ToList();
-            mixture = drawn.Select(d => (float)d.LogProb).ToArray();
-        }
-        else completions = new List<Completion>(_policy.Sample(prompts, k, _options.Temperature, _options.MaxNewTokens, _rng));
+        var sampled = _loss.Sampler.Sample(_policy, _reference, prompts, k, _options.Temperature, _options.MaxNewTokens, _rng);
+        var completions = new List<Completion>(sampled.Completions);
         if (completions.Count != prompts.Count * k)
             throw new InvalidOperationException($"The policy returned {completions.Count} completions for {prompts.Count} prompts × K = {k}.");
         var groups = Enumerable.Range(0, prompts.Count).Select(g => Enumerable.Range(g * k, k).ToArray()).ToList();
@@ -193,22 +193,23 @@ public sealed partial class RebelTrainer
             pairB.Add(at + 1);
             labels[i] = (float)record.P;
         }
-        return new IterationBatch
+        return new Rollout
         {
-            Completions = completions, Groups = groups, PairA = [.. pairA], PairB = [.. pairB],
-            OnlinePairs = a.Length, OfflineLabels = labels, MixtureLogProbs = mixture,
+            Completions = completions, Groups = groups, PairA = [.. pairA], PairB = [.. pairB], OnlinePairs = a.Length,
+            OnlineCount = prompts.Count * k, OfflineLabels = labels, BehaviourLogProbs = sampled.LogProbs,
         };
     }
 
-    private void RecordLogProbs(IterationBatch batch)
+    private FrozenLogProbs Score(Rollout rollout)
     {
-        batch.OldLogProbs = ScoreNoGrad(_policy, batch.Completions);                        // ln π_t(y)
-        batch.RefLogProbs = ScoreNoGrad(_reference, batch.Completions);                     // ln π_ref(y)
-        batch.AnchorLogProbs = batch.MixtureLogProbs                                         // ln π_anchor(y): π_t^μ (Nash-MD),
-            ?? (_magnet is null ? batch.RefLogProbs : ScoreNoGrad(_magnet, batch.Completions));  // the magnet, or π_ref
+        var iterate = ScoreNoGrad(_policy, rollout.Completions);                              // ln π_t(y)
+        var reference = ScoreNoGrad(_reference, rollout.Completions);                         // ln π_ref(y)
+        var anchor = rollout.BehaviourLogProbs                                                 // ln π_anchor(y): q (Nash-MD's π_t^μ),
+            ?? (_magnet is null ? reference : ScoreNoGrad(_magnet, rollout.Completions));      // the magnet, or π_ref
+        return new FrozenLogProbs(iterate, reference, anchor);
     }
 
-    private float[] ScoreNoGrad(IPolicy policy, List<Completion> completions)
+    private float[] ScoreNoGrad(IPolicy policy, IReadOnlyList<Completion> completions)
     {
         var result = new float[completions.Count];
         using var _ = Tensor.NoGrad();
@@ -216,79 +217,85 @@ public sealed partial class RebelTrainer
         {
             using var scope = new TensorScope();
             int n = Math.Min(ScoringChunk, completions.Count - start);
-            policy.LogProbs(completions.GetRange(start, n), _options.Temperature).AsSpan().CopyTo(result.AsSpan(start, n));
+            policy.LogProbs(completions.Skip(start).Take(n).ToList(), _options.Temperature).AsSpan().CopyTo(result.AsSpan(start, n));
         }
         return result;
     }
 
-    private async Task<JudgeOutcome> JudgeOrRewardAsync(IterationBatch batch, CancellationToken ct)
+    private async Task<Judged> JudgeAsync(Rollout rollout, CancellationToken ct)
     {
+        var statistics = Judge as IJudgeStatistics;
+        long hitsBefore = statistics?.CacheHits ?? 0;
+        long? Hits() => statistics is null ? null : statistics.CacheHits - hitsBefore;
         if (_options.Mode == TrainingMode.Reward)
         {
-            var rewards = Reward!.Rewards(batch.Completions.Select(c => (c.Prompt, c.Text)).ToList());
-            return new JudgeOutcome(null, rewards.Select(r => (float)r).ToArray(), batch.Count);
+            var rewards = Reward!.Rewards(rollout.Completions.Select(c => (c.Prompt, c.Text)).ToList());
+            return new Judged(null, rewards.Select(r => (float)r).ToArray(), rollout.Count, Hits());
         }
         // Online pairs always go to the judge; offline pairs only when their targets come from it.
-        int asked = _options.OfflineTargetsFromJudge ? batch.PairA.Length : batch.OnlinePairs;
+        int asked = _options.OfflineTargetsFromJudge ? rollout.PairA.Length : rollout.OnlinePairs;
         var comparisons = new List<Comparison>(asked);
         for (int p = 0; p < asked; p++)
         {
-            var y = batch.Completions[batch.PairA[p]];
-            comparisons.Add(new Comparison(y.Prompt, y.Text, batch.Completions[batch.PairB[p]].Text));
+            var y = rollout.Completions[rollout.PairA[p]];
+            comparisons.Add(new Comparison(y.Prompt, y.Text, rollout.Completions[rollout.PairB[p]].Text));
         }
         var verdicts = await Judge!.JudgeAsync(comparisons, ct);
-        var l = new float[batch.PairA.Length];
+        var l = new float[rollout.PairA.Length];
         for (int p = 0; p < asked; p++) l[p] = (float)verdicts[p].P;
-        for (int p = asked; p < l.Length; p++) l[p] = batch.OfflineLabels[p - batch.OnlinePairs];
-        return new JudgeOutcome(l, null, asked);
+        for (int p = asked; p < l.Length; p++) l[p] = rollout.OfflineLabels[p - rollout.OnlinePairs];
+        return new Judged(l, null, asked, Hits());
     }
 
-    private void ComputeTargets(IterationBatch batch, JudgeOutcome judged)
+    /// <summary>Δ per pair (and l, win rates, penalized rewards) from the verdicts, and the loss bound to the targets it asks for.</summary>
+    private IterationTargets Targets(Rollout rollout, FrozenLogProbs frozen, Judged judged)
     {
-        var finished = batch.Completions.Select(c => c.EndsWithEos).ToArray();
-        if (judged.Preferences is not null)
-        {
-            var l = _options.PenalizeUnfinished
-                ? RegressionTargets.ApplyEndOfSequenceRule(judged.Preferences, batch.PairA, batch.PairB, finished)
-                : judged.Preferences;
-            batch.Preferences = l;
-            // Nash-MD regresses ln π_θ/π_t^μ onto η(l − ½): the anchor term enters Δ with weight 1/η, not β.
-            double anchorWeight = batch.MixtureLogProbs is null ? _options.Beta : 1 / _options.Eta;
-            batch.Deltas = RegressionTargets.FromPreferences(l, batch.PairA, batch.PairB, batch.OldLogProbs, batch.AnchorLogProbs, anchorWeight);
-            batch.WinRates = RegressionTargets.WinRates(batch.Count, batch.PairA, batch.PairB, l);
-            return;
-        }
-        var (delta, shaped) = RegressionTargets.FromRewards(judged.Rewards!, finished, batch.PairA, batch.PairB,
-            batch.OldLogProbs, batch.AnchorLogProbs, _options.Beta, _options.NoEosReward);
-        batch.Deltas = delta;
-        // DPO/IPO: l = σ(r(y) − r(y′)) from the raw reward (they carry β themselves); SPPO's win rates from σ(r̃(y) − r̃(y′))
-        batch.Preferences = RegressionTargets.RewardPreferences(judged.Rewards!, finished, batch.PairA, batch.PairB, _options.NoEosReward);
-        batch.WinRates = RegressionTargets.WinRates(batch.Count, batch.PairA, batch.PairB, delta.Select(d => 1f / (1f + MathF.Exp(-d))).ToArray());
-        if (_options.Loss == "rloo") batch.Advantages = AdvantagesByGroup(batch, shaped);
+        var signals = judged.Preferences is { } preferences
+            ? PreferenceSignals(rollout, frozen, preferences)
+            : RewardSignals(rollout, frozen, judged.Rewards!);
+        return new IterationTargets(signals, _loss.Bind(signals));
     }
 
-    private static float[] AdvantagesByGroup(IterationBatch batch, float[] rewards)
+    private IterationSignals PreferenceSignals(Rollout rollout, FrozenLogProbs frozen, float[] judged)
     {
-        var advantages = new float[batch.Count];
-        foreach (var group in batch.Groups)
+        var finished = rollout.Completions.Select(c => c.EndsWithEos).ToArray();
+        var l = _options.PenalizeUnfinished
+            ? RegressionTargets.ApplyEndOfSequenceRule(judged, rollout.PairA, rollout.PairB, finished)
+            : judged;
+        // Samples of q ≠ π_t (Nash-MD) regress ln π_θ/q onto η(l − ½): the anchor q enters Δ with weight 1/η, not β.
+        double anchorWeight = rollout.IsOnPolicy ? _options.Beta : 1 / _options.Eta;
+        return new IterationSignals
         {
-            if (group.Length < 2) continue;
-            var a = Advantage.LeaveOneOut(group.Select(i => rewards[i]).ToArray(), group.Length);
-            for (int j = 0; j < group.Length; j++) advantages[group[j]] = a[j];
-        }
-        return advantages;
+            Count = rollout.Count, PairA = rollout.PairA, PairB = rollout.PairB, Groups = rollout.Groups, Preferences = l,
+            Deltas = RegressionTargets.FromPreferences(l, rollout.PairA, rollout.PairB, frozen.Iterate, frozen.PenaltyAnchor, anchorWeight),
+            WinRates = RegressionTargets.WinRates(rollout.Count, rollout.PairA, rollout.PairB, l),
+        };
+    }
+
+    private IterationSignals RewardSignals(Rollout rollout, FrozenLogProbs frozen, float[] rewards)
+    {
+        var finished = rollout.Completions.Select(c => c.EndsWithEos).ToArray();
+        var (delta, shaped) = RegressionTargets.FromRewards(rewards, finished, rollout.PairA, rollout.PairB,
+            frozen.Iterate, frozen.PenaltyAnchor, _options.Beta, _options.NoEosReward);
+        return new IterationSignals
+        {
+            Count = rollout.Count, PairA = rollout.PairA, PairB = rollout.PairB, Groups = rollout.Groups, Deltas = delta, Rewards = shaped,
+            // DPO/IPO: l = σ(r(y) − r(y′)) from the raw reward (they carry β themselves); SPPO's win rates from σ(r̃(y) − r̃(y′))
+            Preferences = RegressionTargets.RewardPreferences(rewards, finished, rollout.PairA, rollout.PairB, _options.NoEosReward),
+            WinRates = RegressionTargets.WinRates(rollout.Count, rollout.PairA, rollout.PairB, delta.Select(d => 1f / (1f + MathF.Exp(-d))).ToArray()),
+        };
     }
 
     /// <summary>
     /// The win rate of π_t against π_ref on the iteration's prompts: one fresh sample of π_ref per prompt against the
     /// first of π_t's K samples, ties ½ (B extra judge calls; not used for training).
     /// </summary>
-    private async Task<double> BatchWinRateAsync(IterationBatch batch, List<string> prompts, CancellationToken ct)
+    private async Task<double> BatchWinRateAsync(Rollout rollout, List<string> prompts, CancellationToken ct)
     {
         var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, _rng);
-        // Nash-MD's batch holds mixture samples, so π_t gets a fresh sample per prompt there.
-        var mine = batch.MixtureLogProbs is null
-            ? prompts.Select((_, g) => batch.Completions[batch.Groups[g][0]]).ToList()
+        // Samples of q ≠ π_t (Nash-MD's mixture) are not π_t's, so π_t gets a fresh sample per prompt there.
+        var mine = rollout.IsOnPolicy
+            ? prompts.Select((_, g) => rollout.Completions[rollout.Groups[g][0]]).ToList()
             : _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, _rng);
         var comparisons = prompts.Select((x, g) => new Comparison(x, mine[g].Text, theirs[g].Text)).ToList();
         var verdicts = await (EvalJudge ?? Judge)!.JudgeAsync(comparisons, ct);
@@ -301,6 +308,4 @@ public sealed partial class RebelTrainer
         clock.Restart();
         return s;
     }
-
-    private sealed record JudgeOutcome(float[]? Preferences, float[]? Rewards, int Calls);
 }

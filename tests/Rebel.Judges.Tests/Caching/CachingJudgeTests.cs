@@ -87,6 +87,20 @@ public class CachingJudgeTests
     }
 
     [Test]
+    public async Task Statistics_CountTheComparisonsAnsweredFromTheFile()
+    {
+        using var dir = new TempDirectory();
+        var c = new Comparison("p", "aaa", "b");
+        using var cache = new CachingJudge(new CountingJudge("one"), dir.File("c.db"));
+        IJudgeStatistics statistics = cache;
+        await cache.JudgeAsync([c]);
+        Assert.That(statistics.CacheHits, Is.Zero, "the first question is a miss");
+        await cache.JudgeAsync([c, c.Swapped(), c]);
+        Assert.That(statistics.CacheHits, Is.EqualTo(2), "c twice from the file; its swap is another key");
+        Assert.That(statistics.CacheHits, Is.EqualTo(cache.Hits));
+    }
+
+    [Test]
     public void Key_SeparatesFieldBoundaries()
     {
         var k1 = CachingJudge.Key("j", new Comparison("ab", "c", "d"));

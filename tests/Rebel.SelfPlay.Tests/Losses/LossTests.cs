@@ -21,7 +21,7 @@ public class LossTests
         var lp = Params(old.Zip(r, (o, x) => o + (float)eta * x).ToArray());
         int[] a = [0, 0, 2], b = [1, 3, 3];
         var delta = a.Zip(b, (i, j) => r[i] - r[j]).ToArray();
-        var loss = new RebelLoss(eta).Compute(new LossBatch { LogProbs = lp, OldLogProbs = old, PairA = a, PairB = b, PairTargets = delta });
+        var loss = new RebelLoss(eta).Compute(new LossBatch<DeltaTargets> { LogProbs = lp, AnchorLogProbs = old, PairA = a, PairB = b, Targets = new(delta) });
         Assert.That(loss.Item(), Is.EqualTo(0f).Within(1e-10));
     }
 
@@ -33,7 +33,7 @@ public class LossTests
         var lp = Params(1f, -1f, 0.5f);
         int[] a = [0, 1], b = [1, 2];
         float[] delta = [0.25f, -0.5f];
-        var loss = new RebelLoss(eta).Compute(new LossBatch { LogProbs = lp, OldLogProbs = old, PairA = a, PairB = b, PairTargets = delta });
+        var loss = new RebelLoss(eta).Compute(new LossBatch<DeltaTargets> { LogProbs = lp, AnchorLogProbs = old, PairA = a, PairB = b, Targets = new(delta) });
         // residuals: (1/2)(1 − (−1)) − 0.25 = 0.75 ; (1/2)(−1 − 0.5) + 0.5 = −0.25 → mean square = (0.5625 + 0.0625)/2
         Assert.That(loss.Item(), Is.EqualTo(0.3125f).Within(1e-6));
         loss.Backward();
@@ -45,7 +45,7 @@ public class LossTests
     public void Sppo_RegressesLogRatioOnScaledWinRate()
     {
         var lp = Params(0.1f, -0.2f);
-        var loss = new SppoLoss(1.0).Compute(new LossBatch { LogProbs = lp, OldLogProbs = [0f, 0f], WinRates = [0.6f, 0.3f] });
+        var loss = new SppoLoss(1.0).Compute(new LossBatch<WinRateTargets> { LogProbs = lp, AnchorLogProbs = [0f, 0f], Targets = new([0.6f, 0.3f]) });
         // (0.1 − 0.1)² and (−0.2 + 0.2)²
         Assert.That(loss.Item(), Is.EqualTo(0f).Within(1e-7));
     }
@@ -54,9 +54,9 @@ public class LossTests
     public void Dpo_AtZeroMargin_IsLn2_AndPushesTheWinnerUp()
     {
         var lp = Params(-1f, -1f);
-        var loss = new DpoLoss(0.1).Compute(new LossBatch
+        var loss = new DpoLoss(0.1).Compute(new LossBatch<PreferenceTargets>
         {
-            LogProbs = lp, OldLogProbs = [-1f, -1f], RefLogProbs = [-1f, -1f], PairA = [0], PairB = [1], PairPreferences = [1f],
+            LogProbs = lp, AnchorLogProbs = [-1f, -1f], PairA = [0], PairB = [1], Targets = new([1f]),
         });
         Assert.That(loss.Item(), Is.EqualTo(MathF.Log(2f)).Within(1e-6));
         loss.Backward();
@@ -69,9 +69,9 @@ public class LossTests
     {
         double beta = 0.25; // hard win → margin 1/(2β) = 2
         var lp = Params(2f, 0f);
-        var loss = new IpoLoss(beta).Compute(new LossBatch
+        var loss = new IpoLoss(beta).Compute(new LossBatch<PreferenceTargets>
         {
-            LogProbs = lp, OldLogProbs = [0f, 0f], RefLogProbs = [0f, 0f], PairA = [0], PairB = [1], PairPreferences = [1f],
+            LogProbs = lp, AnchorLogProbs = [0f, 0f], PairA = [0], PairB = [1], Targets = new([1f]),
         });
         Assert.That(loss.Item(), Is.EqualTo(0f).Within(1e-7));
     }
@@ -82,17 +82,18 @@ public class LossTests
         var lp = Params(-1f, -2f, -3f, -4f);
         var adv = Advantage.LeaveOneOut([1f, 0f, 0f, 0f], 2); // groups (1,0) and (0,0)
         Assert.That(adv, Is.EqualTo(new[] { 1f, -1f, 0f, 0f }));
-        new RlooLoss().Compute(new LossBatch { LogProbs = lp, OldLogProbs = new float[4], Advantages = adv }).Backward();
+        new RlooLoss().Compute(new LossBatch<AdvantageTargets> { LogProbs = lp, AnchorLogProbs = new float[4], Targets = new(adv) }).Backward();
         Assert.That(lp.Grad!.ToArray(), Is.EqualTo(new[] { -0.25f, 0.25f, 0f, 0f }));
     }
 
     [Test]
-    public void Losses_MissingTargets_OrBadIndices_Throw()
+    public void Losses_MisSizedTargets_OrBadIndices_Throw()
     {
+        // A missing target no longer compiles (the batch's type carries the loss's targets); a mis-sized one still throws.
         var lp = Params(0f, 0f);
-        Assert.Throws<InvalidOperationException>(() => new RebelLoss(1).Compute(new LossBatch { LogProbs = lp, OldLogProbs = [0f, 0f], PairA = [0], PairB = [1] }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RebelLoss(1).Compute(new LossBatch { LogProbs = lp, OldLogProbs = [0f, 0f], PairA = [0], PairB = [2], PairTargets = [0f] }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RebelLoss(0).Compute(new LossBatch { LogProbs = lp, OldLogProbs = [0f, 0f], PairA = [0], PairB = [1], PairTargets = [0f] }));
-        Assert.Throws<InvalidOperationException>(() => new DpoLoss(0.1).Compute(new LossBatch { LogProbs = lp, OldLogProbs = [0f, 0f], PairA = [0], PairB = [1], PairPreferences = [1f] }));
+        Assert.Throws<ArgumentException>(() => new RebelLoss(1).Compute(new LossBatch<DeltaTargets> { LogProbs = lp, AnchorLogProbs = [0f, 0f], PairA = [0], PairB = [1], Targets = new([]) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RebelLoss(1).Compute(new LossBatch<DeltaTargets> { LogProbs = lp, AnchorLogProbs = [0f, 0f], PairA = [0], PairB = [2], Targets = new([0f]) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RebelLoss(0).Compute(new LossBatch<DeltaTargets> { LogProbs = lp, AnchorLogProbs = [0f, 0f], PairA = [0], PairB = [1], Targets = new([0f]) }));
+        Assert.Throws<ArgumentException>(() => new DpoLoss(0.1).Compute(new LossBatch<PreferenceTargets> { LogProbs = lp, AnchorLogProbs = [0f, 0f], PairA = [0], PairB = [1], Targets = new([1f, 0f]) }));
     }
 }
