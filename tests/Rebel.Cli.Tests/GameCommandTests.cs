@@ -84,6 +84,26 @@ public class GameCommandTests
     }
 
     [Test]
+    public void Game_OldOnlineIpoName_RunsIpo_AndSaysSoOnStderr()
+    {
+        string[] Args(string algorithm, string output) =>
+            ["game", "--game", "weighted-rps", "--algorithm", algorithm, "--iterations", "200", "--samples", "10", "--output", output];
+        var renamed = Path.Combine(_directory, "ipo.json");
+        var old = Path.Combine(_directory, "online-ipo.json");
+        var current = Invoke(Args("ipo", renamed));
+        var deprecated = Invoke(Args("online-ipo", old));
+        Assert.That(current.Code, Is.EqualTo(0), current.Error);
+        Assert.That(deprecated.Code, Is.EqualTo(0), deprecated.Error);
+        Assert.That(current.Error, Is.Empty);
+        Assert.That(deprecated.Error, Does.Contain("online-ipo is deprecated").And.Contain("ipo"));
+        using var a = JsonDocument.Parse(File.ReadAllText(renamed));
+        using var b = JsonDocument.Parse(File.ReadAllText(old));
+        Assert.That(b.RootElement.GetProperty("algorithm").GetString(), Is.EqualTo("ipo"));
+        Assert.That(b.RootElement.GetProperty("policy").EnumerateArray().Select(e => e.GetDouble()),
+            Is.EqualTo(a.RootElement.GetProperty("policy").EnumerateArray().Select(e => e.GetDouble())));
+    }
+
+    [Test]
     public void Game_BadFile_FailsNamingTheFile()
     {
         var game = Path.Combine(_directory, "bad.json");

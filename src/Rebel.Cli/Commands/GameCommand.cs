@@ -13,14 +13,14 @@ namespace Rebel.Cli.Commands;
 /// self-play on a preference game. OUT.json has <c>policy</c>, <c>average_policy</c>, <c>exploitability</c> and
 /// <c>history</c>, plus the minimax winner for comparison. Knob overrides: --eta, --beta, --magnet-interval,
 /// --magnet-mixing, --regression-steps, --regression-step-size; <c>--reference uniform|random:SEED|P1,P2,…</c> sets π_ref
-/// (nash-md, online-ipo); <c>--plot FILE.svg</c> also draws the history.
+/// (nash-md, ipo); <c>--plot FILE.svg</c> also draws the history.
 /// </summary>
 internal static class GameCommand
 {
     public static Command Create()
     {
         var game = new Option<string>("--game") { Description = $"A game file (JSON) or a built-in: {string.Join(", ", BuiltinGames.Names)}.", Required = true };
-        var algorithm = new Option<string>("--algorithm") { Description = $"One of: {string.Join(", ", GameAlgorithms.Names)}.", Required = true };
+        var algorithm = new Option<string>("--algorithm") { Description = $"One of: {string.Join(", ", GameAlgorithms.Names)} (online-ipo: old name of ipo).", Required = true };
         var iterations = new Option<int>("--iterations") { Description = "Number of updates T.", DefaultValueFactory = _ => 1000 };
         var samples = new Option<int?>("--samples") { Description = "Sampled mode: S pairs per iteration (default: exact mode)." };
         var seed = new Option<int>("--seed") { Description = "Seed of π_0 and of the samples.", DefaultValueFactory = _ => 0 };
@@ -33,7 +33,7 @@ internal static class GameCommand
         var stepSize = new Option<double?>("--regression-step-size") { Description = "Override ω (damping of each step)." };
         var logEvery = new Option<int>("--log-every") { Description = "History interval (default: about 200 entries).", DefaultValueFactory = _ => 0 };
         var initScale = new Option<double>("--init-scale") { Description = "σ of π_0's logits, N(0, σ²); 0 = uniform.", DefaultValueFactory = _ => 1 };
-        var reference = new Option<string>("--reference") { Description = "π_ref of nash-md and online-ipo: uniform (default), random:SEED (logits ~ N(0, 1) from SEED) or probabilities P1,P2,… (one per action).", DefaultValueFactory = _ => "uniform" };
+        var reference = new Option<string>("--reference") { Description = "π_ref of nash-md and ipo: uniform (default), random:SEED (logits ~ N(0, 1) from SEED) or probabilities P1,P2,… (one per action).", DefaultValueFactory = _ => "uniform" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Also write an SVG of exploitability against iterations (last iterate solid, average dashed)." };
 
         var command = new Command("game", "Self-play on a preference game; reports last- and average-iterate exploitability.")
@@ -46,7 +46,10 @@ internal static class GameCommand
             var stderr = parse.InvocationConfiguration.Error;
             try
             {
-                var info = GameAlgorithms.Find(parse.GetRequiredValue(algorithm));
+                var algorithmName = parse.GetRequiredValue(algorithm);
+                var info = GameAlgorithms.Find(algorithmName);
+                if (GameAlgorithms.DeprecatedNames.TryGetValue(algorithmName, out var renamed))
+                    stderr.WriteLine($"rebel game: --algorithm {algorithmName} is deprecated; it runs {renamed}, its new name.");
                 var run = new GameRunOptions
                 {
                     Iterations = parse.GetValue(iterations),
@@ -71,7 +74,7 @@ internal static class GameCommand
                 if (parse.GetValue(plot) is { } plotFile) AtomicFile.CheckWritable(plotFile.FullName);
                 var resolved = GameSource.Resolve(parse.GetRequiredValue(game));
                 var result = GameSelfPlay.Run(resolved, info.Create(options), run);
-                var minimax = MinimaxWinner.Solve(resolved.Preference);
+                var minimax = MinimaxWinner.Solve(resolved.Matrix);
                 GameRunResultJson.Write(result, path, new Dictionary<string, double[]>
                 {
                     ["minimax_policy"] = minimax.Policy,

@@ -40,11 +40,21 @@ public sealed class PreferenceModelJudge : IPairwiseJudge
     public string Id { get; }
 
     /// <inheritdoc/>
+    /// <exception cref="JudgeException">The model rejected a comparison (its message is kept) or returned something
+    /// other than one probability per comparison.</exception>
     public Task<IReadOnlyList<Verdict>> JudgeAsync(IReadOnlyList<Comparison> comparisons, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(comparisons);
         cancellationToken.ThrowIfCancellationRequested();
-        var p = _model.PreferenceProbabilities(comparisons);
+        double[] p;
+        try
+        {
+            p = _model.PreferenceProbabilities(comparisons);
+        }
+        catch (ArgumentException e) // a completion the model cannot score, e.g. one that is not a matrix model's action
+        {
+            throw new JudgeException(Id, e.Message, e);
+        }
         if (p.Length != comparisons.Count)
             throw new JudgeException(Id, $"the model returned {p.Length} probabilities for {comparisons.Count} comparisons");
         var verdicts = new Verdict[p.Length];

@@ -5,11 +5,14 @@ namespace Rebel.Preference.Models;
 
 /// <summary>
 /// A preference model over a finite action set: completions are action names and
-/// P(a ≻ b | x) = P_ab from a <see cref="PreferenceMatrix"/>, whatever the prompt x. Used by games and tests.
+/// P(a ≻ b | x) = P_ab from a <see cref="PreferenceMatrix"/>, whatever the prompt x. It is also what a preference
+/// game is: <c>rebel game</c>'s built-in games and game files are matrix preference models, and the REBEL trainer
+/// plays one through <c>PreferenceModelJudge</c>.
 /// </summary>
 /// <remarks>
-/// Stored as the game JSON of the design notes:
-/// <c>{"name": "rps", "actions": ["rock", "paper", "scissors"], "preference": [[0.5, 0, 1], [1, 0.5, 0], [0, 1, 0.5]]}</c>.
+/// The one file format for a named preference matrix (game files, <c>data/games/*.json</c>):
+/// <c>{"name": "rps", "actions": ["rock", "paper", "scissors"], "preference": [[0.5, 0, 1], [1, 0.5, 0], [0, 1, 0.5]]}</c>,
+/// with P_ij = P(action i ≻ action j) and P + Pᵀ = 1.
 /// </remarks>
 public sealed class MatrixPreferenceModel : IPreferenceModel
 {
@@ -32,6 +35,9 @@ public sealed class MatrixPreferenceModel : IPreferenceModel
     /// <summary>The preference matrix P, P_ij = P(action i ≻ action j).</summary>
     public PreferenceMatrix Matrix { get; }
 
+    /// <summary>The action names, in the matrix's order.</summary>
+    public IReadOnlyList<string> Actions => Matrix.Actions;
+
     /// <summary>P_ab for each comparison (a, b name actions; the prompt is ignored).</summary>
     /// <exception cref="ArgumentException">A completion is not one of the actions; the message names the
     /// comparison's index, the completion and the known actions.</exception>
@@ -50,9 +56,10 @@ public sealed class MatrixPreferenceModel : IPreferenceModel
             : throw new ArgumentException(
                 $"comparison {k}: completion \"{completion}\" is not an action of \"{Name}\" (actions: {string.Join(", ", Matrix.Actions)})");
 
-    /// <summary>Writes the game JSON atomically (temporary file beside it, flushed, then renamed).</summary>
+    /// <summary>Writes the file atomically (temporary file beside it, flushed, then renamed).</summary>
     public void Save(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var tmp = full + ".tmp";
@@ -80,76 +87,98 @@ public sealed class MatrixPreferenceModel : IPreferenceModel
         File.Move(tmp, full, overwrite: true);
     }
 
-    /// <summary>Reads a game JSON file.</summary>
+    /// <summary>Reads a file in the format above.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">The file is not valid JSON, lacks a field, has a field of the wrong
-    /// type, a ragged or non-square matrix, or a matrix that is not a preference matrix (the message says which).</exception>
+    /// <exception cref="DataFormatException">See <see cref="Parse"/>; the message starts with the path.</exception>
     public static MatrixPreferenceModel Load(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses the text of a file in the format above; <paramref name="source"/> names it in error messages.</summary>
+    /// <exception cref="DataFormatException">The text is not valid JSON (the line is named), a field is missing, empty
+    /// or of the wrong type, an action name is blank or repeated, the matrix is ragged or not n × n for n actions, or
+    /// it is not a preference matrix (the message says which).</exception>
+    public static MatrixPreferenceModel Parse(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            doc = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
-            throw new DataFormatException(path, (int)(e.LineNumber ?? -1) + 1, $"not valid JSON ({e.Message})", e);
+            throw new DataFormatException(source, (int)(e.LineNumber ?? -1) + 1, $"not valid JSON ({e.Message})", e);
         }
         using (doc)
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
-                throw Problem(path, $"expected a JSON object, found {root.ValueKind}");
-            string name = Field(root, path, "name", JsonValueKind.String).GetString()!;
-            if (name.Length == 0) throw Problem(path, "field \"name\" is empty");
-
-            var actionsElement = Field(root, path, "actions", JsonValueKind.Array);
-            var actions = new List<string>();
-            foreach (var a in actionsElement.EnumerateArray())
-            {
-                if (a.ValueKind != JsonValueKind.String)
-                    throw Problem(path, $"actions[{actions.Count}] must be a string, found {a.ValueKind}");
-                actions.Add(a.GetString()!);
-            }
-
-            var rows = Field(root, path, "preference", JsonValueKind.Array);
-            int n = rows.GetArrayLength();
-            if (n != actions.Count)
-                throw Problem(path, $"\"preference\" has {n} rows but there are {actions.Count} actions");
-            var p = new double[n, n];
-            int i = 0;
-            foreach (var row in rows.EnumerateArray())
-            {
-                if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != n)
-                    throw Problem(path, $"preference[{i}] must be an array of {n} numbers");
-                int j = 0;
-                foreach (var v in row.EnumerateArray())
-                {
-                    if (v.ValueKind != JsonValueKind.Number)
-                        throw Problem(path, $"preference[{i}][{j}] must be a number, found {v.ValueKind}");
-                    p[i, j++] = v.GetDouble();
-                }
-                i++;
-            }
+                throw Problem(source, $"expected a JSON object, found {root.ValueKind}");
+            string name = Field(root, source, "name", JsonValueKind.String).GetString()!;
+            if (string.IsNullOrWhiteSpace(name)) throw Problem(source, "field \"name\" is empty");
+            var actions = ReadActions(Field(root, source, "actions", JsonValueKind.Array), source);
+            var p = ReadMatrix(Field(root, source, "preference", JsonValueKind.Array), actions.Count, source);
             try
             {
                 return new MatrixPreferenceModel(name, new PreferenceMatrix(p, actions));
             }
             catch (ArgumentException e)
             {
-                throw Problem(path, e.Message, e);
+                throw Problem(source, $"\"preference\" is not a preference matrix: {e.Message}", e);
             }
         }
     }
 
-    private static JsonElement Field(JsonElement root, string path, string field, JsonValueKind kind)
+    private static List<string> ReadActions(JsonElement array, string source)
     {
-        if (!root.TryGetProperty(field, out var v)) throw Problem(path, $"missing field \"{field}\"");
-        if (v.ValueKind != kind) throw Problem(path, $"field \"{field}\" must be {kind}, found {v.ValueKind}");
+        var actions = new List<string>();
+        foreach (var a in array.EnumerateArray())
+        {
+            if (a.ValueKind != JsonValueKind.String)
+                throw Problem(source, $"actions[{actions.Count}] must be a string, found {a.ValueKind}");
+            if (string.IsNullOrWhiteSpace(a.GetString()))
+                throw Problem(source, $"actions[{actions.Count}] is blank");
+            actions.Add(a.GetString()!);
+        }
+        if (actions.Count == 0) throw Problem(source, "field \"actions\" is empty");
+        var repeated = actions.GroupBy(a => a, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null) throw Problem(source, $"action \"{repeated.Key}\" appears twice in \"actions\"");
+        return actions;
+    }
+
+    private static double[,] ReadMatrix(JsonElement rows, int n, string source)
+    {
+        if (rows.GetArrayLength() != n)
+            throw Problem(source, $"\"preference\" has {rows.GetArrayLength()} rows but there are {n} actions");
+        var p = new double[n, n];
+        int i = 0;
+        foreach (var row in rows.EnumerateArray())
+        {
+            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != n)
+                throw Problem(source, $"preference[{i}] must be an array of {n} numbers");
+            int j = 0;
+            foreach (var v in row.EnumerateArray())
+            {
+                if (v.ValueKind != JsonValueKind.Number)
+                    throw Problem(source, $"preference[{i}][{j}] must be a number, found {v.ValueKind}");
+                p[i, j++] = v.GetDouble();
+            }
+            i++;
+        }
+        return p;
+    }
+
+    private static JsonElement Field(JsonElement root, string source, string field, JsonValueKind kind)
+    {
+        if (!root.TryGetProperty(field, out var v)) throw Problem(source, $"missing field \"{field}\"");
+        if (v.ValueKind != kind) throw Problem(source, $"field \"{field}\" must be {kind}, found {v.ValueKind}");
         return v;
     }
 
-    private static DataFormatException Problem(string path, string problem, Exception? inner = null) =>
-        new(path, 0, problem, inner);
+    private static DataFormatException Problem(string source, string problem, Exception? inner = null) =>
+        new(source, 0, problem, inner);
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Rebel.Preference;
+using Rebel.Preference.Models;
 
 namespace Rebel.SelfPlay.Games;
 
 /// <summary>
-/// The built-in games, by name. Each is a preference matrix with a known minimax winner π*:
+/// The built-in games, by name. Each is a <see cref="MatrixPreferenceModel"/> (a named preference matrix, the same
+/// type a game file loads into) with a known minimax winner π*:
 /// <list type="bullet">
 /// <item><c>rock-paper-scissors</c>: the pure cycle (P = 1 for the winner of each pair); π* uniform.</item>
 /// <item><c>weighted-rps</c>: a cycle with unequal margins, P(R≻S) = 0.9, P(P≻R) = 0.7, P(S≻P) = 0.6;
@@ -27,7 +29,7 @@ public static partial class BuiltinGames
     public const int MaxRandomActions = 1000;
 
     /// <summary>The built-in game called <paramref name="name"/>, or false when no built-in has that name.</summary>
-    public static bool TryCreate(string name, out Game game)
+    public static bool TryCreate(string name, out MatrixPreferenceModel game)
     {
         ArgumentNullException.ThrowIfNull(name);
         game = null!;
@@ -53,13 +55,13 @@ public static partial class BuiltinGames
 
     /// <summary>The built-in game called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No built-in has that name (the message lists the names).</exception>
-    public static Game Create(string name) =>
+    public static MatrixPreferenceModel Create(string name) =>
         TryCreate(name, out var game)
             ? game
             : throw new ArgumentException($"Unknown game \"{name}\". Built-in games: {string.Join(", ", Names)}.", nameof(name));
 
     /// <summary>Rock-paper-scissors: rock ≻ scissors ≻ paper ≻ rock, each with probability 1.</summary>
-    public static Game RockPaperScissors() => new("rock-paper-scissors", new PreferenceMatrix(new[,]
+    public static MatrixPreferenceModel RockPaperScissors() => new("rock-paper-scissors", new PreferenceMatrix(new[,]
     {
         { 0.5, 0.0, 1.0 },
         { 1.0, 0.5, 0.0 },
@@ -67,7 +69,7 @@ public static partial class BuiltinGames
     }, ["rock", "paper", "scissors"]));
 
     /// <summary>Rock-paper-scissors with margins 0.9, 0.7, 0.6; minimax winner (1/7, 4/7, 2/7).</summary>
-    public static Game WeightedRockPaperScissors() => new("weighted-rps", new PreferenceMatrix(new[,]
+    public static MatrixPreferenceModel WeightedRockPaperScissors() => new("weighted-rps", new PreferenceMatrix(new[,]
     {
         { 0.5, 0.3, 0.9 },
         { 0.7, 0.5, 0.4 },
@@ -76,7 +78,7 @@ public static partial class BuiltinGames
 
     /// <summary>A random preference matrix: P_ij ~ U(0, 1) for i &gt; j (row by row, from a seeded generator),
     /// P_ji = 1 − P_ij, P_ii = ½. Actions are named a0, a1, ….</summary>
-    public static Game Random(int actions, int seed)
+    public static MatrixPreferenceModel Random(int actions, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(actions, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(actions, MaxRandomActions);
@@ -92,12 +94,12 @@ public static partial class BuiltinGames
             }
         }
         var name = seed == 0 ? $"random-{actions}" : $"random-{actions}-seed-{seed}";
-        return new Game(name, new PreferenceMatrix(p, Enumerable.Range(0, actions).Select(i => $"a{i}").ToArray()));
+        return new MatrixPreferenceModel(name, new PreferenceMatrix(p, Enumerable.Range(0, actions).Select(i => $"a{i}").ToArray()));
     }
 
     /// <summary>Rock-paper-scissors plus two dominated actions (each cycle action beats them with probability 0.8;
     /// the first dominated action beats the second with 0.7).</summary>
-    public static Game CycleWithDominated() => new("cycle-dominated", new PreferenceMatrix(new[,]
+    public static MatrixPreferenceModel CycleWithDominated() => new("cycle-dominated", new PreferenceMatrix(new[,]
     {
         { 0.5, 0.0, 1.0, 0.8, 0.8 },
         { 1.0, 0.5, 0.0, 0.8, 0.8 },
@@ -107,7 +109,7 @@ public static partial class BuiltinGames
     }, ["rock", "paper", "scissors", "weak", "weaker"]));
 
     /// <summary>A Condorcet winner over a 3-cycle: the winner beats a, b, c with 0.6, 0.55, 0.7; a ≻ b ≻ c ≻ a with 0.8.</summary>
-    public static Game CondorcetWinner() => new("condorcet", new PreferenceMatrix(new[,]
+    public static MatrixPreferenceModel CondorcetWinner() => new("condorcet", new PreferenceMatrix(new[,]
     {
         { 0.5, 0.6, 0.55, 0.7 },
         { 0.4, 0.5, 0.8, 0.2 },

@@ -1,9 +1,10 @@
 using System.Globalization;
+using Rebel.Preference.Models;
 
 namespace Rebel.SelfPlay.Games;
 
 /// <summary>
-/// π_ref of a game run (the anchor of nash-md and online-ipo): the uniform policy (default), a given distribution over
+/// π_ref of a game run (the anchor of nash-md and ipo): the uniform policy (default), a given distribution over
 /// the actions, or a random one drawn from a seed (<c>random:SEED</c>: logits ~ N(0, 1), independent of π_0's seed),
 /// so that simulations with a random reference policy can be reproduced exactly.
 /// </summary>
@@ -49,9 +50,10 @@ public sealed record GameReference
         return new GameReference(string.Join(',', probabilities.Select(p => p.ToString("R", CultureInfo.InvariantCulture))), probabilities, null);
     }
 
-    /// <summary>π_ref over <paramref name="game"/>'s actions.</summary>
+    /// <summary>The logits θ_ref of π_ref over <paramref name="game"/>'s actions (π_ref = softmax θ_ref): zeros for the
+    /// uniform policy, ln p for a given distribution p, N(0, 1) draws from the seed for <c>random:SEED</c>.</summary>
     /// <exception cref="ArgumentException">A given distribution has the wrong length or does not sum to 1 (within 1e-6).</exception>
-    public TabularPolicy For(Game game)
+    public double[] Logits(MatrixPreferenceModel game)
     {
         ArgumentNullException.ThrowIfNull(game);
         if (Probabilities is { } p)
@@ -60,9 +62,9 @@ public sealed record GameReference
                 throw new ArgumentException($"--reference {Text}: {p.Count} probabilities, but {game.Name} has {game.Actions.Count} actions ({string.Join(", ", game.Actions)})");
             if (Math.Abs(p.Sum() - 1) > 1e-6)
                 throw new ArgumentException($"--reference {Text}: the probabilities sum to {p.Sum().ToString("R", CultureInfo.InvariantCulture)}, not 1");
-            return TabularPolicy.FromProbabilities(game.Actions, p.ToArray());
+            return p.Select(v => Math.Log(v)).ToArray(); // θ_a = ln π_ref(a)
         }
-        return Seed is int seed ? TabularPolicy.Gaussian(game.Actions, 1.0, new Random(seed)) : new TabularPolicy(game.Actions);
+        return Seed is int seed ? GameSelfPlay.GaussianLogits(game.Actions.Count, 1.0, new Random(seed)) : new double[game.Actions.Count];
     }
 
     /// <inheritdoc/>

@@ -20,7 +20,7 @@ public sealed record GameRunOptions
     /// (which already is the minimax winner of symmetric games such as rock-paper-scissors).</summary>
     public double InitialScale { get; init; } = 1;
 
-    /// <summary>π_ref, the anchor of nash-md and online-ipo (default uniform; see <see cref="GameReference"/>).</summary>
+    /// <summary>π_ref, the anchor of nash-md and ipo (default uniform; see <see cref="GameReference"/>).</summary>
     public GameReference Reference { get; init; } = GameReference.Uniform;
 
     /// <summary>True when <see cref="Samples"/> is set.</summary>

@@ -1,48 +1,50 @@
 using System.Diagnostics;
+using Rebel.Preference.Models;
 using Rebel.SelfPlay.Games.Algorithms;
+using Rebel.SelfPlay.Policies;
 
 namespace Rebel.SelfPlay.Games;
 
 /// <summary>
 /// Runs self-play on a game: π_0 from the seed, T updates of the algorithm (exact or sampled), and the
 /// exploitability max_j P(j ≻ π) − ½ of the last iterate π_t and of the average iterate π̄_t at every logged t.
-/// π_ref (for nash-md and online-ipo) is <see cref="GameRunOptions.Reference"/>: uniform unless given.
+/// π_ref (for nash-md and ipo) is <see cref="GameRunOptions.Reference"/>: uniform unless given.
 /// </summary>
 public static class GameSelfPlay
 {
     /// <summary>Runs <paramref name="algorithm"/> (a fresh instance) on <paramref name="game"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Invalid <paramref name="options"/>.</exception>
     /// <exception cref="ArithmeticException">The policy became NaN (a step size far too large).</exception>
-    public static GameRunResult Run(Game game, IGameAlgorithm algorithm, GameRunOptions options)
+    public static GameRunResult Run(MatrixPreferenceModel game, IGameAlgorithm algorithm, GameRunOptions options)
     {
         ArgumentNullException.ThrowIfNull(game);
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var clock = Stopwatch.StartNew();
-        var matrix = game.Preference;
+        var matrix = game.Matrix;
         var n = matrix.Count;
         var random = new Random(options.Seed);
-        var policy = InitialPolicy(game, options.InitialScale, random);
-        algorithm.Start(matrix, policy, options.Reference.For(game));
+        var logits = GaussianLogits(n, options.InitialScale, random); // θ_0, π_0 = softmax θ_0
+        algorithm.Start(matrix, logits, options.Reference.Logits(game));
 
-        var sum = policy.Probabilities(); // Σ_{s≤t} π_s
+        var sum = Probabilities(logits); // Σ_{s≤t} π_s
         var history = new List<GameLogEntry>();
-        Log(0, policy.Probabilities());
+        Log(0, Probabilities(logits));
         var logEvery = options.EffectiveLogEvery;
         for (var t = 1; t <= options.Iterations; t++)
         {
-            if (options.Samples is { } samples) algorithm.StepSampled(policy, samples, random);
-            else algorithm.StepExact(policy);
+            if (options.Samples is { } samples) algorithm.StepSampled(logits, samples, random);
+            else algorithm.StepExact(logits);
 
-            var probs = policy.Probabilities();
+            var probs = Probabilities(logits);
             if (!double.IsFinite(probs[0]))
                 throw new ArithmeticException($"{algorithm.Name} on {game.Name}: the policy is not finite at iteration {t}.");
             for (var a = 0; a < n; a++) sum[a] += probs[a];
             if (t % logEvery == 0 || t == options.Iterations) Log(t, probs);
         }
 
-        var last = policy.Probabilities();
+        var last = Probabilities(logits);
         var average = Average(sum, options.Iterations);
         return new GameRunResult(
             game.Name, game.Actions, algorithm.Name, algorithm.Options, options,
@@ -64,6 +66,26 @@ public static class GameSelfPlay
         return average;
     }
 
-    /// <summary>θ_0(a) ~ N(0, σ²) from the run's generator (σ = 0: uniform).</summary>
-    private static TabularPolicy InitialPolicy(Game game, double scale, Random random) => TabularPolicy.Gaussian(game.Actions, scale, random);
+    /// <summary>π = softmax θ, as a new array.</summary>
+    private static double[] Probabilities(ReadOnlySpan<double> logits)
+    {
+        var probs = new double[logits.Length];
+        SoftmaxMath.Softmax(logits, probs);
+        return probs;
+    }
+
+    /// <summary>Logits θ(a) ~ N(0, σ²) drawn from <paramref name="random"/> by Box–Muller, one draw per action in order,
+    /// then shifted so that θ = ln π (σ = 0: uniform).</summary>
+    internal static double[] GaussianLogits(int actions, double scale, Random random)
+    {
+        var logits = new double[actions];
+        for (var a = 0; a < logits.Length; a++)
+        {
+            var u1 = 1 - random.NextDouble(); // (0, 1]
+            var u2 = random.NextDouble();
+            logits[a] = scale * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2); // θ(a) = σ·√(−2 ln u1)·cos(2π u2)
+        }
+        SoftmaxMath.Normalize(logits);
+        return logits;
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Rebel.SelfPlay.Games;
 using Rebel.Tensors;
 using Rebel.Tensors.IO;
 

@@ -73,12 +73,37 @@ public class MatrixPreferenceModelTests
     [TestCase("""{"name": "g", "actions": ["x", "y"], "preference": [[0.5, 0.9], [0.3, 0.5]]}""", "P[0,1] + P[1,0]")]
     [TestCase("""{"name": "g", "actions": ["x", "x"], "preference": [[0.5, 0.5], [0.5, 0.5]]}""", "appears twice")]
     [TestCase("""{"name": "g", """, "not valid JSON")]
+    [TestCase("[1, 2]", "expected a JSON object")]
+    [TestCase("""{"name": " ", "actions": ["x"], "preference": [[0.5]]}""", "field \"name\" is empty")]
+    [TestCase("""{"name": "g", "actions": [], "preference": []}""", "field \"actions\" is empty")]
+    [TestCase("""{"name": "g", "actions": ["x", " "], "preference": [[0.5, 0.5], [0.5, 0.5]]}""", "actions[1] is blank")]
+    [TestCase("""{"name": "g", "actions": ["x", "y"], "preference": [[0.5, 1.5], [-0.5, 0.5]]}""", "\"preference\" is not a preference matrix")]
     public void Load_BadFile_ThrowsNamingFileAndProblem(string json, string problem)
     {
         var path = Path.Combine(_dir, "bad.json");
         File.WriteAllText(path, json);
         var e = Assert.Throws<DataFormatException>(() => MatrixPreferenceModel.Load(path))!;
         Assert.That(e.Message, Does.StartWith(path + ":").And.Contain(problem));
+        Assert.That(e.Path, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void Parse_InvalidJson_NamesTheSourceAndLine()
+    {
+        var e = Assert.Throws<DataFormatException>(() => MatrixPreferenceModel.Parse(
+            "{\"name\": \"x\",\n \"actions\": [\"a\", \"b\"],\n \"preference\": [[0.5, 0.5], [0.5 0.5]]}", "inline.json"))!;
+        Assert.That(e.Path, Is.EqualTo("inline.json"));
+        Assert.That(e.Line, Is.EqualTo(3));
+        Assert.That(e.Message, Does.Contain("not valid JSON"));
+    }
+
+    [Test]
+    public void Parse_ReadsNameActionsAndMatrix()
+    {
+        var model = MatrixPreferenceModel.Parse("""{"name": "coin", "actions": ["h", "t"], "preference": [[0.5, 0.25], [0.75, 0.5]]}""", "coin");
+        Assert.That(model.Name, Is.EqualTo("coin"));
+        Assert.That(model.Actions, Is.EqualTo(new[] { "h", "t" }));
+        Assert.That(model.Matrix[1, 0], Is.EqualTo(0.75));
     }
 
     [Test]

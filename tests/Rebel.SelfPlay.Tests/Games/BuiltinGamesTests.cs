@@ -18,15 +18,15 @@ public class BuiltinGamesTests
     {
         var game = BuiltinGames.Create(name);
         Assert.That(game.Name, Is.EqualTo(name));
-        Assert.That(game.Preference.Exploitability(winner), Is.EqualTo(0).Within(1e-12));
-        Assert.That(MinimaxWinner.Solve(game.Preference).Policy, Is.EqualTo(winner).Within(1e-9));
+        Assert.That(game.Matrix.Exploitability(winner), Is.EqualTo(0).Within(1e-12));
+        Assert.That(MinimaxWinner.Solve(game.Matrix).Policy, Is.EqualTo(winner).Within(1e-9));
     }
 
     [Test]
     public void WeightedRps_EquilibriumIsNotUniform()
     {
         var game = BuiltinGames.WeightedRockPaperScissors();
-        Assert.That(game.Preference.Exploitability([1 / 3.0, 1 / 3.0, 1 / 3.0]), Is.GreaterThan(0.05));
+        Assert.That(game.Matrix.Exploitability([1 / 3.0, 1 / 3.0, 1 / 3.0]), Is.GreaterThan(0.05));
     }
 
     [Test]
@@ -35,19 +35,19 @@ public class BuiltinGamesTests
         var game = BuiltinGames.Create("random-12-seed-5");
         Assert.That(game.Name, Is.EqualTo("random-12-seed-5"));
         Assert.That(game.Actions, Has.Count.EqualTo(12));
-        var m = game.Preference;
+        var m = game.Matrix;
         for (var i = 0; i < 12; i++)
             for (var j = 0; j < 12; j++)
                 Assert.That(m[i, j] + m[j, i], Is.EqualTo(1).Within(1e-15));
-        Assert.That(BuiltinGames.Random(12, 5).Preference.ToArray(), Is.EqualTo(m.ToArray()));
-        Assert.That(BuiltinGames.Random(12, 6).Preference.ToArray(), Is.Not.EqualTo(m.ToArray()));
-        Assert.That(BuiltinGames.Create("random-12").Preference.ToArray(), Is.EqualTo(BuiltinGames.Random(12, 0).Preference.ToArray()));
+        Assert.That(BuiltinGames.Random(12, 5).Matrix.ToArray(), Is.EqualTo(m.ToArray()));
+        Assert.That(BuiltinGames.Random(12, 6).Matrix.ToArray(), Is.Not.EqualTo(m.ToArray()));
+        Assert.That(BuiltinGames.Create("random-12").Matrix.ToArray(), Is.EqualTo(BuiltinGames.Random(12, 0).Matrix.ToArray()));
     }
 
     [Test]
     public void Random_EntriesBelowDiagonalSpreadOverUnitInterval()
     {
-        var m = BuiltinGames.Random(60, 1).Preference;
+        var m = BuiltinGames.Random(60, 1).Matrix;
         var below = new List<double>();
         for (var i = 0; i < 60; i++) for (var j = 0; j < i; j++) below.Add(m[i, j]);
         Assert.That(below.Average(), Is.EqualTo(0.5).Within(0.03)); // 1770 draws: sd of the mean ≈ 0.007

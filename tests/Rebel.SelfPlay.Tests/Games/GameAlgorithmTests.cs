@@ -1,34 +1,50 @@
 using Rebel.Preference;
+using Rebel.Preference.Models;
 using Rebel.SelfPlay.Games;
 using Rebel.SelfPlay.Games.Algorithms;
+using Rebel.SelfPlay.Policies;
 
 namespace Rebel.SelfPlay.Tests.Games;
 
 public class GameAlgorithmTests
 {
-    private static IGameAlgorithm Started(string name, Game game, TabularPolicy initial, GameAlgorithmOptions? options = null)
+    private static IGameAlgorithm Started(string name, MatrixPreferenceModel game, double[] initial, GameAlgorithmOptions? options = null)
     {
         var info = GameAlgorithms.Find(name);
         var algorithm = info.Create(options ?? info.ExactDefaults);
-        algorithm.Start(game.Preference, initial, new TabularPolicy(game.Actions));
+        algorithm.Start(game.Matrix, initial, new double[game.Actions.Count]); // π_ref uniform
         return algorithm;
     }
 
-    private static TabularPolicy Skewed(Game game) =>
-        TabularPolicy.FromProbabilities(game.Actions, Enumerable.Range(1, game.Actions.Count)
-            .Select(i => 2.0 * i / (game.Actions.Count * (game.Actions.Count + 1))).ToArray());
+    /// <summary>The logits θ = ln π of π(a_i) ∝ i.</summary>
+    private static double[] Skewed(MatrixPreferenceModel game) =>
+        Enumerable.Range(1, game.Actions.Count).Select(i => Math.Log(2.0 * i / (game.Actions.Count * (game.Actions.Count + 1)))).ToArray();
+
+    private static double[] Probabilities(double[] logits)
+    {
+        var probs = new double[logits.Length];
+        SoftmaxMath.Softmax(logits, probs);
+        return probs;
+    }
+
+    private static double[] LogProbabilities(double[] logits)
+    {
+        var logProbs = new double[logits.Length];
+        SoftmaxMath.LogSoftmax(logits, logProbs);
+        return logProbs;
+    }
 
     [Test]
     public void RebelExactStep_IsMultiplicativeWeights()
     {
         var game = BuiltinGames.WeightedRockPaperScissors();
         var policy = Skewed(game);
-        var before = policy.Probabilities();
-        var r = game.Preference.WinRates(before); // r_t = P π_t
+        var before = Probabilities(policy);
+        var r = game.Matrix.WinRates(before); // r_t = P π_t
         Started("rebel", game, policy, new GameAlgorithmOptions { Eta = 0.7 }).StepExact(policy);
         var expected = before.Select((p, a) => p * Math.Exp(0.7 * r[a])).ToArray();
         var z = expected.Sum();
-        Assert.That(policy.Probabilities(), Is.EqualTo(expected.Select(e => e / z)).Within(1e-14));
+        Assert.That(Probabilities(policy), Is.EqualTo(expected.Select(e => e / z)).Within(1e-14));
     }
 
     [Test]
@@ -36,16 +52,16 @@ public class GameAlgorithmTests
     {
         var game = BuiltinGames.Random(6, 2);
         var initial = Skewed(game);
-        var policy = initial.Snapshot();
+        var policy = (double[])initial.Clone();
         var options = new GameAlgorithmOptions { Eta = 0.5, Beta = 0.3, MagnetInterval = 2, MagnetMixing = 0.1 };
         var algorithm = Started("rebel-prox", game, initial, options);
         algorithm.StepExact(policy); // π_1: magnet = 0.9 π_0 + 0.1 u, and ln π_0 − ln π_mag ≠ 0
-        var p0 = initial.Probabilities();
-        var r = game.Preference.WinRates(p0);
+        var p0 = Probabilities(initial);
+        var r = game.Matrix.WinRates(p0);
         var expected = p0.Select((p, a) =>
             p * Math.Exp(0.5 * (r[a] - 0.3 * (Math.Log(p) - Math.Log(0.9 * p + 0.1 / 6))))).ToArray();
         var z = expected.Sum();
-        Assert.That(policy.Probabilities(), Is.EqualTo(expected.Select(e => e / z)).Within(1e-14));
+        Assert.That(Probabilities(policy), Is.EqualTo(expected.Select(e => e / z)).Within(1e-14));
     }
 
     [Test]
@@ -53,15 +69,15 @@ public class GameAlgorithmTests
     {
         var game = BuiltinGames.CondorcetWinner();
         var policy = Skewed(game);
-        var p = policy.Probabilities();
+        var p = Probabilities(policy);
         Started("nash-md", game, policy, new GameAlgorithmOptions { Eta = 0.5, Beta = 0.4 }).StepExact(policy);
         var mixture = p.Select(x => Math.Pow(x, 0.8) * Math.Pow(0.25, 0.2)).ToArray(); // π^{1−ηβ} π_ref^{ηβ}
         var zm = mixture.Sum();
         mixture = mixture.Select(x => x / zm).ToArray();
-        var r = game.Preference.WinRates(mixture);
+        var r = game.Matrix.WinRates(mixture);
         var expected = mixture.Select((m, a) => m * Math.Exp(0.5 * r[a])).ToArray();
         var z = expected.Sum();
-        Assert.That(policy.Probabilities(), Is.EqualTo(expected.Select(e => e / z)).Within(1e-14));
+        Assert.That(Probabilities(policy), Is.EqualTo(expected.Select(e => e / z)).Within(1e-14));
     }
 
     [Test]
@@ -70,10 +86,10 @@ public class GameAlgorithmTests
         // KKT of min Σ π_t (u − a)² s.t. Σ π_t e^u = 1: u_y − a_y = −c e^{u_y} with a single c ≥ 0.
         var game = BuiltinGames.Random(8, 3);
         var policy = Skewed(game);
-        var p = policy.Probabilities();
-        var r = game.Preference.WinRates(p);
+        var p = Probabilities(policy);
+        var r = game.Matrix.WinRates(p);
         Started("sppo", game, policy, new GameAlgorithmOptions { Eta = 2 }).StepExact(policy);
-        var u = policy.LogProbabilities().Select((l, a) => l - Math.Log(p[a])).ToArray();
+        var u = LogProbabilities(policy).Select((l, a) => l - Math.Log(p[a])).ToArray();
         var c = u.Select((x, a) => (2 * (r[a] - 0.5) - x) / Math.Exp(x)).ToArray();
         Assert.That(c.Min(), Is.GreaterThan(0));
         Assert.That(c.Max() - c.Min(), Is.LessThan(1e-10));
@@ -87,7 +103,7 @@ public class GameAlgorithmTests
         // ≤ 1e-3 after 2,000 exact iterations on the built-ins and random 10-action games, ≤ 5e-3 on 25 actions.
         var info = GameAlgorithms.Find("rebel-optimistic");
         var run = new GameRunOptions { Iterations = 2000, LogEvery = 2000 };
-        var games = new List<(Game Game, double Target)>
+        var games = new List<(MatrixPreferenceModel Game, double Target)>
         {
             (BuiltinGames.RockPaperScissors(), 1e-3), (BuiltinGames.WeightedRockPaperScissors(), 1e-3),
             (BuiltinGames.CycleWithDominated(), 1e-3), (BuiltinGames.CondorcetWinner(), 1e-3),
@@ -114,12 +130,12 @@ public class GameAlgorithmTests
         for (var t = 1; t <= 3000; t++)
         {
             algorithm.StepExact(policy);
-            var p = policy.Probabilities();
+            var p = Probabilities(policy);
             for (var a = 0; a < 3; a++) sum[a] += p[a];
             if (t <= 1500) continue;
             var leader = Array.IndexOf(p, p.Max());
             if (leaders.Count == 0 || leaders[^1] != leader) leaders.Add(leader);
-            lastExploitability.Add(game.Preference.Exploitability(p));
+            lastExploitability.Add(game.Matrix.Exploitability(p));
         }
         // In the second half the most likely action keeps rotating rock → paper → scissors → rock …,
         // and the last iterate is far from the equilibrium most of the time.
@@ -127,7 +143,7 @@ public class GameAlgorithmTests
         for (var i = 1; i < leaders.Count; i++) Assert.That(leaders[i], Is.EqualTo((leaders[i - 1] + 1) % 3));
         Assert.That(lastExploitability.Min(), Is.GreaterThan(0.1));
         var average = sum.Select(s => s / 3000).ToArray();
-        Assert.That(game.Preference.Exploitability(average), Is.LessThan(0.01));
+        Assert.That(game.Matrix.Exploitability(average), Is.LessThan(0.01));
     }
 
     [Test]
@@ -171,17 +187,26 @@ public class GameAlgorithmTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new GameAlgorithmOptions { MagnetMixing = 1.5 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new GameAlgorithmOptions { RegressionSteps = 0 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new GameAlgorithmOptions { RegressionStepSize = 2 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => GameAlgorithms.Find("online-ipo").Create(new GameAlgorithmOptions { Beta = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GameAlgorithms.Find("ipo").Create(new GameAlgorithmOptions { Beta = 0 }));
         var ex = Assert.Throws<ArgumentException>(() => GameAlgorithms.Find("ppo"));
         Assert.That(ex!.Message, Does.Contain("rebel-prox"));
+    }
+
+    [Test]
+    public void Find_OldOnlineIpoName_IsTheIpoAlgorithm()
+    {
+        Assert.That(GameAlgorithms.Find("online-ipo").Name, Is.EqualTo("ipo"));
+        Assert.That(GameAlgorithms.DeprecatedNames["online-ipo"], Is.EqualTo("ipo"));
+        Assert.That(GameAlgorithms.Names, Does.Contain("ipo").And.Not.Contain("online-ipo"));
     }
 
     [Test]
     public void Step_BeforeStart_Throws()
     {
         var algorithm = new RebelAlgorithm(new GameAlgorithmOptions());
-        Assert.Throws<InvalidOperationException>(() => algorithm.StepExact(new TabularPolicy(["a", "b"])));
+        Assert.Throws<InvalidOperationException>(() => algorithm.StepExact(new double[2]));
         var game = BuiltinGames.RockPaperScissors();
-        Assert.Throws<ArgumentException>(() => algorithm.Start(game.Preference, new TabularPolicy(["a", "b"]), new TabularPolicy(game.Actions)));
+        var ex = Assert.Throws<ArgumentException>(() => algorithm.Start(game.Matrix, new double[2], new double[3]));
+        Assert.That(ex!.Message, Does.Contain("3 actions, π_0 2"));
     }
 }

@@ -1,5 +1,6 @@
 using Rebel.Preference;
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
+using Rebel.SelfPlay.Policies;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -7,7 +8,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 public abstract class GameAlgorithm : IGameAlgorithm
 {
     private PreferenceMatrix? _preference;
-    private TabularPolicy? _reference;
+    private double[]? _reference;
 
     protected GameAlgorithm(GameAlgorithmOptions options)
     {
@@ -24,31 +25,30 @@ public abstract class GameAlgorithm : IGameAlgorithm
     /// <summary>P, once <see cref="Start"/> has run.</summary>
     protected PreferenceMatrix Preference => _preference ?? throw new InvalidOperationException($"{Name}: call Start before stepping.");
 
-    /// <summary>π_ref, once <see cref="Start"/> has run.</summary>
-    protected TabularPolicy Reference => _reference ?? throw new InvalidOperationException($"{Name}: call Start before stepping.");
+    /// <summary>ln π_ref (a new array), once <see cref="Start"/> has run.</summary>
+    protected double[] ReferenceLogProbs() =>
+        LogProbabilities(_reference ?? throw new InvalidOperationException($"{Name}: call Start before stepping."));
 
     /// <inheritdoc />
-    public void Start(PreferenceMatrix preference, TabularPolicy initial, TabularPolicy reference)
+    public void Start(PreferenceMatrix preference, ReadOnlySpan<double> initial, ReadOnlySpan<double> reference)
     {
         ArgumentNullException.ThrowIfNull(preference);
-        ArgumentNullException.ThrowIfNull(initial);
-        ArgumentNullException.ThrowIfNull(reference);
-        if (initial.ActionCount != preference.Count || reference.ActionCount != preference.Count)
+        if (initial.Length != preference.Count || reference.Length != preference.Count)
             throw new ArgumentException(
-                $"The game has {preference.Count} actions, π_0 {initial.ActionCount} and π_ref {reference.ActionCount}.");
+                $"The game has {preference.Count} actions, π_0 {initial.Length} and π_ref {reference.Length}.");
         _preference = preference;
-        _reference = reference.Snapshot();
-        OnStart(initial.Snapshot());
+        _reference = reference.ToArray();
+        OnStart(initial.ToArray());
     }
 
-    /// <summary>Resets the rule's own state at the start of a run.</summary>
-    protected virtual void OnStart(TabularPolicy initial) { }
+    /// <summary>Resets the rule's own state at the start of a run, from π_0's logits.</summary>
+    protected virtual void OnStart(double[] initial) { }
 
     /// <inheritdoc />
-    public abstract void StepExact(TabularPolicy policy);
+    public abstract void StepExact(Span<double> logits);
 
     /// <inheritdoc />
-    public abstract void StepSampled(TabularPolicy policy, int samples, Random random);
+    public abstract void StepSampled(Span<double> logits, int samples, Random random);
 
     /// <summary>Draws S pairs y, y′ ~ exp(<paramref name="samplingLogProbs"/>) and judges them; that policy is also the anchor.</summary>
     private protected PairBatch DrawPairs(double[] samplingLogProbs, int samples, Random random)
@@ -58,11 +58,19 @@ public abstract class GameAlgorithm : IGameAlgorithm
         return PairBatch.Draw(Preference, probs, probs, samples, random, samplingLogProbs);
     }
 
-    /// <summary>Sets the policy's logits (context 0) to θ, shifted so that they equal ln π.</summary>
-    protected static void SetLogits(TabularPolicy policy, ReadOnlySpan<double> logits)
+    /// <summary>ln π = θ − ln Σ_b exp θ_b, as a new array.</summary>
+    protected static double[] LogProbabilities(ReadOnlySpan<double> logits)
     {
-        logits.CopyTo(policy.Logits());
-        SoftmaxMath.Normalize(policy.Logits());
+        var logProbs = new double[logits.Length];
+        SoftmaxMath.LogSoftmax(logits, logProbs);
+        return logProbs;
+    }
+
+    /// <summary>Sets the policy's logits to θ, shifted so that they equal ln π.</summary>
+    protected static void SetLogits(Span<double> policy, ReadOnlySpan<double> logits)
+    {
+        logits.CopyTo(policy);
+        SoftmaxMath.Normalize(policy);
     }
 
     /// <summary>e^x elementwise.</summary>

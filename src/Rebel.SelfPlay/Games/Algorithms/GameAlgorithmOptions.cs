@@ -10,7 +10,7 @@ public sealed record GameAlgorithmOptions
     public double Eta { get; init; } = 1;
 
     /// <summary>β (default 0): the prox/magnet strength of rebel-prox and rebel-optimistic (r_t − β(ln π_t − ln π_mag)),
-    /// or the reference strength of nash-md (mixture exponent ηβ) and online-ipo (the 1/β on the target).</summary>
+    /// or the reference strength of nash-md (mixture exponent ηβ) and ipo (the 1/β on the target).</summary>
     public double Beta { get; init; }
 
     /// <summary>M (default 0 = never): the magnet is reset to the current policy, π_mag ← π_t, every M iterations.</summary>

@@ -29,18 +29,26 @@ public static class GameAlgorithms
             new() { Eta = 1, Beta = 0.05 },
             new() { Eta = 0.1, Beta = 0.1 },
             o => new NashMdAlgorithm(o)),
-        new("online-ipo", "gradient steps on E_{y,y′~π_t} (h_θ(y, y′) − (l − ½)/β)²",
+        new("ipo", "online IPO: gradient steps on E_{y,y′~π_t} (h_θ(y, y′) − (l − ½)/β)²",
             new() { Eta = 1, Beta = 0.05 },
             new() { Eta = 0.1, Beta = 0.1 },
-            o => new OnlineIpoAlgorithm(o)),
+            o => new IpoAlgorithm(o)),
     ];
 
     /// <summary>The names, in catalog order.</summary>
     public static IReadOnlyList<string> Names { get; } = All.Select(a => a.Name).ToArray();
 
-    /// <summary>The algorithm called <paramref name="name"/>.</summary>
+    /// <summary>Old names still accepted, each with the name it stands for: <c>online-ipo</c> is <c>ipo</c>, the name
+    /// the trainer's loss has always used. A command line that gets one says so on stderr.</summary>
+    public static IReadOnlyDictionary<string, string> DeprecatedNames { get; } =
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["online-ipo"] = "ipo" };
+
+    /// <summary>The algorithm called <paramref name="name"/> (or by one of its <see cref="DeprecatedNames"/>).</summary>
     /// <exception cref="ArgumentException">No algorithm has that name (the message lists the names).</exception>
-    public static GameAlgorithmInfo Find(string name) =>
-        All.FirstOrDefault(a => a.Name == name)
-        ?? throw new ArgumentException($"Unknown algorithm \"{name}\". Known: {string.Join(", ", Names)}.", nameof(name));
+    public static GameAlgorithmInfo Find(string name)
+    {
+        var current = DeprecatedNames.TryGetValue(name, out var renamed) ? renamed : name;
+        return All.FirstOrDefault(a => a.Name == current)
+            ?? throw new ArgumentException($"Unknown algorithm \"{name}\". Known: {string.Join(", ", Names)}.", nameof(name));
+    }
 }

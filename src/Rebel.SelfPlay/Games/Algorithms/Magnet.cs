@@ -1,3 +1,5 @@
+using Rebel.SelfPlay.Policies;
+
 namespace Rebel.SelfPlay.Games.Algorithms;
 
 /// <summary>
@@ -20,10 +22,10 @@ internal sealed class Magnet(double beta, int interval, double mixing)
 
     public double Mixing { get; } = mixing;
 
-    /// <summary>π_mag ← (1 − ε)·π_0 + ε·uniform at the start of a run.</summary>
-    public void Reset(TabularPolicy initial)
+    /// <summary>π_mag ← (1 − ε)·π_0 + ε·uniform at the start of a run (from π_0's logits).</summary>
+    public void Reset(ReadOnlySpan<double> initial)
     {
-        _logProbs = new double[initial.ActionCount];
+        _logProbs = new double[initial.Length];
         MoveTo(initial);
         _updates = 0;
     }
@@ -31,17 +33,18 @@ internal sealed class Magnet(double beta, int interval, double mixing)
     /// <summary>−β·(ln π_t(a) − ln π_mag(a)) for action a.</summary>
     public double Penalty(ReadOnlySpan<double> logProbs, int action) => -Beta * (logProbs[action] - _logProbs[action]);
 
-    /// <summary>Counts one update and resets π_mag ← π_{t+1} when the count reaches a multiple of M.</summary>
-    public void AfterUpdate(TabularPolicy updated)
+    /// <summary>Counts one update and resets π_mag ← π_{t+1} (from its logits) when the count reaches a multiple of M.</summary>
+    public void AfterUpdate(ReadOnlySpan<double> updated)
     {
         _updates++;
         if (Interval > 0 && _updates % Interval == 0) MoveTo(updated);
     }
 
-    /// <summary>π_mag ← (1 − ε)·π + ε·uniform.</summary>
-    private void MoveTo(TabularPolicy policy)
+    /// <summary>π_mag ← (1 − ε)·π + ε·uniform, π = softmax θ.</summary>
+    private void MoveTo(ReadOnlySpan<double> logits)
     {
-        var probs = policy.Probabilities();
+        var probs = new double[logits.Length];
+        SoftmaxMath.Softmax(logits, probs);
         for (var a = 0; a < probs.Length; a++) _logProbs[a] = Math.Log((1 - Mixing) * probs[a] + Mixing / probs.Length);
     }
 }

@@ -1,4 +1,5 @@
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
+using Rebel.SelfPlay.Policies;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -16,30 +17,30 @@ public sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgorith
     public override string Name => "nash-md";
 
     /// <inheritdoc />
-    public override void StepExact(TabularPolicy policy)
+    public override void StepExact(Span<double> logits)
     {
-        var mixture = MixtureLogProbs(policy);
+        var mixture = MixtureLogProbs(logits);
         var reward = Preference.WinRates(Exp(mixture)); // P(y ≻ π_t^μ)
         for (var a = 0; a < mixture.Length; a++) mixture[a] += Options.Eta * reward[a]; // ln π_t^μ + η P(y ≻ π_t^μ)
-        SetLogits(policy, mixture);
+        SetLogits(logits, mixture);
     }
 
     /// <inheritdoc />
-    public override void StepSampled(TabularPolicy policy, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Random random)
     {
-        var mixture = MixtureLogProbs(policy);
+        var mixture = MixtureLogProbs(logits);
         var batch = DrawPairs(mixture, samples, random); // y, y′ ~ π_t^μ, anchor ln π_t^μ
         var fitted = (double[])mixture.Clone();
-        PairRegression.Fit(new RebelRegressionLoss(Options.Eta), batch, fitted, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(policy, fitted);
+        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
+        SetLogits(logits, fitted);
     }
 
     /// <summary>ln π_t^μ = (1 − ηβ) ln π_t + ηβ ln π_ref − ln Z.</summary>
-    private double[] MixtureLogProbs(TabularPolicy policy)
+    private double[] MixtureLogProbs(ReadOnlySpan<double> logits)
     {
         var weight = Math.Min(1, Options.Eta * Options.Beta); // ηβ
-        var current = policy.LogProbabilities();
-        var reference = Reference.LogProbabilities();
+        var current = LogProbabilities(logits);
+        var reference = ReferenceLogProbs();
         for (var a = 0; a < current.Length; a++) current[a] = (1 - weight) * current[a] + weight * reference[a];
         SoftmaxMath.Normalize(current);
         return current;

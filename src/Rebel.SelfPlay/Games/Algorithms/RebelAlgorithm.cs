@@ -1,4 +1,4 @@
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -6,7 +6,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// <c>rebel</c>: plain REBEL. Exact mode is the perfect-regression update, mirror descent with the win rate
 /// against the current policy as reward: π_{t+1}(y) ∝ π_t(y)·exp(η r_t(y)), r_t(y) = P(y ≻ π_t) = (P π_t)_y.
 /// Sampled mode regresses (1/η)[(ln π_θ(y) − ln π_t(y)) − (ln π_θ(y′) − ln π_t(y′))] onto Δ = l(y, y′) − ½ over
-/// S pairs y, y′ ~ π_t (<see cref="RebelRegressionLoss"/>). Its average iterate approaches the minimax winner;
+/// S pairs y, y′ ~ π_t (<see cref="PairRegression.FitRebel"/>). Its average iterate approaches the minimax winner;
 /// its last iterate cycles on intransitive games.
 /// </summary>
 public sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
@@ -15,21 +15,21 @@ public sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorithm
     public override string Name => "rebel";
 
     /// <inheritdoc />
-    public override void StepExact(TabularPolicy policy)
+    public override void StepExact(Span<double> logits)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var reward = Preference.WinRates(Exp(logProbs)); // r_t = P π_t
         for (var a = 0; a < logProbs.Length; a++) logProbs[a] += Options.Eta * reward[a]; // ln π_t + η r_t
-        SetLogits(policy, logProbs);
+        SetLogits(logits, logProbs);
     }
 
     /// <inheritdoc />
-    public override void StepSampled(TabularPolicy policy, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Random random)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var batch = DrawPairs(logProbs, samples, random); // y, y′ ~ π_t; target Δ = l − ½
         var fitted = (double[])logProbs.Clone(); // θ starts at ln π_t; the batch keeps ln π_t as its anchor
-        PairRegression.Fit(new RebelRegressionLoss(Options.Eta), batch, fitted, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(policy, fitted);
+        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
+        SetLogits(logits, fitted);
     }
 }

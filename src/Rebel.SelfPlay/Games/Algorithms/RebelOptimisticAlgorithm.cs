@@ -1,4 +1,4 @@
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -18,42 +18,42 @@ public sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : Gam
     public override string Name => "rebel-optimistic";
 
     /// <inheritdoc />
-    protected override void OnStart(TabularPolicy initial)
+    protected override void OnStart(double[] initial)
     {
         _magnet.Reset(initial);
         _previous = null;
     }
 
     /// <inheritdoc />
-    public override void StepExact(TabularPolicy policy)
+    public override void StepExact(Span<double> logits)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var reward = Preference.WinRates(Exp(logProbs)); // r_t = P π_t
         var step = new double[logProbs.Length];
         for (var a = 0; a < step.Length; a++) step[a] = Options.Eta * (reward[a] + _magnet.Penalty(logProbs, a)); // η g_t
-        ApplyOptimistic(policy, logProbs, step);
+        ApplyOptimistic(logits, logProbs, step);
     }
 
     /// <inheritdoc />
-    public override void StepSampled(TabularPolicy policy, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Random random)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var batch = DrawPairs(logProbs, samples, random);
         for (var i = 0; i < batch.Count; i++)
             batch.Target[i] += _magnet.Penalty(logProbs, batch.First[i]) - _magnet.Penalty(logProbs, batch.Second[i]);
         var fitted = (double[])logProbs.Clone();
-        PairRegression.Fit(new RebelRegressionLoss(Options.Eta), batch, fitted, Options.RegressionSteps, Options.RegressionStepSize);
+        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
         for (var a = 0; a < fitted.Length; a++) fitted[a] -= logProbs[a]; // v_t = θ_fit − ln π_t
-        ApplyOptimistic(policy, logProbs, fitted);
+        ApplyOptimistic(logits, logProbs, fitted);
     }
 
-    private void ApplyOptimistic(TabularPolicy policy, double[] logProbs, double[] step)
+    private void ApplyOptimistic(Span<double> logits, double[] logProbs, double[] step)
     {
         var previous = _previous ?? step;
         var next = new double[logProbs.Length];
         for (var a = 0; a < next.Length; a++) next[a] = logProbs[a] + 2 * step[a] - previous[a]; // ln π_t + η(2 g_t − g_{t−1})
         _previous = step;
-        SetLogits(policy, next);
-        _magnet.AfterUpdate(policy);
+        SetLogits(logits, next);
+        _magnet.AfterUpdate(logits);
     }
 }

@@ -1,4 +1,4 @@
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -16,30 +16,30 @@ public sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlgor
     public override string Name => "rebel-prox";
 
     /// <inheritdoc />
-    protected override void OnStart(TabularPolicy initial) => _magnet.Reset(initial);
+    protected override void OnStart(double[] initial) => _magnet.Reset(initial);
 
     /// <inheritdoc />
-    public override void StepExact(TabularPolicy policy)
+    public override void StepExact(Span<double> logits)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var reward = Preference.WinRates(Exp(logProbs)); // r_t = P π_t
         var next = new double[logProbs.Length];
         for (var a = 0; a < next.Length; a++)
             next[a] = logProbs[a] + Options.Eta * (reward[a] + _magnet.Penalty(logProbs, a)); // ln π_t + η(r_t − β ln π_t/π_mag)
-        SetLogits(policy, next);
-        _magnet.AfterUpdate(policy);
+        SetLogits(logits, next);
+        _magnet.AfterUpdate(logits);
     }
 
     /// <inheritdoc />
-    public override void StepSampled(TabularPolicy policy, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Random random)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var batch = DrawPairs(logProbs, samples, random);
         for (var i = 0; i < batch.Count; i++) // Δ −= β[(ln π_t/π_mag)(y) − (ln π_t/π_mag)(y′)]
             batch.Target[i] += _magnet.Penalty(logProbs, batch.First[i]) - _magnet.Penalty(logProbs, batch.Second[i]);
         var fitted = (double[])logProbs.Clone();
-        PairRegression.Fit(new RebelRegressionLoss(Options.Eta), batch, fitted, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(policy, fitted);
-        _magnet.AfterUpdate(policy);
+        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
+        SetLogits(logits, fitted);
+        _magnet.AfterUpdate(logits);
     }
 }

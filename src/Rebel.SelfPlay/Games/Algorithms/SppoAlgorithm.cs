@@ -1,4 +1,4 @@
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -7,7 +7,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// pairwise difference: E_{y~π_t} (ln π_θ(y)/π_t(y) − η(P(y ≻ π_t) − ½))². Because ln π_θ must stay normalized,
 /// the targets cannot all be met, and the minimizer differs from mirror descent at second order in η.
 /// Exact mode solves that population problem (<see cref="SppoProjection"/>); sampled mode takes G
-/// preconditioned gradient steps on the pair version (<see cref="SppoLoss"/>).
+/// preconditioned gradient steps on the pair version (<see cref="PairRegression.FitSppo"/>).
 /// </summary>
 public sealed class SppoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
@@ -15,25 +15,25 @@ public sealed class SppoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(
     public override string Name => "sppo";
 
     /// <inheritdoc />
-    public override void StepExact(TabularPolicy policy)
+    public override void StepExact(Span<double> logits)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var probs = Exp(logProbs);
         var reward = Preference.WinRates(probs);
         var targets = new double[reward.Length];
         for (var a = 0; a < targets.Length; a++) targets[a] = Options.Eta * (reward[a] - 0.5); // η(P(y ≻ π_t) − ½)
         var shift = SppoProjection.Solve(probs, targets); // u = ln π_{t+1} − ln π_t
         for (var a = 0; a < logProbs.Length; a++) logProbs[a] += shift[a];
-        SetLogits(policy, logProbs);
+        SetLogits(logits, logProbs);
     }
 
     /// <inheritdoc />
-    public override void StepSampled(TabularPolicy policy, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Random random)
     {
-        var logProbs = policy.LogProbabilities();
+        var logProbs = LogProbabilities(logits);
         var batch = DrawPairs(logProbs, samples, random);
         var fitted = (double[])logProbs.Clone();
-        PairRegression.Fit(new SppoLoss(Options.Eta), batch, fitted, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(policy, fitted);
+        PairRegression.FitSppo(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
+        SetLogits(logits, fitted);
     }
 }

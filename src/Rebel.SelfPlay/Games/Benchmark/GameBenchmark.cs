@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rebel.Preference.Models;
 using Rebel.SelfPlay.Games.Algorithms;
 
 namespace Rebel.SelfPlay.Games.Benchmark;
@@ -47,7 +48,7 @@ public static class GameBenchmark
 
     /// <summary>The game played with run seed <paramref name="seed"/>: a plain <c>random-N</c> becomes the matrix
     /// <c>random-N-seed-s</c>; every other game is the same for all seeds.</summary>
-    internal static Game GameForSeed(string spec, int seed)
+    internal static MatrixPreferenceModel GameForSeed(string spec, int seed)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (VariesBySeed(spec) && BuiltinGames.TryCreate($"{spec}-seed-{seed}", out var random))
@@ -57,7 +58,7 @@ public static class GameBenchmark
 
     // the games of seeds 0 … seeds − 1: a game that is the same for all seeds (a file, a built-in name) is resolved
     // (read and parsed) once and shared, since a run never changes its game
-    private static List<Game> GamesForSeeds(string spec, int seeds)
+    private static List<MatrixPreferenceModel> GamesForSeeds(string spec, int seeds)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (VariesBySeed(spec)) return Enumerable.Range(0, seeds).Select(s => GameForSeed(spec, s)).ToList();
@@ -68,7 +69,7 @@ public static class GameBenchmark
     private static bool VariesBySeed(string spec) =>
         !File.Exists(spec) && !spec.Contains("-seed-", StringComparison.Ordinal) && spec.StartsWith("random-", StringComparison.Ordinal);
 
-    private static GameBenchmarkCell RunCell(GameAlgorithmInfo algorithm, IReadOnlyList<Game> seeds, GameMode mode, GameBenchmarkOptions options)
+    private static GameBenchmarkCell RunCell(GameAlgorithmInfo algorithm, IReadOnlyList<MatrixPreferenceModel> seeds, GameMode mode, GameBenchmarkOptions options)
     {
         var algorithmOptions = options.AlgorithmOptions(algorithm, mode);
         var run = new GameRunOptions

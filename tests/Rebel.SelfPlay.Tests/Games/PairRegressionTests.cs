@@ -1,9 +1,10 @@
 using Rebel.SelfPlay.Games;
-using Rebel.SelfPlay.Games.Losses;
+using Rebel.SelfPlay.Games.Sampling;
+using Rebel.SelfPlay.Policies;
 
 namespace Rebel.SelfPlay.Tests.Games;
 
-public class PairLossTests
+public class PairRegressionTests
 {
     private const int Actions = 5;
 
@@ -16,24 +17,24 @@ public class PairLossTests
         for (var a = 0; a < Actions; a++) anchor[a] = random.NextDouble() * 2 - 1;
         SoftmaxMath.Normalize(anchor);
         var probs = anchor.Select(Math.Exp).ToArray();
-        var batch = PairBatch.Draw(game.Preference, probs, probs, 40, random, anchor);
+        var batch = PairBatch.Draw(game.Matrix, probs, probs, 40, random, anchor);
         batch.Target[0] += 0.3; // an algorithm may fold extra terms into the target
         return batch;
     }
 
     private static readonly string[] Losses = ["rebel", "sppo", "ipo"];
 
-    private static IPairLoss Create(string name) => name switch
+    /// <summary>The kernel of each algorithm's sampled objective: REBEL (η = 0.7), SPPO (η = 0.7), IPO (β = 0.2).</summary>
+    private static double Evaluate(string name, double[] theta, PairBatch batch, double[] gradient, double[] curvature) => name switch
     {
-        "rebel" => new RebelRegressionLoss(0.7),
-        "sppo" => new SppoLoss(0.7),
-        _ => new IpoLoss(0.2),
+        "rebel" => PairRegressionKernels.Difference(theta, batch, 1 / 0.7, batch.Target, gradient, curvature),
+        "sppo" => PairRegressionKernels.Sppo(theta, batch, 0.7, gradient, curvature),
+        _ => PairRegressionKernels.Difference(theta, batch, 1, batch.Target.Select(t => t / 0.2).ToArray(), gradient, curvature),
     };
 
     [TestCaseSource(nameof(Losses))]
     public void Gradient_MatchesCentralFiniteDifferences(string name)
     {
-        var loss = Create(name);
         for (var seed = 1; seed <= 3; seed++)
         {
             var batch = Batch(seed);
@@ -41,7 +42,7 @@ public class PairLossTests
             var theta = Enumerable.Range(0, Actions).Select(_ => random.NextDouble() * 4 - 2).ToArray();
             var gradient = new double[Actions];
             var curvature = new double[Actions];
-            loss.Evaluate(theta, batch, gradient, curvature);
+            Evaluate(name, theta, batch, gradient, curvature);
             const double h = 1e-5;
             for (var k = 0; k < Actions; k++)
             {
@@ -49,7 +50,7 @@ public class PairLossTests
                 var minus = (double[])theta.Clone();
                 plus[k] += h;
                 minus[k] -= h;
-                var numeric = (Value(loss, plus, batch) - Value(loss, minus, batch)) / (2 * h);
+                var numeric = (Value(name, plus, batch) - Value(name, minus, batch)) / (2 * h);
                 Assert.That(gradient[k], Is.EqualTo(numeric).Within(1e-7 * Math.Max(1, Math.Abs(numeric))), $"seed {seed}, θ_{k}");
                 Assert.That(curvature[k], Is.GreaterThanOrEqualTo(0));
             }
@@ -59,7 +60,6 @@ public class PairLossTests
     [TestCaseSource(nameof(Losses))]
     public void GaussNewtonDiagonal_MatchesSumOfSquaredResidualDerivatives(string name)
     {
-        var loss = Create(name);
         // For L = (1/m) Σ ρ_i², the Gauss–Newton diagonal (2/m) Σ (∂ρ_i/∂θ_k)² equals the Hessian diagonal when every
         // residual is linear in θ_k. For the pairwise losses it is exactly linear; for SPPO we compare with the
         // Hessian at a point where all residuals vanish (θ = anchor, zero targets), where the second-order term drops.
@@ -68,7 +68,7 @@ public class PairLossTests
         var theta = (double[])batch.AnchorLogProbs.Clone();
         var gradient = new double[Actions];
         var curvature = new double[Actions];
-        loss.Evaluate(theta, batch, gradient, curvature);
+        Evaluate(name, theta, batch, gradient, curvature);
         const double h = 1e-4;
         for (var k = 0; k < Actions; k++)
         {
@@ -76,7 +76,7 @@ public class PairLossTests
             var minus = (double[])theta.Clone();
             plus[k] += h;
             minus[k] -= h;
-            var second = (Value(loss, plus, batch) - 2 * Value(loss, theta, batch) + Value(loss, minus, batch)) / (h * h);
+            var second = (Value(name, plus, batch) - 2 * Value(name, theta, batch) + Value(name, minus, batch)) / (h * h);
             Assert.That(curvature[k], Is.EqualTo(second).Within(1e-5 * Math.Max(1, second)), $"θ_{k}");
         }
     }
@@ -89,7 +89,7 @@ public class PairLossTests
         var anchor = new[] { Math.Log(0.6), Math.Log(0.4 - 1e-9), Math.Log(1e-9) };
         var batch = new PairBatch([0, 0, 1, 0], [1, 0, 1, 1], [0.9, 0.5, 0.5, 0.8], anchor);
         var theta = (double[])anchor.Clone();
-        var loss = PairRegression.Fit(new SppoLoss(1), batch, theta, 10, 0.5);
+        var loss = PairRegression.FitSppo(batch, theta, 1, 10, 0.5);
         Assert.That(theta[2], Is.EqualTo(anchor[2]), "an untouched action keeps its logit");
         Assert.That(theta[0], Is.Not.EqualTo(anchor[0]), "touched actions move");
         Assert.That(double.IsFinite(loss) && theta.All(double.IsFinite));
@@ -104,7 +104,7 @@ public class PairLossTests
         var batch = new PairBatch([0, 1, 2], [1, 2, 0], [0.6, 0.7, 0.2], anchor);
         const double eta = 2;
         var theta = (double[])anchor.Clone();
-        var finalLoss = PairRegression.Fit(new RebelRegressionLoss(eta), batch, theta, 200, 0.5);
+        var finalLoss = PairRegression.FitRebel(batch, theta, eta, 200, 0.5);
         Assert.That(finalLoss, Is.LessThan(1e-20));
         var u = theta.Select((t, a) => t - anchor[a]).ToArray();
         Assert.That(u[0] - u[1], Is.EqualTo(eta * 0.1).Within(1e-10));
@@ -117,11 +117,30 @@ public class PairLossTests
         var batch = new PairBatch([0, 1], [1, 0], [0.9, 0.1], [0.0, 0.0]);
         Assert.That(batch.Target, Is.EqualTo(new[] { 0.4, -0.4 }).Within(1e-15));
         Assert.Throws<ArgumentException>(() => new PairBatch([0], [1, 0], [0.9], [0.0, 0.0]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RebelRegressionLoss(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SppoLoss(-1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new IpoLoss(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PairRegression.FitRebel(batch, new double[2], 0, 1, 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PairRegression.FitSppo(batch, new double[2], -1, 1, 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PairRegression.FitIpo(batch, new double[2], 0, 1, 0.5));
     }
 
-    private static double Value(IPairLoss loss, double[] theta, PairBatch batch) =>
-        loss.Evaluate(theta, batch, new double[Actions], new double[Actions]);
+    [Test]
+    public void SampleFrom_FrequenciesMatchProbabilities_AndASeedFixesTheDraws()
+    {
+        double[] probs = [0.2, 0.5, 0.3];
+        var random = new Random(7);
+        var counts = new double[3];
+        const int draws = 100_000;
+        for (var i = 0; i < draws; i++) counts[PairBatch.SampleFrom(probs, random)]++;
+        // Binomial standard deviation ≤ sqrt(0.25/1e5) ≈ 0.0016; allow 4 of them.
+        for (var a = 0; a < 3; a++) Assert.That(counts[a] / draws, Is.EqualTo(probs[a]).Within(0.0064));
+        int[] Draw(int seed)
+        {
+            var r = new Random(seed);
+            return Enumerable.Range(0, 50).Select(_ => PairBatch.SampleFrom(probs, r)).ToArray();
+        }
+        Assert.That(Draw(3), Is.EqualTo(Draw(3)));
+        Assert.That(Draw(3), Is.Not.EqualTo(Draw(4)));
+    }
+
+    private static double Value(string name, double[] theta, PairBatch batch) =>
+        Evaluate(name, theta, batch, new double[Actions], new double[Actions]);
 }

@@ -1,4 +1,4 @@
-namespace Rebel.SelfPlay.Games;
+namespace Rebel.SelfPlay.Policies;
 
 /// <summary>
 /// Numerically stable softmax kernels over one row of logits θ (length n = number of actions).

@@ -1,6 +1,6 @@
 using Rebel.Preference;
 
-namespace Rebel.SelfPlay.Games.Losses;
+namespace Rebel.SelfPlay.Games.Sampling;
 
 /// <summary>
 /// One iteration's sampled pairs (y_i, y′_i), i = 1..S, with the judge's answer l_i = P(y_i ≻ y′_i), the
@@ -39,8 +39,8 @@ internal sealed class PairBatch
     /// <summary>S, the number of pairs.</summary>
     public int Count => First.Length;
 
-    /// <summary>Draws S pairs y ~ <paramref name="first"/>, y′ ~ <paramref name="second"/> and asks the judge
-    /// (here the exact matrix entry l = P_{y y′}) about each.</summary>
+    /// <summary>Draws S pairs y ~ <paramref name="first"/>, y′ ~ <paramref name="second"/> (probability vectors) and
+    /// asks the judge (here the exact matrix entry l = P_{y y′}) about each.</summary>
     public static PairBatch Draw(
         PreferenceMatrix judge, double[] first, double[] second, int count, Random random, double[] anchorLogProbs)
     {
@@ -49,10 +49,24 @@ internal sealed class PairBatch
         var labels = new double[count];
         for (var i = 0; i < count; i++)
         {
-            ys[i] = TabularPolicy.SampleFrom(first, random);
-            yPrimes[i] = TabularPolicy.SampleFrom(second, random);
+            ys[i] = SampleFrom(first, random);
+            yPrimes[i] = SampleFrom(second, random);
             labels[i] = judge[ys[i], yPrimes[i]];
         }
         return new PairBatch(ys, yPrimes, labels, anchorLogProbs);
+    }
+
+    /// <summary>Draws an index from a probability vector by inverting the cumulative distribution (the last index
+    /// absorbs rounding).</summary>
+    internal static int SampleFrom(ReadOnlySpan<double> probabilities, Random random)
+    {
+        var u = random.NextDouble();
+        var cumulative = 0.0;
+        for (var a = 0; a < probabilities.Length - 1; a++)
+        {
+            cumulative += probabilities[a];
+            if (u < cumulative) return a;
+        }
+        return probabilities.Length - 1;
     }
 }
