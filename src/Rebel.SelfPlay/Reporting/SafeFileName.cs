@@ -4,7 +4,7 @@ namespace Rebel.SelfPlay.Reporting;
 /// Turns a name (a player, a game) into a file name that is safe on every file system: letters, digits, '-' and '_'
 /// stay (and '.' when asked), every other character becomes '_'.
 /// </summary>
-internal static class SafeFileName
+public static class SafeFileName
 {
     /// <summary>The safe form of <paramref name="name"/>; <paramref name="keepDots"/> keeps '.' as it is.</summary>
     public static string From(string name, bool keepDots = false) =>
