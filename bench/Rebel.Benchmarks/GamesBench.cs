@@ -8,7 +8,7 @@ using Rebel.Benchmarks.Games;
 namespace Rebel.Benchmarks;
 
 /// <summary>
-/// <c>rebel bench games</c>: every game algorithm × every game × exact and sampled mode, each algorithm with its one
+/// <c>Rebel.Benchmarks games</c>: every game algorithm × every game × exact and sampled mode, each algorithm with its one
 /// default setting for all games; prints Markdown tables of last- and average-iterate exploitability at T and of the
 /// iterations the last iterate needs to stay under the mode's threshold. <c>--markdown FILE</c> also writes them to a
 /// file; <c>--plots DIR</c> writes one exploitability-against-iterations SVG per game and mode.
@@ -69,7 +69,7 @@ internal static class GamesBench
             }
             catch (Exception e) when (e is ArgumentException or DataFormatException or FileNotFoundException or ArithmeticException)
             {
-                stderr.WriteLine($"rebel bench games: {e.Message}");
+                stderr.WriteLine($"games: {e.Message}");
                 return 1;
             }
         });

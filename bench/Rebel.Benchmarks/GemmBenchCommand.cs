@@ -4,7 +4,7 @@ using Rebel.Tensors.Kernels;
 
 namespace Rebel.Benchmarks;
 
-/// <summary><c>rebel bench gemm</c>: GFLOP/s of our SGEMM and OpenBLAS's in the same run, as a Markdown table.</summary>
+/// <summary><c>Rebel.Benchmarks gemm</c>: GFLOP/s of our SGEMM and OpenBLAS's in the same run, as a Markdown table.</summary>
 internal static class GemmBenchCommand
 {
     public static Command Create()
@@ -60,7 +60,7 @@ internal static class GemmBenchCommand
     public static void Run(GemmBenchOptions options, TextWriter output)
     {
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"# rebel bench gemm: threads={options.Threads}, reps={options.Repetitions} ({(options.Best ? "best" : "median")}, {(options.CpuTime ? "thread CPU time" : "wall clock")}), " +
+        output.WriteLine(string.Create(inv, $"# Rebel.Benchmarks gemm: threads={options.Threads}, reps={options.Repetitions} ({(options.Best ? "best" : "median")}, {(options.CpuTime ? "thread CPU time" : "wall clock")}), " +
             $"min {options.MinMilliseconds} ms per rep, {options.WarmupMilliseconds} ms warm-up, {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}"));
         if (!Gemm.IsBlasAvailable) output.WriteLine("# OpenBLAS (libopenblas.so.0) not found: only our kernel is timed.");
         output.WriteLine();

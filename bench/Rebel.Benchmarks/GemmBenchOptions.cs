@@ -1,6 +1,6 @@
 namespace Rebel.Benchmarks;
 
-/// <summary>Settings of <c>rebel bench gemm</c>.</summary>
+/// <summary>Settings of <c>Rebel.Benchmarks gemm</c>.</summary>
 internal sealed record GemmBenchOptions
 {
     /// <summary>Threads for both our kernel and OpenBLAS (default 2).</summary>

@@ -11,7 +11,7 @@ using Rebel.Tensors.Kernels;
 namespace Rebel.Benchmarks;
 
 /// <summary>
-/// <c>rebel bench generate</c>: batched sampling with the KV cache (<see cref="Generator"/>) from a randomly initialised
+/// <c>Rebel.Benchmarks generate</c>: batched sampling with the KV cache (<see cref="Generator"/>) from a randomly initialised
 /// GPT-2 (or, with <c>--model-type llama</c>, a SmolLM2-135M-shaped Llama), in generated tokens per second (B · new tokens / wall time, prefill included), median of repetitions. Prints
 /// JSON lines with the same fields as <c>bench/pytorch/generate.py</c> (see <c>bench/generate.sh</c>).
 /// </summary>

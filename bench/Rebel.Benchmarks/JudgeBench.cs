@@ -15,7 +15,7 @@ using Rebel.Tensors.Kernels;
 namespace Rebel.Benchmarks;
 
 /// <summary>
-/// <c>rebel bench judge</c>: pairs judged per second by a <see cref="PreferenceModelJudge"/> over a randomly initialised
+/// <c>Rebel.Benchmarks judge</c>: pairs judged per second by a <see cref="PreferenceModelJudge"/> over a randomly initialised
 /// preference model (GPT-2 backbone of width C, or the hashed-feature encoder with hidden width D = C), on synthetic
 /// prompts and completions of a fixed token length. Two workloads, timed alternately, medians of repetitions:
 /// <c>distinct</c> (every pair brings two completions never seen before: 2 encoder passes per pair, the worst case) and

@@ -7,7 +7,7 @@ using Rebel.Models.Tokenization;
 namespace Rebel.Benchmarks;
 
 /// <summary>
-/// <c>rebel bench tokenizer</c>: single-thread encoding and decoding speed of the tokenizer runtime
+/// <c>Rebel.Benchmarks tokenizer</c>: single-thread encoding and decoding speed of the tokenizer runtime
 /// (<see cref="HuggingFaceTokenizer"/>, on Microsoft.ML.Tokenizers for byte-level BPE), in MB/s of UTF-8 input
 /// (1 MB = 10⁶ bytes). "cold" encodes with a freshly loaded tokenizer (empty caches, the first pass over a text);
 /// "warm" encodes again with the same instance, the steady state of a long run. For a GPT-2 layout directory
@@ -98,7 +98,7 @@ internal static class TokenizerBench
         }
 
         output.WriteLine(string.Create(inv,
-            $"# rebel bench tokenizer: {megabytes:F3} MB of UTF-8 from {options.Inputs.Count} file(s), {ids.Length} tokens " +
+            $"# Rebel.Benchmarks tokenizer: {megabytes:F3} MB of UTF-8 from {options.Inputs.Count} file(s), {ids.Length} tokens " +
             $"({megabytes * 1e6 / ids.Length:F2} bytes/token), reps={options.Repetitions} (median, " +
             $"{(options.CpuTime ? "thread CPU time" : "wall clock")}), one thread, .NET {Environment.Version}"));
         output.WriteLine();

@@ -13,7 +13,7 @@ using Rebel.SelfPlay.Tournaments;
 namespace Rebel.Benchmarks;
 
 /// <summary>
-/// <c>rebel bench tournament</c>: a full round-robin (default 8 players × 64 prompts × 2 samples = 3,584 games) with a
+/// <c>Rebel.Benchmarks tournament</c>: a full round-robin (default 8 players × 64 prompts × 2 samples = 3,584 games) with a
 /// rule judge. Players are tiny randomly initialised GPT-2 policies (sampled) and completion files, both made by the
 /// benchmark. After one untimed warm-up, each repetition plays into a fresh directory (nothing resumed) and writes the report; prints a Markdown
 /// table of the seconds per phase of the repetition with the median total — sampling, judging (the judge's own time, then saving verdicts), statistics,
@@ -115,7 +115,7 @@ internal static class TournamentBench
             double total = median.Total;
             double other = total - median.Sampling - median.Judge - median.Saving - median.Statistics - median.Report;
             output.WriteLine(string.Create(inv,
-                $"# rebel bench tournament: {options.Players} players ({options.Models} tiny random GPT-2, {options.Players - options.Models} completion files) × " +
+                $"# Rebel.Benchmarks tournament: {options.Players} players ({options.Models} tiny random GPT-2, {options.Players - options.Models} completion files) × " +
                 $"{options.Prompts} prompts × {options.Samples} samples, round-robin = {games} games; judge {options.Judge}; bootstrap {options.Bootstrap}; " +
                 $"max {options.MaxNewTokens} new tokens; the repetition with the median total of {options.Repetitions} after a warm-up " +
                 $"(totals {sorted[0].Total:F3}–{sorted[^1].Total:F3} s); {Environment.ProcessorCount} cores, .NET {Environment.Version}"));

@@ -11,7 +11,7 @@ using Rebel.Tensors.Optim;
 namespace Rebel.Benchmarks;
 
 /// <summary>
-/// <c>rebel bench train-step</c>: one GPT-2 (or, with <c>--model-type llama</c>, SmolLM2-135M-shaped Llama) training step (forward, cross-entropy, backward, AdamW) on random tokens,
+/// <c>Rebel.Benchmarks train-step</c>: one GPT-2 (or, with <c>--model-type llama</c>, SmolLM2-135M-shaped Llama) training step (forward, cross-entropy, backward, AdamW) on random tokens,
 /// timed per step; prints one JSON line with the median step time and the process's peak resident memory, the same
 /// fields <c>bench/pytorch/train_step.py</c> prints for the same model in PyTorch (see <c>bench/train-step.sh</c>).
 /// </summary>
