@@ -1,7 +1,6 @@
 using System.Text;
-using Rebel.Models.Data;
 
-namespace Rebel.SelfPlay.Resume;
+namespace Rebel.Models.Data;
 
 /// <summary>
 /// An append-only JSON Lines file of judged results that survives a kill: every <see cref="Append"/> writes whole
@@ -9,7 +8,7 @@ namespace Rebel.SelfPlay.Resume;
 /// kill mid-write) is cut off, so its results are simply judged again; every other line must be a JSON object, else
 /// reading raises <see cref="DataFormatException"/> naming the file and line.
 /// </summary>
-internal sealed class AppendLog : IDisposable
+public sealed class AppendLog : IDisposable
 {
     private readonly FileStream _stream;
     private readonly object _gate = new();
