@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rebel.Tensors;
 using Rebel.Tensors.Kernels;
 
 namespace Rebel.Benchmarks;
@@ -37,7 +38,7 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
     {
         if (options.WarmupMilliseconds <= 0) return;
         var shape = GemmBenchShape.Square([256]).Single();
-        var rng = new Random(1);
+        var rng = new Rng(1);
         float[] a = Fill(rng, 256 * 256), b = Fill(rng, 256 * 256), c = new float[256 * 256];
         long start = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < options.WarmupMilliseconds)
@@ -49,7 +50,7 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
 
     private Row Measure(GemmBenchShape s)
     {
-        var rng = new Random(12345);
+        var rng = new Rng(12345);
         var a = Fill(rng, (long)s.M * s.K * s.Batch);
         var b = Fill(rng, (long)s.K * s.N * s.Batch);
         var c = new float[(long)s.M * s.N * s.Batch];
@@ -92,7 +93,7 @@ internal sealed class GemmBenchmark(GemmBenchOptions options)
     }
 
 
-    private static float[] Fill(Random rng, long count)
+    private static float[] Fill(Rng rng, long count)
     {
         var x = new float[count];
         for (long i = 0; i < count; i++) x[i] = (float)(rng.NextDouble() - 0.5);

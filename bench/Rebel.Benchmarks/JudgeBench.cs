@@ -162,7 +162,7 @@ internal static class JudgeBench
         /// <summary>A text that the tokenizer encodes to exactly <paramref name="tokens"/> ids (the decoded first ids of a longer text).</summary>
         public string Exactly(ITokenizer tokenizer, int tokens, int rep, int index)
         {
-            var rng = new Rng(_seed ^ (0x9E3779B97F4A7C15UL * (ulong)(rep + 2)) ^ (ulong)index * 0xBF58476D1CE4E5B9UL);
+            var rng = new Rng(Rng.DeriveSeed(Rng.DeriveSeed(_seed, (ulong)(rep + 2)), (ulong)index));
             var text = Sentence(rng, tokens); // at least one token per word
             var ids = tokenizer.Encode(text, allowSpecialTokens: false);
             return tokenizer.Decode(ids.AsSpan(0, Math.Min(tokens, ids.Length)));
