@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Rebel.Models.Data;
 using Rebel.SelfPlay.Games;
-using Rebel.SelfPlay.Reporting;
 
 namespace Rebel.Benchmarks.Games;
 

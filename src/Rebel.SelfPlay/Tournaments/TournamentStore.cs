@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
-using Rebel.SelfPlay.Reporting;
 using Rebel.SelfPlay.Resume;
 
 namespace Rebel.SelfPlay.Tournaments;

@@ -1,4 +1,4 @@
-namespace Rebel.SelfPlay.Reporting;
+namespace Rebel.Models.Data;
 
 /// <summary>
 /// Turns a name (a player, a game) into a file name that is safe on every file system: letters, digits, '-' and '_'
