@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Side-by-side sampling benchmark with a KV cache: Rebel (`rebel bench generate`) vs PyTorch 1.13 (Debian's
-# python3-torch, bench/pytorch/generate.py) on the same GPT-2 (V=512, C=256, 4 layers, 4 heads), batch 16, 16 random
+# Side-by-side sampling benchmark with a KV cache: Rebel (the `generate` benchmark of bench/Rebel.Benchmarks) vs
+# PyTorch 1.13 (Debian's python3-torch, bench/pytorch/generate.py) on the same GPT-2 (V=512, C=256, 4 layers, 4 heads), batch 16, 16 random
 # prompt tokens, 128 new tokens, tau = 1. The two alternate, ROUNDS rounds of 5 timed generations each; the summary is
 # the median of the per-round medians, with the load average before and after.
 # Usage: bash bench/generate.sh [ROUNDS] [THREADS] [extra options for both, e.g. --context-cost --new-tokens 512, or
@@ -11,12 +11,12 @@ rounds=${1:-3}
 threads=${2:-2}
 shift $(( $# < 2 ? $# : 2 ))
 export OPENBLAS_NUM_THREADS="$threads"
-dotnet build -c Release src/Rebel.Cli -v q -nologo >/dev/null
+dotnet build -c Release bench/Rebel.Benchmarks -v q -nologo >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
-  dotnet src/Rebel.Cli/bin/Release/net10.0/rebel.dll bench generate --threads "$threads" "$@" | tee -a "$out"
+  dotnet bench/Rebel.Benchmarks/bin/Release/net10.0/Rebel.Benchmarks.dll generate --threads "$threads" "$@" | tee -a "$out"
   /usr/bin/python3 bench/pytorch/generate.py --threads "$threads" "$@" | tee -a "$out"
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,11 +9,11 @@ rounds=${1:-3}
 steps=${2:-10}
 shift $(( $# < 2 ? $# : 2 ))
 export OPENBLAS_NUM_THREADS=2
-dotnet build -c Release src/Rebel.Cli -v q -nologo >/dev/null
+dotnet build -c Release bench/Rebel.Benchmarks -v q -nologo >/dev/null
 out=$(mktemp)
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
-  dotnet src/Rebel.Cli/bin/Release/net10.0/rebel.dll bench train-step --steps "$steps" "$@" | tee -a "$out"
+  dotnet bench/Rebel.Benchmarks/bin/Release/net10.0/Rebel.Benchmarks.dll train-step --steps "$steps" "$@" | tee -a "$out"
   /usr/bin/python3 bench/pytorch/train_step.py --steps "$steps" --threads 2 "$@" | tee -a "$out"
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -17,7 +17,7 @@ tests/Rebel.Judges.Tests/fixtures/onnx/:
 
 Usage: /usr/bin/python3 tools/make_onnx_judge_fixtures.py   (from the repository root; needs Debian's
 python3-torch and python3-onnx). With `--bench DIR` it writes instead a larger reward judge (C = 256, 4 blocks) into
-DIR for `rebel bench judge --onnx DIR` (bench/onnx-judge.sh).
+DIR for `Rebel.Benchmarks judge --onnx DIR` (bench/onnx-judge.sh).
 """
 import json
 import math
@@ -260,7 +260,7 @@ def main():
 
 
 def bench_model(folder):
-    """A larger reward judge for `rebel bench judge --onnx` (C = 256, 4 blocks, 1024 positions)."""
+    """A larger reward judge for `Rebel.Benchmarks judge --onnx` (C = 256, 4 blocks, 1024 positions)."""
     torch.manual_seed(1)
     os.makedirs(folder, exist_ok=True)
     export(TinyScorer(d=256, heads=4, blocks=4, max_len=1024).eval(), folder, "score")

@@ -1,4 +1,4 @@
-"""The PyTorch side of `rebel bench generate`: batched sampling (tau = 1, no truncation, no EOS) from the same GPT-2
+"""The PyTorch side of `Rebel.Benchmarks generate`: batched sampling (tau = 1, no truncation, no EOS) from the same GPT-2
 (bench/pytorch/train_step.py's model, GPT-2 initialization) with a KV cache: the prompt is fed once (prefill), then one
 token per sequence per step, keys and values written into preallocated [B, H, T, D] buffers. Prints JSON lines with
 the same fields as the C# benchmark. With --model-type llama the model is train_step.py's SmolLM2-135M-shaped Llama

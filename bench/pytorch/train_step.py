@@ -1,4 +1,4 @@
-"""The PyTorch side of `rebel bench train-step`: the same GPT-2 (tanh GELU, tied head, pre-LayerNorm blocks) on
+"""The PyTorch side of `Rebel.Benchmarks train-step`: the same GPT-2 (tanh GELU, tied head, pre-LayerNorm blocks) on
 random tokens, forward + cross-entropy + backward + AdamW, timed per step. Prints one JSON line with the same
 fields as the C# benchmark. With --model-type llama the model is a Llama decoder shaped like SmolLM2-135M (RMSNorm,
 rotary embeddings, grouped-query attention, SwiGLU MLP, tied head); --layers still applies. Run with Debian's python3-torch: /usr/bin/python3 bench/pytorch/train_step.py"""

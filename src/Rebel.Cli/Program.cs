@@ -52,7 +52,6 @@ public static class Program
     {
         var root = new RootCommand("rebel: self-play preference optimization (REBEL) against pairwise judges.");
         root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(JudgeCommand.Create());
         root.Subcommands.Add(PreferenceCommand.Create());

@@ -4,6 +4,22 @@ namespace Rebel.Tensors.Tests;
 public class RngTests
 {
     [Test]
+    public void DeriveSeed_IsTheStreamthOutputOfSplitMix64()
+    {
+        // SplitMix64 started at 0 outputs e220a8397b1dcdaf, 6e789e6aa1b965f4, 06c45d188009454f (its reference vectors)
+        Assert.That(Rng.DeriveSeed(0, 1), Is.EqualTo(0xE220A8397B1DCDAFUL));
+        Assert.That(Rng.DeriveSeed(0, 2), Is.EqualTo(0x6E789E6AA1B965F4UL));
+        Assert.That(Rng.DeriveSeed(0, 3), Is.EqualTo(0x06C45D188009454FUL));
+    }
+
+    [Test]
+    public void DeriveSeed_StreamsOfNearbySeeds_AllDiffer()
+    {
+        var seeds = Enumerable.Range(0, 16).SelectMany(seed => Enumerable.Range(0, 16).Select(stream => Rng.DeriveSeed((ulong)seed, (ulong)stream))).ToList();
+        Assert.That(seeds.Distinct().Count(), Is.EqualTo(256));
+    }
+
+    [Test]
     public void SameSeed_SameSequence_DifferentSeed_Different()
     {
         var a = new Rng(42); var b = new Rng(42); var c = new Rng(43);

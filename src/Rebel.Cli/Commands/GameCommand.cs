@@ -4,7 +4,6 @@ using Rebel.Models.Data;
 using Rebel.Preference;
 using Rebel.SelfPlay.Games;
 using Rebel.SelfPlay.Games.Algorithms;
-using Rebel.SelfPlay.Games.Benchmark;
 
 namespace Rebel.Cli.Commands;
 

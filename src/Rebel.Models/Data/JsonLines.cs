@@ -107,6 +107,18 @@ public static class JsonLines
         return v.GetString()!;
     }
 
+    /// <summary>Reads a required non-negative integer field (an index), or throws naming file, line and field.</summary>
+    public static int RequireIndex(this Record record, string path, string field) =>
+        record.Value.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) && i >= 0
+            ? i
+            : throw new DataFormatException(path, record.Line, $"field \"{field}\" must be a non-negative integer");
+
+    /// <summary>Reads a required number in [0, 1] (a probability), or throws naming file, line and field.</summary>
+    public static double RequireProbability(this Record record, string path, string field) =>
+        record.Value.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && v.GetDouble() is double p && p >= 0 && p <= 1
+            ? p
+            : throw new DataFormatException(path, record.Line, $"field \"{field}\" must be a number in [0, 1]");
+
     /// <summary>
     /// Writes records atomically: to a temporary file beside <paramref name="path"/>, flushed to disk, then renamed.
     /// </summary>

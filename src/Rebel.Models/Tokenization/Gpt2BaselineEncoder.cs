@@ -5,7 +5,7 @@ namespace Rebel.Models.Tokenization;
 
 /// <summary>
 /// Rebel's former hand-written GPT-2 encoder (special-token split → <see cref="Gpt2PreTokenizer"/> → bytes → merges
-/// by rank over ids, with a piece cache), kept only as the baseline of <c>rebel bench tokenizer</c>: it is not on the
+/// by rank over ids, with a piece cache), kept only as the baseline of <c>Rebel.Benchmarks tokenizer</c>: it is not on the
 /// runtime path, which is <see cref="HuggingFaceTokenizer"/>.
 /// </summary>
 internal sealed class Gpt2BaselineEncoder

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rebel.Models.Data;
 using Rebel.Tensors;
 using Rebel.Tensors.IO;
 
@@ -137,9 +138,7 @@ public abstract class NeuralPreferenceModel : IPreferenceModel
         Directory.CreateDirectory(directory);
         Encoder.SaveFiles(directory);
         var weights = Path.Combine(directory, WeightsFile);
-        var tmp = weights + ".tmp";
-        SafeTensorsWriter.Write(tmp, Parameters.Select(t => (t.Name!, t.ShapeArray, (ReadOnlyMemory<float>)t.Contiguous().ToArray())));
-        File.Move(tmp, weights, overwrite: true);
+        SafeTensorsWriter.Write(weights, Parameters.Select(t => (t.Name!, t.ShapeArray, (ReadOnlyMemory<float>)t.Contiguous().ToArray()))); // atomic
 
         var config = new JsonObject
         {
@@ -149,8 +148,7 @@ public abstract class NeuralPreferenceModel : IPreferenceModel
             ["head"] = DescribeHead(),
         };
         var configPath = Path.Combine(directory, ConfigFile);
-        File.WriteAllText(configPath + ".tmp", config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(configPath + ".tmp", configPath, overwrite: true);
+        AtomicFile.WriteAllText(configPath, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Copies every parameter from <paramref name="file"/>, checking names and shapes.</summary>

@@ -113,13 +113,4 @@ public static partial class WinRateEvaluator
             MeanReferenceLength = referenceLengths.Average(),
         };
     }
-
-    // SplitMix64 of the seed and a stream number: the policy and the reference never share a sampling stream
-    internal static ulong Mix(ulong seed, ulong stream)
-    {
-        ulong z = seed + stream * 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 }

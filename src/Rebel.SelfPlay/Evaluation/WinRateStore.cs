@@ -40,7 +40,8 @@ internal sealed class WinRateStore : IDisposable
     /// <exception cref="DataFormatException">A complete line of verdicts.jsonl is not a JSON object.</exception>
     public static WinRateStore Open(string directory, JsonObject header)
     {
-        RunHeader.Ensure(directory, header, "use another --out directory (or --overwrite to discard it)");
+        RunHeader.Ensure(directory, header, "use another --out directory (or --overwrite to discard it)",
+            message => new TournamentException(message));
         return new WinRateStore(directory, AppendLog.Open(Path.Combine(directory, VerdictsFile)));
     }
 
@@ -54,7 +55,7 @@ internal sealed class WinRateStore : IDisposable
     /// <summary>A side's texts ("policy" or "reference"): saved ones, else the player's, saved now (<see cref="SavedCompletions.LoadOrComplete"/>).</summary>
     public string[] LoadOrComplete(string side, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples, ulong seed,
         Func<int, Exception> wrongCount, CancellationToken cancellationToken) =>
-        SavedCompletions.LoadOrComplete(CompletionsPath(side), player, prompts, samples, seed, wrongCount, cancellationToken);
+        SavedCompletions.LoadOrComplete(CompletionsPath(side), player.Complete, prompts, samples, seed, wrongCount, cancellationToken);
 
     /// <summary>
     /// The verdicts found on open, by index k·n + s, each checked against the run: its prompt and sample in range, its
@@ -69,14 +70,14 @@ internal sealed class WinRateStore : IDisposable
         var path = _log.Path;
         foreach (var record in _log.Records)
         {
-            int k = RecordFields.Index(record, path, "prompt_index"), s = RecordFields.Index(record, path, "sample");
+            int k = record.RequireIndex(path, "prompt_index"), s = record.RequireIndex(path, "sample");
             if (k >= prompts.Count) throw new DataFormatException(path, record.Line, $"prompt_index {k} is out of range: the run has {prompts.Count} prompts");
             if (s >= samples) throw new DataFormatException(path, record.Line, $"sample {s} is out of range: the run has {samples} samples per prompt");
             int i = k * samples + s;
             Expect(record, path, "prompt", prompts[k]);
             Expect(record, path, "completion", completions[i]);
             Expect(record, path, "reference_completion", referenceCompletions[i]);
-            double p = RecordFields.Probability(record, path, "p");
+            double p = record.RequireProbability(path, "p");
             if (lines.TryGetValue(i, out int first))
                 throw new DataFormatException(path, record.Line, $"prompt {k}, sample {s} was already judged on line {first}");
             lines[i] = record.Line;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
-using Rebel.SelfPlay.Tournaments;
 
 namespace Rebel.SelfPlay.Resume;
 
@@ -46,9 +45,11 @@ internal static class RunHeader
     /// <param name="directory">The run's directory (created if needed).</param>
     /// <param name="settings">What defines the run, in the order a mismatch is looked for.</param>
     /// <param name="remedy">What to tell the user on a mismatch (e.g. "use another --out directory").</param>
-    /// <exception cref="TournamentException">A saved setting differs; the message names the key, both values and the remedy.</exception>
+    /// <param name="mismatch">Makes the caller's exception of the message (which names the key, both values and the
+    /// remedy), so that each caller keeps its own exception type.</param>
+    /// <exception cref="Exception">What <paramref name="mismatch"/> makes, when a saved setting differs.</exception>
     /// <exception cref="DataFormatException">The saved run.json is not a JSON object.</exception>
-    public static void Ensure(string directory, JsonObject settings, string remedy)
+    public static void Ensure(string directory, JsonObject settings, string remedy, Func<string, Exception> mismatch)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
@@ -60,7 +61,7 @@ internal static class RunHeader
         var saved = ReadObject(path);
         foreach (var (key, value) in settings)
             if (!JsonNode.DeepEquals(saved[key], value))
-                throw new TournamentException(
+                throw mismatch(
                     $"{directory} holds a run with {key} = {Show(saved[key])}, not {Show(value)}; rerun with the same settings to resume it, or {remedy}");
     }
 

@@ -1,5 +1,4 @@
 using Rebel.Models.Data;
-using Rebel.SelfPlay.Tournaments;
 
 namespace Rebel.SelfPlay.Resume;
 
@@ -18,7 +17,7 @@ internal static class SavedCompletions
         var texts = new string?[prompts * samples];
         foreach (var record in JsonLines.Read(path))
         {
-            int k = RecordFields.Index(record, path, "prompt"), s = RecordFields.Index(record, path, "sample");
+            int k = record.RequireIndex(path, "prompt"), s = record.RequireIndex(path, "sample");
             if (k >= prompts || s >= samples) return null;
             texts[k * samples + s] = record.RequireString(path, "completion");
         }
@@ -26,20 +25,20 @@ internal static class SavedCompletions
     }
 
     /// <summary>
-    /// The texts of <paramref name="player"/> for a resumable run: those saved at <paramref name="path"/> when they cover
-    /// every (prompt, sample), else the player's answers (<paramref name="samples"/> per prompt, seeded with
-    /// <paramref name="seed"/>), checked to number K · n and saved atomically before they are returned. A player that
+    /// The texts of a player for a resumable run: those saved at <paramref name="path"/> when they cover every
+    /// (prompt, sample), else the answers of <paramref name="complete"/> (the player's <c>Complete(prompts, samples,
+    /// seed)</c>: <paramref name="samples"/> per prompt, seeded with <paramref name="seed"/>), checked to number K · n and saved atomically before they are returned. A player that
     /// returns another number of completions gets the exception <paramref name="wrongCount"/> makes of that number, so
     /// each caller keeps its own exception type and message.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled before loading or generating.</exception>
-    public static string[] LoadOrComplete(string path, ITournamentPlayer player, IReadOnlyList<string> prompts, int samples, ulong seed,
-        Func<int, Exception> wrongCount, CancellationToken cancellationToken)
+    public static string[] LoadOrComplete(string path, Func<IReadOnlyList<string>, int, ulong, IReadOnlyList<string>> complete,
+        IReadOnlyList<string> prompts, int samples, ulong seed, Func<int, Exception> wrongCount, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var saved = Load(path, prompts.Count, samples);
         if (saved is not null) return saved;
-        var texts = player.Complete(prompts, samples, seed);
+        var texts = complete(prompts, samples, seed);
         if (texts.Count != prompts.Count * samples) throw wrongCount(texts.Count);
         Save(path, texts, samples);
         return texts.ToArray();

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
-using Rebel.SelfPlay.Reporting;
 using Rebel.SelfPlay.Resume;
 
 namespace Rebel.SelfPlay.Tournaments;
@@ -47,7 +46,8 @@ internal sealed class TournamentStore : IDisposable
     public static TournamentStore Open(string directory, string judgeId, IReadOnlyList<string> prompts, int samples, ulong seed,
         IReadOnlyList<ITournamentPlayer> players)
     {
-        RunHeader.Ensure(directory, RunHeader.Settings(judgeId, samples, seed, prompts), "use another --out directory (or --overwrite to discard it)");
+        RunHeader.Ensure(directory, RunHeader.Settings(judgeId, samples, seed, prompts), "use another --out directory (or --overwrite to discard it)",
+            message => new TournamentException(message));
         EnsurePlayers(directory, players);
 
         var log = AppendLog.Open(Path.Combine(directory, "verdicts.jsonl"));
@@ -57,8 +57,8 @@ internal sealed class TournamentStore : IDisposable
             foreach (var record in log.Records)
             {
                 var key = (record.RequireString(log.Path, "first"), record.RequireString(log.Path, "second"),
-                    RecordFields.Index(record, log.Path, "prompt"), RecordFields.Index(record, log.Path, "sample"));
-                saved[key] = RecordFields.Probability(record, log.Path, "p");
+                    record.RequireIndex(log.Path, "prompt"), record.RequireIndex(log.Path, "sample"));
+                saved[key] = record.RequireProbability(log.Path, "p");
             }
         }
         catch
@@ -72,7 +72,7 @@ internal sealed class TournamentStore : IDisposable
     /// <summary>A player's texts: saved ones, else its answers, saved now (<see cref="SavedCompletions.LoadOrComplete"/>).</summary>
     public string[] LoadOrComplete(ITournamentPlayer player, IReadOnlyList<string> prompts, int samples, ulong seed,
         Func<int, Exception> wrongCount, CancellationToken cancellationToken) =>
-        SavedCompletions.LoadOrComplete(CompletionsPath(player.Name), player, prompts, samples, seed, wrongCount, cancellationToken);
+        SavedCompletions.LoadOrComplete(CompletionsPath(player.Name), player.Complete, prompts, samples, seed, wrongCount, cancellationToken);
 
     /// <summary>Appends a judged batch and flushes it to disk before returning (thread-safe).</summary>
     public void Append(IReadOnlyList<(string First, string Second, int Prompt, int Sample, double P)> verdicts)

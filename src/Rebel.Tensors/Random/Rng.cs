@@ -18,9 +18,23 @@ public sealed class Rng
         _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
     }
 
-    private static ulong SplitMix(ref ulong x)
+    /// <summary>SplitMix64's increment γ = ⌊2⁶⁴/φ⌋.</summary>
+    private const ulong Gamma = 0x9E3779B97F4A7C15UL;
+
+    /// <summary>
+    /// The seed of sub-stream <paramref name="stream"/> of a run seeded with <paramref name="seed"/>: the
+    /// <paramref name="stream"/>-th output of SplitMix64 started at <paramref name="seed"/>,
+    /// mix(seed + stream · γ). Rebel's one rule for deriving seeds: every independent use of randomness in a run
+    /// (the policy's samples and the reference's in an evaluation, ...) takes its own stream number, so two uses never
+    /// share a sequence, and a derived seed is as well mixed as a fresh one whatever the run seed (0, 1, 2, ...).
+    /// </summary>
+    public static ulong DeriveSeed(ulong seed, ulong stream) => Finalize(seed + stream * Gamma);
+
+    private static ulong SplitMix(ref ulong x) => Finalize(x += Gamma);
+
+    // SplitMix64's output function: z ← (z ⊕ z≫30)·c₁, z ← (z ⊕ z≫27)·c₂, z ⊕ z≫31
+    private static ulong Finalize(ulong z)
     {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
