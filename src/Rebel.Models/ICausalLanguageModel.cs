@@ -48,6 +48,14 @@ public interface ICausalLanguageModel
     ICausalLanguageModel Copy();
 
     /// <summary>
+    /// A second model over the same parameter tensors (reference-equal: nothing is copied, and their
+    /// <see cref="Tensor.RequiresGrad"/> flags are left as they are), with modules of its own, so LoRA adapters attached
+    /// to one do not affect the other. Policies that differ only in adapters (π_θ, π_ref and the π_t snapshots of a LoRA
+    /// run) share one frozen base this way. The shared weights must not change while more than one model uses them.
+    /// </summary>
+    ICausalLanguageModel ShareWeights();
+
+    /// <summary>
     /// The cached inference path for <paramref name="batch"/> sequences of up to <paramref name="capacity"/> positions.
     /// With <paramref name="packWeights"/> every weight matrix is packed once for the GEMM micro-kernel (fast decoding,
     /// a second copy of the weights while it lives). The weights must not change while it is in use.

@@ -35,6 +35,17 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
         foreach (var (name, value) in Parameters) value.Name = name;
     }
 
+    /// <summary>A second model over <paramref name="source"/>'s parameter tensors (see <see cref="ShareWeights"/>).</summary>
+    private Gpt2Model(Gpt2Model source)
+    {
+        Config = source.Config;
+        Wte = Child("wte", new Embedding(source.Wte));
+        Wpe = Child("wpe", new Embedding(source.Wpe));
+        _blocks = source._blocks.Select((b, i) => Child($"h.{i}", new Block(b))).ToArray();
+        LnF = Child("ln_f", new LayerNorm(source.LnF));
+        Parameters = NamedParameters().ToArray();
+    }
+
     /// <summary>The configuration the model was built from.</summary>
     public Gpt2Config Config { get; }
 
@@ -78,6 +89,9 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
         for (int i = 0; i < Parameters.Count; i++) Parameters[i].Value.AsSpan().CopyTo(copy.Parameters[i].Value.AsSpan());
         return copy;
     }
+
+    /// <inheritdoc/>
+    public ICausalLanguageModel ShareWeights() => new Gpt2Model(this);
 
     /// <inheritdoc/>
     public IKvDecoder CreateDecoder(int batch, int capacity, bool packWeights) => new CachedForward(this, batch, capacity, packWeights);

@@ -40,6 +40,19 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
         foreach (var (name, value) in Parameters) value.Name = name;
     }
 
+    /// <summary>A second model over <paramref name="source"/>'s parameter tensors (see <see cref="ShareWeights"/>).</summary>
+    private LlamaModel(LlamaModel source)
+    {
+        Config = source.Config;
+        StorageTypes = source.StorageTypes;
+        SourceConfig = source.SourceConfig;
+        EmbedTokens = Child("model.embed_tokens", new Embedding(source.EmbedTokens));
+        _layers = source._layers.Select((b, i) => Child($"model.layers.{i}", new LlamaBlock(b))).ToArray();
+        Norm = Child("model.norm", new RmsNorm(source.Norm));
+        LmHead = source.LmHead is null ? null : Child("lm_head", new Linear(source.LmHead));
+        Parameters = NamedParameters().ToArray();
+    }
+
     /// <summary>The configuration the model was built from.</summary>
     public LlamaConfig Config { get; }
 
@@ -134,6 +147,9 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
         for (int i = 0; i < Parameters.Count; i++) Parameters[i].Value.AsSpan().CopyTo(copy.Parameters[i].Value.AsSpan());
         return copy;
     }
+
+    /// <inheritdoc/>
+    public ICausalLanguageModel ShareWeights() => new LlamaModel(this);
 
     /// <inheritdoc/>
     public IKvDecoder CreateDecoder(int batch, int capacity, bool packWeights) => new LlamaDecoder(this, batch, capacity, packWeights);

@@ -11,6 +11,9 @@ public sealed class Embedding : Module
         Weight = Parameter("weight", Tensor.Normal(rng, std, count, size)); // (N, C)
     }
 
+    /// <summary>A second module over <paramref name="source"/>'s table (the same tensor, not a copy).</summary>
+    internal Embedding(Embedding source) => Weight = SharedParameter("weight", source.Weight);
+
     /// <summary>The table, shape [N, C].</summary>
     public Tensor Weight { get; }
 

@@ -19,6 +19,15 @@ public sealed class Linear : Module, IAdaptableLinear
         Bias = bias ? Parameter("bias", Tensor.Zeros(outputs)) : null;         // (out)
     }
 
+    /// <summary>A second layer over <paramref name="source"/>'s W and b (the same tensors, not copies), without its adapter.</summary>
+    internal Linear(Linear source)
+    {
+        Inputs = source.Inputs;
+        Outputs = source.Outputs;
+        Weight = SharedParameter("weight", source.Weight);
+        Bias = source.Bias is null ? null : SharedParameter("bias", source.Bias);
+    }
+
     /// <summary>Input width.</summary>
     public int Inputs { get; }
 

@@ -27,6 +27,18 @@ public sealed class LlamaAttention : Module
         }
     }
 
+    /// <summary>A second module over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal LlamaAttention(LlamaAttention source)
+    {
+        _config = source._config;
+        QProj = Child("q_proj", new Linear(source.QProj));
+        KProj = Child("k_proj", new Linear(source.KProj));
+        VProj = Child("v_proj", new Linear(source.VProj));
+        OProj = Child("o_proj", new Linear(source.OProj));
+        if (source.QNorm is not null) QNorm = Child("q_norm", new RmsNorm(source.QNorm));
+        if (source.KNorm is not null) KNorm = Child("k_norm", new RmsNorm(source.KNorm));
+    }
+
     public Linear QProj { get; }
 
     public Linear KProj { get; }

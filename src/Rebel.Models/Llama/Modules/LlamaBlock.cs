@@ -14,6 +14,15 @@ public sealed class LlamaBlock : Module
         PostAttentionLayerNorm = Child("post_attention_layernorm", new RmsNorm(config.HiddenSize, config.RmsNormEps));
     }
 
+    /// <summary>A second block over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal LlamaBlock(LlamaBlock source)
+    {
+        SelfAttn = Child("self_attn", new LlamaAttention(source.SelfAttn));
+        Mlp = Child("mlp", new LlamaMlp(source.Mlp));
+        InputLayerNorm = Child("input_layernorm", new RmsNorm(source.InputLayerNorm));
+        PostAttentionLayerNorm = Child("post_attention_layernorm", new RmsNorm(source.PostAttentionLayerNorm));
+    }
+
     public LlamaAttention SelfAttn { get; }
 
     public LlamaMlp Mlp { get; }

@@ -13,6 +13,14 @@ public sealed class LlamaMlp : Module
         DownProj = Child("down_proj", new Linear(config.IntermediateSize, config.HiddenSize, config.MlpBias, rng, std));
     }
 
+    /// <summary>A second module over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal LlamaMlp(LlamaMlp source)
+    {
+        GateProj = Child("gate_proj", new Linear(source.GateProj));
+        UpProj = Child("up_proj", new Linear(source.UpProj));
+        DownProj = Child("down_proj", new Linear(source.DownProj));
+    }
+
     public Linear GateProj { get; }
 
     public Linear UpProj { get; }
