@@ -45,11 +45,11 @@ internal static class PreferenceCommand
         var type = new Option<string>("--model-type") { Description = "bt (Bradley–Terry reward) or gpm (general preference model).", Required = true };
         var encoder = new Option<string>("--encoder")
         {
-            Description = "Text encoder: features (hashed words/bigrams + MLP) or gpt2:DIR (a Hugging Face-layout GPT-2 directory with tokenizer, fine-tuned).",
+            Description = "Text encoder: features (hashed words/bigrams + MLP) or transformer:DIR (a Hugging Face-layout GPT-2 or Llama-family model folder with tokenizer, fine-tuned; gpt2:DIR is the same).",
             DefaultValueFactory = _ => "features",
         };
-        var pooling = new Option<string>("--pooling") { Description = "gpt2: last (hidden state at the last token, default) or mean.", DefaultValueFactory = _ => "last" };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "gpt2: most tokens per prompt + completion, keeping the end (default 0 = context length).", DefaultValueFactory = _ => 0 };
+        var pooling = new Option<string>("--pooling") { Description = "transformer: last (hidden state at the last token, default) or mean.", DefaultValueFactory = _ => "last" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "transformer: most tokens per prompt + completion, keeping the end (default 0 = context length).", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for config.json and model.safetensors.", Required = true };
         var blocks = new Option<int>("--blocks") { Description = "gpm: k, the number of 2×2 skew blocks (default 4).", DefaultValueFactory = _ => 4 };
         var tau = new Option<double>("--tau") { Description = "gpm: τ, the temperature (default 1).", DefaultValueFactory = _ => 1.0 };
@@ -114,25 +114,30 @@ internal static class PreferenceCommand
         }
     }
 
-    /// <summary>The encoder named by <c>--encoder</c>: <c>features</c>, or <c>gpt2:DIR</c> (a GPT-2 checkpoint with its tokenizer).</summary>
+    /// <summary>
+    /// The encoder named by <c>--encoder</c>: <c>features</c>, or <c>transformer:DIR</c> (a GPT-2 or Llama-family model
+    /// folder with its tokenizer; <c>gpt2:DIR</c> is the same).
+    /// </summary>
     private static ICompletionEncoder CreateEncoder(TrainOptions o, Rng rng)
     {
-        const string gpt2Prefix = Gpt2CompletionEncoder.TypeName + ":";
+        const string prefix = TransformerCompletionEncoder.TypeName + ":", legacyPrefix = TransformerCompletionEncoder.LegacyTypeName + ":";
         if (o.Encoder == HashedFeatureEncoder.TypeName)
             return new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Buckets = o.Buckets, Hidden = o.Hidden }, rng);
-        if (o.Encoder.StartsWith(gpt2Prefix, StringComparison.Ordinal) && o.Encoder.Length > gpt2Prefix.Length)
+        var folder = o.Encoder.StartsWith(prefix, StringComparison.Ordinal) ? o.Encoder[prefix.Length..]
+            : o.Encoder.StartsWith(legacyPrefix, StringComparison.Ordinal) ? o.Encoder[legacyPrefix.Length..] : "";
+        if (folder.Length > 0)
         {
-            var options = new Gpt2CompletionEncoderOptions { Pooling = Gpt2CompletionEncoder.ParsePooling(o.Pooling), MaxTokens = o.MaxTokens };
+            var options = new TransformerCompletionEncoderOptions { Pooling = TransformerCompletionEncoder.ParsePooling(o.Pooling), MaxTokens = o.MaxTokens };
             try
             {
-                return Gpt2CompletionEncoder.Load(o.Encoder[gpt2Prefix.Length..], options.Validate());
+                return TransformerCompletionEncoder.Load(folder, options.Validate());
             }
             catch (ModelFormatException e)
             {
                 throw new ArgumentException($"--encoder {o.Encoder}: {ErrorText.Of(e)}", e);
             }
         }
-        throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName}, {gpt2Prefix}DIR)");
+        throw new ArgumentException($"--encoder \"{o.Encoder}\" is not known (available: {HashedFeatureEncoder.TypeName}, {prefix}DIR)");
     }
 
     /// <summary>Runs <c>eval</c>; 0 on success, 1 on bad input.</summary>

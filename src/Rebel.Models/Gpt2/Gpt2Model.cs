@@ -74,6 +74,9 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
     public int VocabSize => Config.VocabSize;
 
     /// <inheritdoc/>
+    public int HiddenSize => Config.EmbeddingSize;
+
+    /// <inheritdoc/>
     public int ContextLength => Config.ContextLength;
 
     /// <inheritdoc/>
@@ -98,6 +101,13 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
 
     /// <inheritdoc/>
     public void WriteFiles(string directory, ITokenizer? tokenizer) => Gpt2Checkpoint.WriteFiles(directory, this, tokenizer);
+
+    /// <inheritdoc/>
+    public void WriteConfig(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Config.Save(Path.Combine(directory, Gpt2Checkpoint.ConfigFile));
+    }
 
     /// <summary>Total number of scalar parameters.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.Value.Size);

@@ -93,6 +93,9 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     public int VocabSize => Config.VocabSize;
 
     /// <inheritdoc/>
+    public int HiddenSize => Config.HiddenSize;
+
+    /// <inheritdoc/>
     public int ContextLength => Config.ContextLength;
 
     /// <inheritdoc/>
@@ -156,6 +159,13 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
 
     /// <inheritdoc/>
     public void WriteFiles(string directory, ITokenizer? tokenizer) => LlamaCheckpoint.WriteFiles(directory, this, tokenizer);
+
+    /// <inheritdoc/>
+    public void WriteConfig(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Config.Save(directory, SourceConfig);
+    }
 
     private void CheckInput(int[] ids, int batch, int time, float[]? attentionMask)
     {

@@ -9,8 +9,8 @@ namespace Rebel.Preference.Models;
 public static class PreferenceModels
 {
     /// <summary>
-    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder <c>features</c> or <c>gpt2</c>, head),
-    /// the encoder's own files (a gpt2 encoder's <c>DIR/backbone/</c>) and <c>DIR/model.safetensors</c>, and returns the
+    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder <c>features</c> or <c>transformer</c> — also
+    /// read under its former name <c>gpt2</c> —, head), the encoder's own files (a transformer encoder's <c>DIR/backbone/</c>) and <c>DIR/model.safetensors</c>, and returns the
     /// model with its weights.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
@@ -63,8 +63,8 @@ public static class PreferenceModels
         ICompletionEncoder encoder = encoderType switch
         {
             HashedFeatureEncoder.TypeName => HashedFeatureEncoder.FromConfig(encoderConfig),
-            Gpt2CompletionEncoder.TypeName => Gpt2CompletionEncoder.FromConfig(encoderConfig, directory),
-            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName}, {Gpt2CompletionEncoder.TypeName})"),
+            TransformerCompletionEncoder.TypeName or TransformerCompletionEncoder.LegacyTypeName => TransformerCompletionEncoder.FromConfig(encoderConfig, directory),
+            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName}, {TransformerCompletionEncoder.TypeName})"),
         };
         string kind = (string?)config["kind"] ?? throw new InvalidDataException("the config lacks \"kind\"");
         return kind switch
