@@ -19,6 +19,7 @@ internal static class BenchCommand
         command.Subcommands.Add(GenerateBench.Create());
         command.Subcommands.Add(TournamentBench.Create());
         command.Subcommands.Add(JudgeBench.Create());
+        command.Subcommands.Add(LoadBench.Create());
         return command;
     }
 }

@@ -25,11 +25,16 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     private RotaryTable? _rotary;
 
     /// <summary>A freshly initialized model: weights ~ N(0, 0.02²) (Hugging Face's initializer_range), norms 1, biases 0.</summary>
-    public LlamaModel(LlamaConfig config, ulong seed = 0)
+    public LlamaModel(LlamaConfig config, ulong seed = 0) : this(config, new Rng(seed)) { }
+
+    /// <summary>
+    /// A model of <paramref name="config"/> whose weights are drawn from <paramref name="rng"/>, or left 0 when it is null
+    /// (the checkpoint loader fills them: drawing 135 M normals only to overwrite them took as long as the whole load).
+    /// </summary>
+    internal LlamaModel(LlamaConfig config, Rng? rng)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config.Validate();
-        var rng = new Rng(seed);
         const float std = 0.02f;
         EmbedTokens = Child("model.embed_tokens", new Embedding(config.VocabSize, config.HiddenSize, rng, std));
         _layers = new LlamaBlock[config.Layers];

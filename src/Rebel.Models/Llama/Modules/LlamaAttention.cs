@@ -12,7 +12,7 @@ public sealed class LlamaAttention : Module
 {
     private readonly LlamaConfig _config;
 
-    public LlamaAttention(LlamaConfig config, Rng rng, float std)
+    public LlamaAttention(LlamaConfig config, Rng? rng, float std)
     {
         _config = config;
         int c = config.HiddenSize, q = config.Heads * config.HeadDim, kv = config.KvHeads * config.HeadDim;

@@ -6,7 +6,7 @@ namespace Rebel.Models.Llama.Modules;
 /// <summary>A pre-norm decoder layer: x + attn(input_layernorm(x)), then x + mlp(post_attention_layernorm(x)).</summary>
 public sealed class LlamaBlock : Module
 {
-    public LlamaBlock(LlamaConfig config, Rng rng, float std)
+    public LlamaBlock(LlamaConfig config, Rng? rng, float std)
     {
         SelfAttn = Child("self_attn", new LlamaAttention(config, rng, std));
         Mlp = Child("mlp", new LlamaMlp(config, rng, std));

@@ -6,7 +6,7 @@ namespace Rebel.Models.Llama.Modules;
 /// <summary>The SwiGLU feed-forward network: y = W_down·(silu(W_gate·x) ⊙ W_up·x), widths C → F → C.</summary>
 public sealed class LlamaMlp : Module
 {
-    public LlamaMlp(LlamaConfig config, Rng rng, float std)
+    public LlamaMlp(LlamaConfig config, Rng? rng, float std)
     {
         GateProj = Child("gate_proj", new Linear(config.HiddenSize, config.IntermediateSize, config.MlpBias, rng, std));
         UpProj = Child("up_proj", new Linear(config.HiddenSize, config.IntermediateSize, config.MlpBias, rng, std));
