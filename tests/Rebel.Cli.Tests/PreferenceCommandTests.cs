@@ -85,6 +85,17 @@ public class PreferenceCommandTests
         Assert.That(error, Does.Contain("none"));
     }
 
+    /// <summary>`rebel judge --judge model:DIR` on one pair of completions asked both ways; returns the two p.</summary>
+    private double[] JudgeBothWays(string model)
+    {
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}""", """{"prompt": "prompt 1", "a": "engine gear", "b": "river stone"}"""]);
+        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
+        var (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
+        Assert.That(code, Is.EqualTo(0), error);
+        return File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("p").GetDouble()).ToArray();
+    }
+
     [Test]
     public void TrainJudge_Gpt2Encoder_SavesBackboneAndJudgesFromTheDirectory()
     {
@@ -104,12 +115,7 @@ public class PreferenceCommandTests
         }
         Assert.That(File.Exists(Path.Combine(model, "backbone", "config.json")), Is.True);
 
-        var pairs = Path.Combine(_dir, "pairs.jsonl");
-        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}""", """{"prompt": "prompt 1", "a": "engine gear", "b": "river stone"}"""]);
-        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
-        (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
-        Assert.That(code, Is.EqualTo(0), error);
-        var p = File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("p").GetDouble()).ToArray();
+        var p = JudgeBothWays(model);
         Assert.That(p[0] + p[1], Is.EqualTo(1.0).Within(1e-12)); // the same two completions, asked both ways
     }
 
@@ -134,12 +140,7 @@ public class PreferenceCommandTests
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("count").GetInt32(), Is.GreaterThan(0));
 
-        var pairs = Path.Combine(_dir, "pairs.jsonl");
-        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}""", """{"prompt": "prompt 1", "a": "engine gear", "b": "river stone"}"""]);
-        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
-        (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
-        Assert.That(code, Is.EqualTo(0), error);
-        var p = File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("p").GetDouble()).ToArray();
+        var p = JudgeBothWays(model);
         Assert.That(p[0] + p[1], Is.EqualTo(1.0).Within(1e-9), "a general preference model is skew-symmetric");
         Assert.That(p[0], Is.Not.EqualTo(0.5).Within(1e-6));
     }
