@@ -18,7 +18,7 @@ echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 med = lambda key: statistics.median(r[key] for r in rows)
-print(f"load {med('load_ms'):.0f} ms; RSS before {med('rss_before_mb'):.0f} MB, peak {med('peak_rss_mb'):.0f} MB "
+print(f"load {med('load_ms'):.0f} ms wall, {med('load_cpu_ms'):.0f} ms CPU; RSS before {med('rss_before_mb'):.0f} MB, peak {med('peak_rss_mb'):.0f} MB "
       f"(peak - before = {med('peak_rss_mb') - med('rss_before_mb'):.0f} MB for {rows[0]['f32_mb']:.0f} MB of float32 weights "
       f"from {rows[0]['file_mb']:.0f} MB of files)")
 PY
