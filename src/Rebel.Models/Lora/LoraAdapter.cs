@@ -145,9 +145,7 @@ public sealed class LoraAdapter
         var sites = other.Linears.ToDictionary(l => l.Path, StringComparer.Ordinal);
         foreach (var (site, layer) in _layers)
         {
-            if (!sites.TryGetValue(site.Path, out var target) || target.Linear.InputSize != layer.InputSize || target.Linear.OutputSize != layer.OutputSize
-                || target.Linear.WeightIsTransposed != site.Linear.WeightIsTransposed)
-                throw new ArgumentException($"Module {site.Path} is missing from the other model or has another shape.", nameof(other));
+            var target = Matching(sites, site, layer);
             AddDelta(target.Linear, layer);
         }
     }
@@ -168,15 +166,20 @@ public sealed class LoraAdapter
         var layers = new List<(NamedLinear, LoraLayer)>(_layers.Count);
         foreach (var (site, layer) in _layers)
         {
-            if (!sites.TryGetValue(site.Path, out var target) || target.Linear.InputSize != layer.InputSize || target.Linear.OutputSize != layer.OutputSize
-                || target.Linear.WeightIsTransposed != site.Linear.WeightIsTransposed)
-                throw new ArgumentException($"Module {site.Path} is missing from the other model or has another shape.", nameof(other));
+            var target = Matching(sites, site, layer);
             var copy = new LoraLayer(layer.A.Detach(), layer.B.Detach(), layer.Scaling, layer.DropoutProbability, new Rng(rng.NextUInt64()));
             copy.A.RequiresGrad = copy.B.RequiresGrad = false;                             // a frozen snapshot
             layers.Add((target, copy));
         }
         return new LoraAdapter(other, Config, layers);
     }
+
+    /// <summary>The linear map of another host with <paramref name="site"/>'s path and shape.</summary>
+    private static NamedLinear Matching(Dictionary<string, NamedLinear> sites, NamedLinear site, LoraLayer layer) =>
+        sites.TryGetValue(site.Path, out var target) && target.Linear.InputSize == layer.InputSize && target.Linear.OutputSize == layer.OutputSize
+            && target.Linear.WeightIsTransposed == site.Linear.WeightIsTransposed
+            ? target
+            : throw new ArgumentException($"Module {site.Path} is missing from the other model or has another shape.", "other");
 
     private static void AddDelta(IAdaptableLinear linear, LoraLayer layer)
     {
