@@ -27,7 +27,7 @@ internal static class GenerateBench
     /// <summary>Settings of the benchmark; the model is GPT-2 with V, C, layers and heads as given, or with
     /// <paramref name="Llama"/> SmolLM2-135M's shape with <paramref name="Layers"/> layers (V, C and heads then ignored).</summary>
     internal sealed record Options(int Batch, int PromptTokens, int NewTokens, int Width, int Layers, int Heads, int Vocab,
-        int Repetitions, bool ContextCost, int Threads = 2, bool Llama = false)
+        int Repetitions, bool ContextCost, int Threads = 2, bool Llama = false, string? Model = null)
     {
         /// <summary>The vocabulary the prompts are drawn from: <see cref="Vocab"/>, or SmolLM2's with <see cref="Llama"/>.</summary>
         public int ModelVocab => Llama ? SmolLm2Shape.VocabSize : Vocab;
@@ -62,7 +62,7 @@ internal static class GenerateBench
         }
 
         /// <summary>The benchmarked model: context = prompt + new tokens, no EOS (every sequence runs to the end).</summary>
-        public ICausalLanguageModel CreateModel() => Llama
+        public ICausalLanguageModel CreateModel() => Model is { } folder ? ModelFolder.Load(folder) : Llama
             ? new LlamaModel(SmolLm2Shape.Config(Layers, PromptTokens + NewTokens), seed: 1)
             : new Gpt2Model(new Gpt2Config(Vocab, PromptTokens + NewTokens, Width, Layers, Heads).Validate(), seed: 1);
     }
@@ -85,14 +85,15 @@ internal static class GenerateBench
             DefaultValueFactory = _ => "gpt2",
         };
         modelType.AcceptOnlyFromAmong(SmolLm2Shape.ModelTypes);
+        var folder = new Option<string?>("--model") { Description = "A model folder to load instead of a random model (bench/llama-cpp.sh: the GGUF anchor's weights)." };
         var command = new Command("generate", "Sampling throughput with the KV cache (compare with bench/pytorch/generate.py).")
-            { batch, prompt, newTokens, width, layers, heads, vocab, reps, contextCost, threads, modelType };
+            { batch, prompt, newTokens, width, layers, heads, vocab, reps, contextCost, threads, modelType, folder };
         JsonLinesBench.SetAction(command, parse =>
         {
             bool llama = parse.GetValue(modelType) == "llama";
             return new Options(parse.GetValue(batch), parse.GetValue(prompt), parse.GetValue(newTokens), parse.GetValue(width),
                 parse.GetValue(layers) ?? (llama ? SmolLm2Shape.Layers : 4), parse.GetValue(heads), parse.GetValue(vocab), parse.GetValue(reps),
-                parse.GetValue(contextCost), parse.GetValue(threads), llama).Validate();
+                parse.GetValue(contextCost), parse.GetValue(threads), llama, parse.GetValue(folder)).Validate();
         }, Run);
         return command;
     }
@@ -113,7 +114,7 @@ internal static class GenerateBench
         for (int i = 0; i < options.Batch; i++)
         {
             prompts[i] = new int[options.PromptTokens];
-            for (int t = 0; t < options.PromptTokens; t++) prompts[i][t] = rng.NextInt(options.ModelVocab);
+            for (int t = 0; t < options.PromptTokens; t++) prompts[i][t] = rng.NextInt(model.VocabSize);
         }
         // Warm-up: JIT, buffer pools, thread pool.
         generator.Generate(prompts, Sampling(Math.Min(options.NewTokens, 8), 0));

@@ -81,7 +81,7 @@ internal static class JudgeBench
         var tokenizer = BpeTrainer.Train(text.Corpus(2000), new BpeTrainerOptions { VocabSize = 512 });
         var rng = new Rng(1);
         ICompletionEncoder encoder = o.Encoder == "gpt2"
-            ? new Gpt2CompletionEncoder(new Gpt2Model(new Gpt2Config(tokenizer.VocabSize, o.PromptTokens + o.CompletionTokens + 1, o.Width, o.Layers, o.Heads,
+            ? new TransformerCompletionEncoder(new Gpt2Model(new Gpt2Config(tokenizer.VocabSize, o.PromptTokens + o.CompletionTokens + 1, o.Width, o.Layers, o.Heads,
                 EosTokenId: tokenizer.EosId), seed: 1), tokenizer)
             : new HashedFeatureEncoder(new HashedFeatureEncoderOptions { Hidden = o.Width }, rng);
         using IPairwiseJudge judge = o.Onnx is { } folder

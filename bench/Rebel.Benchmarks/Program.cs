@@ -23,6 +23,7 @@ public static class Program
         command.Subcommands.Add(GenerateBench.Create());
         command.Subcommands.Add(TournamentBench.Create());
         command.Subcommands.Add(JudgeBench.Create());
+        command.Subcommands.Add(LoadBench.Create());
         return command;
     }
 }

@@ -33,8 +33,9 @@ internal static class TrainStepBench
         };
         modelType.AcceptOnlyFromAmong(SmolLm2Shape.ModelTypes);
         var checkpoint = new Option<bool>("--checkpoint") { Description = "Activation checkpointing: recompute each block in the backward pass." };
+        var loraRank = new Option<int>("--lora-rank") { Description = "Train rank-r LoRA adapters on every projection over the frozen model (0 = full fine-tuning).", DefaultValueFactory = _ => 0 };
         var command = new Command("train-step", "Time forward + backward + AdamW of a GPT-2 or Llama model (compare with bench/pytorch/train_step.py).")
-            { steps, batch, context, width, layers, heads, vocab, modelType, checkpoint };
+            { steps, batch, context, width, layers, heads, vocab, modelType, checkpoint, loraRank };
         command.SetAction(parse =>
         {
             int t = parse.GetValue(context);
@@ -42,17 +43,17 @@ internal static class TrainStepBench
                 ? new LlamaModel(SmolLm2Shape.Config(parse.GetValue(layers) ?? SmolLm2Shape.Layers, t), seed: 1)
                 : new Gpt2Model(new Gpt2Config(parse.GetValue(vocab), t, parse.GetValue(width), parse.GetValue(layers) ?? 4, parse.GetValue(heads)).Validate(), seed: 1);
             model.CheckpointBlocks = parse.GetValue(checkpoint);
-            var result = Run(model, parse.GetValue(batch), t, parse.GetValue(steps));
+            var result = Run(model, parse.GetValue(batch), t, parse.GetValue(steps), LoraBenchAdapters.Trainable(model, parse.GetValue(loraRank)));
             parse.InvocationConfiguration.Output.WriteLine(result);
             return 0;
         });
         return command;
     }
 
-    internal static string Run(ICausalLanguageModel model, int batch, int t, int steps)
+    internal static string Run(ICausalLanguageModel model, int batch, int t, int steps, IReadOnlyList<Tensor>? trainable = null)
     {
         int v = model.VocabSize;
-        var optimizer = new AdamW(model.Parameters.Select(p => p.Value), new AdamWOptions { LearningRate = 1e-4 });
+        var optimizer = new AdamW(trainable ?? model.Parameters.Select(p => p.Value).ToList(), new AdamWOptions { LearningRate = 1e-4 });
         var rng = new Rng(2);
         var ids = Enumerable.Range(0, batch * t).Select(_ => rng.NextInt(v)).ToArray();
         var targets = ids.Skip(1).Append(0).ToArray();

@@ -119,12 +119,35 @@ class Llama(nn.Module):
         return rms_norm(x, self.norm) @ self.embed.weight.T
 
 
+class LoraLinear(nn.Module):
+    """PEFT's LoRA on a frozen nn.Linear: y = x W^T + s (x A^T) B^T, A (r, in) ~ U(-1/sqrt(in), 1/sqrt(in)), B (out, r) = 0, s = alpha/r."""
+    def __init__(self, base, r, alpha):
+        super().__init__()
+        self.base, self.scale = base, alpha / r
+        bound = 1 / math.sqrt(base.in_features)
+        self.a = nn.Parameter(torch.empty(r, base.in_features).uniform_(-bound, bound))
+        self.b = nn.Parameter(torch.zeros(base.out_features, r))
+
+    def forward(self, x):
+        return self.base(x) + (x @ self.a.T) @ self.b.T * self.scale
+
+
+def add_lora(model, r):
+    """Freezes the Llama model and puts rank-r adapters (alpha = 2r) on all seven projections of every layer, as Rebel's --lora-rank."""
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for layer in model.layers:
+        for name in ("q", "k", "v", "o", "gate", "up", "down"):
+            setattr(layer, name, LoraLinear(getattr(layer, name), r, 2 * r))
+
+
 def main():
     p = argparse.ArgumentParser()
     for name, default in [("steps", 10), ("batch", 16), ("context", 128), ("width", 256), ("layers", 4), ("heads", 4), ("vocab", 512), ("threads", 2)]:
         p.add_argument("--" + name, type=int, default=default)
     p.add_argument("--model-type", choices=["gpt2", "llama"], default="gpt2")
     p.add_argument("--checkpoint", action="store_true")
+    p.add_argument("--lora-rank", type=int, default=0, help="train rank-r LoRA adapters on every projection of a frozen llama model")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -133,7 +156,11 @@ def main():
         a.vocab = model.vocab
     else:
         model = Gpt2(a.vocab, a.context, a.width, a.layers, a.heads)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    if a.lora_rank > 0:
+        if a.model_type != "llama":
+            raise SystemExit("--lora-rank is implemented for --model-type llama only")
+        add_lora(model, a.lora_rank)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
     ids = torch.randint(0, a.vocab, (a.batch, a.context))
     targets = torch.roll(ids, -1, dims=1)
     times = []
@@ -149,7 +176,7 @@ def main():
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"impl": "pytorch", "median_ms": round(times[len(times) // 2], 1), "peak_rss_mb": round(peak_mb, 1),
                       "loss": round(loss.item(), 4), "steps": a.steps, "threads": a.threads,
-                      "model_type": a.model_type, "checkpoint": a.checkpoint}))
+                      "model_type": a.model_type, "checkpoint": a.checkpoint, "lora_rank": a.lora_rank}))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ public interface ICausalLanguageModel
     /// <summary>V, the vocabulary size.</summary>
     int VocabSize { get; }
 
+    /// <summary>C, the width of the final hidden states (<c>n_embd</c> / <c>hidden_size</c>).</summary>
+    int HiddenSize { get; }
+
     /// <summary>The longest sequence the model accepts.</summary>
     int ContextLength { get; }
 
@@ -44,8 +47,23 @@ public interface ICausalLanguageModel
     /// <exception cref="ArgumentException">ids not [B, T], T past the context, an id outside the vocabulary, a mask of the wrong length.</exception>
     Tensor Forward(int[] ids, int batch, int time, float[]? attentionMask = null);
 
+    /// <summary>
+    /// The final hidden states [B, T, C] (after the last norm, before the output head) for the same inputs as
+    /// <see cref="Forward"/>; recorded for autograd. A preference model's encoder reads these.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Forward"/>.</exception>
+    Tensor Hidden(int[] ids, int batch, int time, float[]? attentionMask = null);
+
     /// <summary>A deep copy with the same configuration and weights (a frozen snapshot starts from it).</summary>
     ICausalLanguageModel Copy();
+
+    /// <summary>
+    /// A second model over the same parameter tensors (reference-equal: nothing is copied, and their
+    /// <see cref="Tensor.RequiresGrad"/> flags are left as they are), with modules of its own, so LoRA adapters attached
+    /// to one do not affect the other. Policies that differ only in adapters (π_θ, π_ref and the π_t snapshots of a LoRA
+    /// run) share one frozen base this way. The shared weights must not change while more than one model uses them.
+    /// </summary>
+    ICausalLanguageModel ShareWeights();
 
     /// <summary>
     /// The cached inference path for <paramref name="batch"/> sequences of up to <paramref name="capacity"/> positions.
@@ -53,6 +71,13 @@ public interface ICausalLanguageModel
     /// a second copy of the weights while it lives). The weights must not change while it is in use.
     /// </summary>
     IKvDecoder CreateDecoder(int batch, int capacity, bool packWeights);
+
+    /// <summary>
+    /// Writes the model's config files only (config.json, and generation_config.json where the family has one) into
+    /// <paramref name="directory"/> (created if missing), each atomically: enough for
+    /// <see cref="ModelFolder.CreateFromConfig"/> to rebuild the architecture without its weights.
+    /// </summary>
+    void WriteConfig(string directory);
 
     /// <summary>
     /// Writes the model's Hugging Face files (config, weights) and, when given, the tokenizer's into

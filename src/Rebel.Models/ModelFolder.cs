@@ -50,6 +50,24 @@ public static class ModelFolder
             $"unsupported model_type \"{type}\" (supported: {string.Join(", ", SupportedModelTypes)})");
     }
 
+    /// <summary>
+    /// A freshly initialized model (random weights, seed 0) of the architecture that config.json in
+    /// <paramref name="directory"/> describes (and generation_config.json for the Llama family): for rebuilding a model
+    /// whose weights are read from elsewhere (a preference model's backbone, written by
+    /// <see cref="ICausalLanguageModel.WriteConfig"/>).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">config.json is missing.</exception>
+    /// <exception cref="ModelFormatException">An unsupported model_type or a bad config.</exception>
+    public static ICausalLanguageModel CreateFromConfig(string directory)
+    {
+        var type = LlamaConfig.ReadModelType(directory);
+        if (type is null or "gpt2") return new Gpt2Model(Gpt2Config.Load(Path.Combine(directory, Gpt2Checkpoint.ConfigFile)));
+        if (LlamaConfig.SupportedModelTypes.Contains(type))
+            return new LlamaModel(LlamaConfig.Load(directory)) { SourceConfig = LlamaConfig.ReadObject(Path.Combine(directory, LlamaConfig.ConfigFile)) };
+        throw new ModelFormatException(Path.Combine(directory, LlamaConfig.ConfigFile),
+            $"unsupported model_type \"{type}\" (supported: {string.Join(", ", SupportedModelTypes)})");
+    }
+
     /// <summary>The most tokens a sequence of the model in <paramref name="directory"/> may hold, read from its config alone.</summary>
     /// <exception cref="FileNotFoundException">config.json is missing.</exception>
     /// <exception cref="ModelFormatException">An unsupported model_type or a bad config.</exception>

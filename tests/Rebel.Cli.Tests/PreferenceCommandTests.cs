@@ -85,6 +85,17 @@ public class PreferenceCommandTests
         Assert.That(error, Does.Contain("none"));
     }
 
+    /// <summary>`rebel judge --judge model:DIR` on one pair of completions asked both ways; returns the two p.</summary>
+    private double[] JudgeBothWays(string model)
+    {
+        var pairs = Path.Combine(_dir, "pairs.jsonl");
+        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}""", """{"prompt": "prompt 1", "a": "engine gear", "b": "river stone"}"""]);
+        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
+        var (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
+        Assert.That(code, Is.EqualTo(0), error);
+        return File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("p").GetDouble()).ToArray();
+    }
+
     [Test]
     public void TrainJudge_Gpt2Encoder_SavesBackboneAndJudgesFromTheDirectory()
     {
@@ -94,26 +105,48 @@ public class PreferenceCommandTests
             "--encoder", $"gpt2:{ModelCommandFixture.ModelDirectory}", "--pooling", "mean", "--max-tokens", "32", "--epochs", "2",
             "--validation-fraction", "0.2");
         Assert.That(code, Is.EqualTo(0), error);
-        Assert.That(output, Does.Contain("saved bt-gpt2").And.Contain("epoch 2 loss/train"));
+        Assert.That(output, Does.Contain("saved bt-transformer").And.Contain("epoch 2 loss/train"));
         using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json"))))
         {
             var encoder = config.RootElement.GetProperty("encoder");
-            Assert.That(encoder.GetProperty("type").GetString(), Is.EqualTo("gpt2"));
+            Assert.That(encoder.GetProperty("type").GetString(), Is.EqualTo("transformer"));
             Assert.That(encoder.GetProperty("pooling").GetString(), Is.EqualTo("mean"));
             Assert.That(encoder.GetProperty("max_tokens").GetInt32(), Is.EqualTo(32));
         }
         Assert.That(File.Exists(Path.Combine(model, "backbone", "config.json")), Is.True);
 
-        var pairs = Path.Combine(_dir, "pairs.jsonl");
-        File.WriteAllLines(pairs, ["""{"prompt": "prompt 1", "a": "river stone", "b": "engine gear"}""", """{"prompt": "prompt 1", "a": "engine gear", "b": "river stone"}"""]);
-        var verdicts = Path.Combine(_dir, "verdicts.jsonl");
-        (code, _, error) = Run("judge", "--judge", $"model:{model}", "--input", pairs, "--output", verdicts);
-        Assert.That(code, Is.EqualTo(0), error);
-        var p = File.ReadAllLines(verdicts).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("p").GetDouble()).ToArray();
+        var p = JudgeBothWays(model);
         Assert.That(p[0] + p[1], Is.EqualTo(1.0).Within(1e-12)); // the same two completions, asked both ways
     }
 
+    [Test]
+    public void TrainEvalJudge_LlamaFolderEncoder_Works()
+    {
+        var tokenizer = Rebel.Models.Tokenization.BpeTrainer.Train(ModelCommandFixture.Corpus, new Rebel.Models.Tokenization.BpeTrainerOptions { VocabSize = 300 });
+        var config = Rebel.Models.Llama.LlamaConfig.Create(Rebel.Models.Llama.LlamaFamily.Llama, tokenizer.VocabSize, hiddenSize: 32, intermediateSize: 64,
+            layers: 2, heads: 4, kvHeads: 2, maxPositions: 64, tieWordEmbeddings: true) with { EosTokenIds = [tokenizer.EosId!.Value] };
+        var llama = Path.Combine(_dir, "llama");
+        Rebel.Models.ModelFolder.Save(llama, new Rebel.Models.Llama.LlamaModel(config, seed: 2), tokenizer);
+        var data = WriteCyclicData(20);
+        var model = Path.Combine(_dir, "pm-llama");
+        var (code, output, error) = Run("preference", "train", "--data", data, "--model-type", "gpm", "--out", model,
+            "--encoder", $"transformer:{llama}", "--max-tokens", "32", "--epochs", "1", "--validation-fraction", "0.2");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("saved gpm-transformer"));
+        using (var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "backbone", "config.json"))))
+            Assert.That(saved.RootElement.GetProperty("model_type").GetString(), Is.EqualTo("llama"));
+
+        (code, output, error) = Run("preference", "eval", "--model", model, "--data", data, "--json");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("count").GetInt32(), Is.GreaterThan(0));
+
+        var p = JudgeBothWays(model);
+        Assert.That(p[0] + p[1], Is.EqualTo(1.0).Within(1e-9), "a general preference model is skew-symmetric");
+        Assert.That(p[0], Is.Not.EqualTo(0.5).Within(1e-6));
+    }
+
     [TestCase("gpt2:", "not known")]
+    [TestCase("transformer:", "not known")]
     [TestCase("gpt2:/no/such/model", "no/such/model")]
     [TestCase("bag-of-words", "bag-of-words")]
     public void Train_BadEncoder_SaysWhy(string encoder, string message)

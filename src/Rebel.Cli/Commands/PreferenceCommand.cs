@@ -44,11 +44,11 @@ internal static class PreferenceCommand
         var type = new Option<string>("--model-type") { Description = "bt (Bradley–Terry reward) or gpm (general preference model).", Required = true };
         var encoder = new Option<string>("--encoder")
         {
-            Description = "Text encoder: features (hashed words/bigrams + MLP) or gpt2:DIR (a Hugging Face-layout GPT-2 directory with tokenizer, fine-tuned).",
+            Description = "Text encoder: features (hashed words/bigrams + MLP) or transformer:DIR (a Hugging Face-layout GPT-2 or Llama-family model folder with tokenizer, fine-tuned; gpt2:DIR is the same).",
             DefaultValueFactory = _ => "features",
         };
-        var pooling = new Option<string>("--pooling") { Description = "gpt2: last (hidden state at the last token, default) or mean.", DefaultValueFactory = _ => "last" };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "gpt2: most tokens per prompt + completion, keeping the end (default 0 = context length).", DefaultValueFactory = _ => 0 };
+        var pooling = new Option<string>("--pooling") { Description = "transformer: last (hidden state at the last token, default) or mean.", DefaultValueFactory = _ => "last" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "transformer: most tokens per prompt + completion, keeping the end (default 0 = context length).", DefaultValueFactory = _ => 0 };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for config.json and model.safetensors.", Required = true };
         var blocks = new Option<int>("--blocks") { Description = "gpm: k, the number of 2×2 skew blocks (default 4).", DefaultValueFactory = _ => 4 };
         var tau = new Option<double>("--tau") { Description = "gpm: τ, the temperature (default 1).", DefaultValueFactory = _ => 1.0 };
@@ -70,8 +70,8 @@ internal static class PreferenceCommand
                     Kind = parse.GetValue(type)!, Encoder = parse.GetValue(encoder)!, Blocks = parse.GetValue(blocks), Temperature = parse.GetValue(tau),
                     Features = new HashedFeatureEncoderOptions { Buckets = parse.GetValue(buckets), Hidden = parse.GetValue(hidden) },
                 };
-                if (model.Gpt2Directory is not null)
-                    model = model with { Gpt2 = new Gpt2CompletionEncoderOptions { Pooling = Gpt2CompletionEncoder.ParsePooling(parse.GetValue(pooling)!), MaxTokens = parse.GetValue(maxTokens) } };
+                if (model.BackboneDirectory is not null)
+                    model = model with { Transformer = new TransformerCompletionEncoderOptions { Pooling = TransformerCompletionEncoder.ParsePooling(parse.GetValue(pooling)!), MaxTokens = parse.GetValue(maxTokens) } };
                 var options = new TrainOptions(parse.GetValue(data)!.FullName, parse.GetValue(output)!.FullName, model, parse.GetValue(validation),
                     new PreferenceTrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed) },
                     parse.GetValue(columns));

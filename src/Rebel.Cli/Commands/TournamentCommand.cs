@@ -5,6 +5,7 @@ using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Lora;
 using Rebel.SelfPlay.Policies;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.Tensors.IO;
@@ -76,33 +77,39 @@ internal static class TournamentCommand
     }
 
     /// <summary>
-    /// Loads a model directory, or a trainer checkpoint folder (its <c>model/</c> subfolder), as a samplable policy.
+    /// Loads a model directory, or a trainer checkpoint folder (its <c>model/</c> subfolder), as a samplable policy;
+    /// players over the same base (LoRA adapter folders and the base itself) share its weights through <paramref name="bases"/>.
     /// </summary>
     /// <remarks>
     /// A model folder that does not load (unsupported model_type, mismatched or corrupt weights) is reported as
     /// <see cref="InvalidDataException"/> with the loader's message, so the player resolver names it in one line.
     /// </remarks>
-    internal static Func<string, IPolicy>? LoadPolicy => path =>
+    internal static IPolicy LoadPolicy(string path, SharedBaseModels bases)
     {
         try
         {
-            return TransformerPolicy.Load(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path);
+            return TransformerPolicy.LoadFrozen(Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path, bases);
         }
         catch (Exception e) when (e is ModelFormatException or SafeTensorsFormatException)
         {
             throw new InvalidDataException(e.Message, e);
         }
-    };
+    }
 
     /// <summary>
     /// <see cref="LoadPolicy"/>, then a check that every prompt of <paramref name="promptsPath"/> fits the model's context
     /// (a too-long prompt is refused naming its line, before anything is sampled or judged).
     /// </summary>
-    internal static Func<string, IPolicy> LoadFittingPolicy(string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts) => path =>
+    internal static Func<string, IPolicy> LoadFittingPolicy(string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts)
     {
-        var policy = (TransformerPolicy)LoadPolicy!(path);
+        var bases = new SharedBaseModels();
+        return path => Fitting((TransformerPolicy)LoadPolicy(path, bases), path, promptsPath, prompts);
+    }
+
+    private static TransformerPolicy Fitting(TransformerPolicy policy, string path, string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts)
+    {
         PromptFile.CheckFits(promptsPath, prompts, p => policy.Tokenizer.Encode(p).Length, policy.Model.ContextLength, path);
         return policy;
-    };
+    }
 
 }

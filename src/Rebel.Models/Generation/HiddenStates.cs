@@ -1,11 +1,10 @@
-using Rebel.Models.Gpt2;
-
 namespace Rebel.Models.Generation;
 
 /// <summary>
-/// Final hidden states (after <c>ln_f</c>) of whole sequences for inference: the cached forward pass of generation fed
-/// each sequence in one prefill, no autograd graph, no padding (each sequence has its own length and positions).
-/// The same values as <see cref="Gpt2Model.Hidden"/> up to float rounding, at a fraction of its cost.
+/// Final hidden states (after the last norm: GPT-2's <c>ln_f</c>, Llama's <c>model.norm</c>) of whole sequences for
+/// inference: the model's cached forward pass (<see cref="ICausalLanguageModel.CreateDecoder"/>) fed each sequence in one
+/// prefill, no autograd graph, no padding (each sequence has its own length and positions). The same values as
+/// <see cref="ICausalLanguageModel.Hidden"/> up to float rounding, at a fraction of its cost.
 /// </summary>
 /// <remarks>Sequences are processed <see cref="ChunkSize"/> at a time, so the KV cache stays small.</remarks>
 public static class HiddenStates
@@ -13,28 +12,27 @@ public static class HiddenStates
     /// <summary>Sequences fed per cached forward call.</summary>
     public const int ChunkSize = 32;
 
-    /// <summary>h_i = ln_f(x_i)[last token] for each sequence i; returns [N, C] row-major.</summary>
+    /// <summary>h_i = norm(x_i)[last token] for each sequence i; returns [N, C] row-major.</summary>
     /// <exception cref="ArgumentException">An empty sequence, one longer than the context, or an id outside the vocabulary.</exception>
-    public static float[] Last(Gpt2Model model, IReadOnlyList<int[]> sequences) => Pool(model, sequences, mean: false);
+    public static float[] Last(ICausalLanguageModel model, IReadOnlyList<int[]> sequences) => Pool(model, sequences, mean: false);
 
-    /// <summary>h_i = (1/T_i) Σ_t ln_f(x_i)[t] for each sequence i (T_i its length); returns [N, C] row-major.</summary>
+    /// <summary>h_i = (1/T_i) Σ_t norm(x_i)[t] for each sequence i (T_i its length); returns [N, C] row-major.</summary>
     /// <exception cref="ArgumentException">An empty sequence, one longer than the context, or an id outside the vocabulary.</exception>
-    public static float[] Mean(Gpt2Model model, IReadOnlyList<int[]> sequences) => Pool(model, sequences, mean: true);
+    public static float[] Mean(ICausalLanguageModel model, IReadOnlyList<int[]> sequences) => Pool(model, sequences, mean: true);
 
-    private static float[] Pool(Gpt2Model model, IReadOnlyList<int[]> sequences, bool mean)
+    private static float[] Pool(ICausalLanguageModel model, IReadOnlyList<int[]> sequences, bool mean)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sequences);
-        var config = model.Config;
-        int c = config.EmbeddingSize;
+        int c = model.HiddenSize;
         for (int i = 0; i < sequences.Count; i++)
         {
             var s = sequences[i] ?? throw new ArgumentException($"HiddenStates: sequence {i} is null.", nameof(sequences));
-            if (s.Length == 0 || s.Length > config.ContextLength)
-                throw new ArgumentException($"HiddenStates: sequence {i} has {s.Length} ids; it needs 1 to n_positions = {config.ContextLength}.", nameof(sequences));
+            if (s.Length == 0 || s.Length > model.ContextLength)
+                throw new ArgumentException($"HiddenStates: sequence {i} has {s.Length} ids; it needs 1 to the context length {model.ContextLength}.", nameof(sequences));
             foreach (var id in s)
-                if ((uint)id >= (uint)config.VocabSize)
-                    throw new ArgumentException($"HiddenStates: sequence {i} has token id {id}, outside the vocabulary [0, {config.VocabSize}).", nameof(sequences));
+                if ((uint)id >= (uint)model.VocabSize)
+                    throw new ArgumentException($"HiddenStates: sequence {i} has token id {id}, outside the vocabulary [0, {model.VocabSize}).", nameof(sequences));
         }
 
         var result = new float[sequences.Count * c];
@@ -52,7 +50,7 @@ public static class HiddenStates
                 foreach (var id in sequences[start + i]) { rowSequence[at] = i; rowId[at] = id; if (mean) keep[at] = at; at++; }
                 if (!mean) keep[i] = at - 1;
             }
-            var forward = new CachedForward(model, count, capacity);
+            var forward = model.CreateDecoder(count, capacity, packWeights: false);
             var hidden = new float[keep.Length * c];                                    // (R, C)
             forward.Hidden(rowSequence, rowId, keep, hidden);
             var output = result.AsSpan(start * c, count * c);

@@ -23,4 +23,11 @@ public interface IKvDecoder
     /// </summary>
     /// <exception cref="InvalidOperationException">A sequence's cache is full.</exception>
     void Forward(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> logitRows, Span<float> logits);
+
+    /// <summary>
+    /// As <see cref="Forward"/>, but writes the final hidden states (after the last norm, C = the model's hidden size)
+    /// of rows <paramref name="rows"/> into <paramref name="hidden"/> [rows.Length, C] instead of logits.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A sequence's cache is full.</exception>
+    void Hidden(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> rows, Span<float> hidden);
 }

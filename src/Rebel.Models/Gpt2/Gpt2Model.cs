@@ -35,6 +35,17 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
         foreach (var (name, value) in Parameters) value.Name = name;
     }
 
+    /// <summary>A second model over <paramref name="source"/>'s parameter tensors (see <see cref="ShareWeights"/>).</summary>
+    private Gpt2Model(Gpt2Model source)
+    {
+        Config = source.Config;
+        Wte = Child("wte", new Embedding(source.Wte));
+        Wpe = Child("wpe", new Embedding(source.Wpe));
+        _blocks = source._blocks.Select((b, i) => Child($"h.{i}", new Block(b))).ToArray();
+        LnF = Child("ln_f", new LayerNorm(source.LnF));
+        Parameters = NamedParameters().ToArray();
+    }
+
     /// <summary>The configuration the model was built from.</summary>
     public Gpt2Config Config { get; }
 
@@ -63,6 +74,9 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
     public int VocabSize => Config.VocabSize;
 
     /// <inheritdoc/>
+    public int HiddenSize => Config.EmbeddingSize;
+
+    /// <inheritdoc/>
     public int ContextLength => Config.ContextLength;
 
     /// <inheritdoc/>
@@ -80,10 +94,20 @@ public sealed class Gpt2Model : Module, ICausalLanguageModel
     }
 
     /// <inheritdoc/>
+    public ICausalLanguageModel ShareWeights() => new Gpt2Model(this);
+
+    /// <inheritdoc/>
     public IKvDecoder CreateDecoder(int batch, int capacity, bool packWeights) => new CachedForward(this, batch, capacity, packWeights);
 
     /// <inheritdoc/>
     public void WriteFiles(string directory, ITokenizer? tokenizer) => Gpt2Checkpoint.WriteFiles(directory, this, tokenizer);
+
+    /// <inheritdoc/>
+    public void WriteConfig(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Config.Save(Path.Combine(directory, Gpt2Checkpoint.ConfigFile));
+    }
 
     /// <summary>Total number of scalar parameters.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.Value.Size);

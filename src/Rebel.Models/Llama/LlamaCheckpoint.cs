@@ -30,7 +30,7 @@ public static class LlamaCheckpoint
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: model directory not found");
         var config = LlamaConfig.Load(directory);
         using var weights = SafeTensorsCheckpoint.Open(directory);
-        var model = new LlamaModel(config) { SourceConfig = LlamaConfig.ReadObject(Path.Combine(directory, LlamaConfig.ConfigFile)) };
+        var model = new LlamaModel(config, rng: null) { SourceConfig = LlamaConfig.ReadObject(Path.Combine(directory, LlamaConfig.ConfigFile)) };
         model.StorageTypes = LoadInto(model, weights);
         return model;
     }

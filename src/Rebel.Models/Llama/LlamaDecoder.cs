@@ -58,11 +58,22 @@ internal sealed class LlamaDecoder : IKvDecoder
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> logitRows, Span<float> logits)
     {
-        int n = ids.Length, c = _config.HiddenSize, v = _config.VocabSize, r = logitRows.Length;
+        int c = _config.HiddenSize, v = _config.VocabSize, r = logitRows.Length;
+        Ensure(ref _last, r * c);
+        Hidden(sequences, ids, logitRows, _last);
+        // logits = norm(x[rows])·Wᵀ                                                         (R, V)
+        if (_head is not null) Gemm.SgemmPacked(false, r, 1f, _last.AsSpan(0, r * c), c, _head, 0f, logits[..(r * v)], v);
+        else Gemm.Sgemm(false, true, r, v, c, 1f, _last.AsSpan(0, r * c), c, _model.HeadWeight.AsSpan(), c, 0f, logits[..(r * v)], v);
+    }
+
+    /// <inheritdoc/>
+    public void Hidden(ReadOnlySpan<int> sequences, ReadOnlySpan<int> ids, ReadOnlySpan<int> rows, Span<float> hidden)
+    {
+        int n = ids.Length, c = _config.HiddenSize;
         int h = _config.Heads, hkv = _config.KvHeads, d = _config.HeadDim, f = _config.IntermediateSize;
         int qw = h * d, kw = hkv * d;
         Ensure(ref _x, n * c); Ensure(ref _h, n * c); Ensure(ref _q, n * qw); Ensure(ref _kv, n * 2 * kw);
-        Ensure(ref _attn, n * qw); Ensure(ref _gate, n * f); Ensure(ref _up, n * f); Ensure(ref _last, r * c);
+        Ensure(ref _attn, n * qw); Ensure(ref _gate, n * f); Ensure(ref _up, n * f);
         var plan = _attention.Append(sequences);                                           // positions; the same for every layer
         var positions = plan.Positions;
 
@@ -105,11 +116,10 @@ internal sealed class LlamaDecoder : IKvDecoder
             Project(_gate, n, mlp.DownProj, _x, 0, c, beta: 1f);
         }
 
-        // logits = norm(x[rows])·Wᵀ                                                         (R, V)
-        for (int i = 0; i < r; i++) _x.AsSpan(logitRows[i] * c, c).CopyTo(_last.AsSpan(i * c, c));
-        RmsNormKernels.Forward(_last.AsSpan(0, r * c), _model.Norm.Weight.AsSpan(), _last, [], c, _model.Norm.Epsilon);
-        if (_head is not null) Gemm.SgemmPacked(false, r, 1f, _last.AsSpan(0, r * c), c, _head, 0f, logits[..(r * v)], v);
-        else Gemm.Sgemm(false, true, r, v, c, 1f, _last.AsSpan(0, r * c), c, _model.HeadWeight.AsSpan(), c, 0f, logits[..(r * v)], v);
+        // hidden = norm(x[rows])                                                          (R, C)
+        int r = rows.Length;
+        for (int i = 0; i < r; i++) _x.AsSpan(rows[i] * c, c).CopyTo(hidden.Slice(i * c, c));
+        RmsNormKernels.Forward(hidden[..(r * c)], _model.Norm.Weight.AsSpan(), hidden, [], c, _model.Norm.Epsilon);
     }
 
     /// <summary>

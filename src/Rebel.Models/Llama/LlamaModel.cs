@@ -25,11 +25,16 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     private RotaryTable? _rotary;
 
     /// <summary>A freshly initialized model: weights ~ N(0, 0.02²) (Hugging Face's initializer_range), norms 1, biases 0.</summary>
-    public LlamaModel(LlamaConfig config, ulong seed = 0)
+    public LlamaModel(LlamaConfig config, ulong seed = 0) : this(config, new Rng(seed)) { }
+
+    /// <summary>
+    /// A model of <paramref name="config"/> whose weights are drawn from <paramref name="rng"/>, or left 0 when it is null
+    /// (the checkpoint loader fills them: drawing 135 M normals only to overwrite them took as long as the whole load).
+    /// </summary>
+    internal LlamaModel(LlamaConfig config, Rng? rng)
     {
         ArgumentNullException.ThrowIfNull(config);
         Config = config.Validate();
-        var rng = new Rng(seed);
         const float std = 0.02f;
         EmbedTokens = Child("model.embed_tokens", new Embedding(config.VocabSize, config.HiddenSize, rng, std));
         _layers = new LlamaBlock[config.Layers];
@@ -38,6 +43,19 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
         LmHead = config.TieWordEmbeddings ? null : Child("lm_head", new Linear(config.HiddenSize, config.VocabSize, bias: false, rng, std));
         Parameters = NamedParameters().ToArray();
         foreach (var (name, value) in Parameters) value.Name = name;
+    }
+
+    /// <summary>A second model over <paramref name="source"/>'s parameter tensors (see <see cref="ShareWeights"/>).</summary>
+    private LlamaModel(LlamaModel source)
+    {
+        Config = source.Config;
+        StorageTypes = source.StorageTypes;
+        SourceConfig = source.SourceConfig;
+        EmbedTokens = Child("model.embed_tokens", new Embedding(source.EmbedTokens));
+        _layers = source._layers.Select((b, i) => Child($"model.layers.{i}", new LlamaBlock(b))).ToArray();
+        Norm = Child("model.norm", new RmsNorm(source.Norm));
+        LmHead = source.LmHead is null ? null : Child("lm_head", new Linear(source.LmHead));
+        Parameters = NamedParameters().ToArray();
     }
 
     /// <summary>The configuration the model was built from.</summary>
@@ -78,6 +96,9 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
 
     /// <inheritdoc/>
     public int VocabSize => Config.VocabSize;
+
+    /// <inheritdoc/>
+    public int HiddenSize => Config.HiddenSize;
 
     /// <inheritdoc/>
     public int ContextLength => Config.ContextLength;
@@ -136,10 +157,20 @@ public sealed class LlamaModel : Module, ICausalLanguageModel
     }
 
     /// <inheritdoc/>
+    public ICausalLanguageModel ShareWeights() => new LlamaModel(this);
+
+    /// <inheritdoc/>
     public IKvDecoder CreateDecoder(int batch, int capacity, bool packWeights) => new LlamaDecoder(this, batch, capacity, packWeights);
 
     /// <inheritdoc/>
     public void WriteFiles(string directory, ITokenizer? tokenizer) => LlamaCheckpoint.WriteFiles(directory, this, tokenizer);
+
+    /// <inheritdoc/>
+    public void WriteConfig(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Config.Save(directory, SourceConfig);
+    }
 
     private void CheckInput(int[] ids, int batch, int time, float[]? attentionMask)
     {

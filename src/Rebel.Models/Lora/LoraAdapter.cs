@@ -145,12 +145,41 @@ public sealed class LoraAdapter
         var sites = other.Linears.ToDictionary(l => l.Path, StringComparer.Ordinal);
         foreach (var (site, layer) in _layers)
         {
-            if (!sites.TryGetValue(site.Path, out var target) || target.Linear.InputSize != layer.InputSize || target.Linear.OutputSize != layer.OutputSize
-                || target.Linear.WeightIsTransposed != site.Linear.WeightIsTransposed)
-                throw new ArgumentException($"Module {site.Path} is missing from the other model or has another shape.", nameof(other));
+            var target = Matching(sites, site, layer);
             AddDelta(target.Linear, layer);
         }
     }
+
+    /// <summary>
+    /// Attaches a frozen copy of every adapter (A and B copied, no gradients) to the same-named linear map of
+    /// <paramref name="other"/>, a host whose model shares this adapter's base weights
+    /// (<see cref="ICausalLanguageModel.ShareWeights"/>) or holds a copy of them: a snapshot of base + adapter that
+    /// costs only the adapters' memory when the base is shared. This adapter stays attached and unchanged.
+    /// </summary>
+    /// <returns>The copy, attached to <paramref name="other"/>.</returns>
+    /// <exception cref="ArgumentException">A module of this adapter is missing from <paramref name="other"/> or has another shape.</exception>
+    public LoraAdapter FrozenCopyOnto(ILoraHost other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var sites = other.Linears.ToDictionary(l => l.Path, StringComparer.Ordinal);
+        var rng = new Rng(Options.Seed);
+        var layers = new List<(NamedLinear, LoraLayer)>(_layers.Count);
+        foreach (var (site, layer) in _layers)
+        {
+            var target = Matching(sites, site, layer);
+            var copy = new LoraLayer(layer.A.Detach(), layer.B.Detach(), layer.Scaling, layer.DropoutProbability, new Rng(rng.NextUInt64()));
+            copy.A.RequiresGrad = copy.B.RequiresGrad = false;                             // a frozen snapshot
+            layers.Add((target, copy));
+        }
+        return new LoraAdapter(other, Config, layers);
+    }
+
+    /// <summary>The linear map of another host with <paramref name="site"/>'s path and shape.</summary>
+    private static NamedLinear Matching(Dictionary<string, NamedLinear> sites, NamedLinear site, LoraLayer layer) =>
+        sites.TryGetValue(site.Path, out var target) && target.Linear.InputSize == layer.InputSize && target.Linear.OutputSize == layer.OutputSize
+            && target.Linear.WeightIsTransposed == site.Linear.WeightIsTransposed
+            ? target
+            : throw new ArgumentException($"Module {site.Path} is missing from the other model or has another shape.", "other");
 
     private static void AddDelta(IAdaptableLinear linear, LoraLayer layer)
     {

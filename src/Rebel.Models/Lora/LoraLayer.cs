@@ -76,8 +76,8 @@ public sealed class LoraLayer
         if (x.Dim(-1) != InputSize)
             throw new ArgumentException($"LoRA adapter with in = {InputSize} applied to an input of width {x.Dim(-1)}.", nameof(x));
         var dropped = Tensor.IsTrainingPass ? x.Dropout((float)DropoutProbability, _dropoutRng) : x;
-        var h = Tensor.MatMul(dropped, A.Transpose(0, 1));                                   // (N, R) = x·Aᵀ
-        return Tensor.MatMul(h, B.Transpose(0, 1)) * (float)Scaling;                         // (N, O) = s·h·Bᵀ
+        var h = Tensor.MatMul(dropped, A.Transpose(0, 1)) * (float)Scaling;                  // (N, R) = s·x·Aᵀ (scaled at width R, not O)
+        return Tensor.MatMul(h, B.Transpose(0, 1));                                          // (N, O) = s·x·Aᵀ·Bᵀ
     }
 
     /// <summary>s·B·A, [O, I] (the change to an [out, in] weight), as a new array.</summary>

@@ -10,7 +10,7 @@ public static class PreferenceModels
 {
     /// <summary>
     /// A fresh model as <paramref name="options"/> describe it, initialised from <paramref name="rng"/> (the encoder
-    /// first, then the head). A <c>gpt2:DIR</c> encoder loads its backbone from DIR.
+    /// first, then the head). A <c>transformer:DIR</c> (or <c>gpt2:DIR</c>) encoder loads its backbone from DIR.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid options, or a backbone that does not load (the message names it).</exception>
     public static NeuralPreferenceModel Create(PreferenceModelOptions options, Rng rng)
@@ -19,11 +19,11 @@ public static class PreferenceModels
         ArgumentNullException.ThrowIfNull(rng);
         options.Validate();
         ICompletionEncoder encoder;
-        if (options.Gpt2Directory is { } backbone)
+        if (options.BackboneDirectory is { } backbone)
         {
             try
             {
-                encoder = Gpt2CompletionEncoder.Load(backbone, options.Gpt2);
+                encoder = TransformerCompletionEncoder.Load(backbone, options.Transformer);
             }
             catch (Rebel.Models.Gpt2.ModelFormatException e)
             {
@@ -40,8 +40,8 @@ public static class PreferenceModels
     }
 
     /// <summary>
-    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder <c>features</c> or <c>gpt2</c>, head),
-    /// the encoder's own files (a gpt2 encoder's <c>DIR/backbone/</c>) and <c>DIR/model.safetensors</c>, and returns the
+    /// Reads <c>DIR/config.json</c> (kind <c>bt</c> or <c>gpm</c>, encoder <c>features</c> or <c>transformer</c> — also
+    /// read under its former name <c>gpt2</c> —, head), the encoder's own files (a transformer encoder's <c>DIR/backbone/</c>) and <c>DIR/model.safetensors</c>, and returns the
     /// model with its weights.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
@@ -94,8 +94,8 @@ public static class PreferenceModels
         ICompletionEncoder encoder = encoderType switch
         {
             HashedFeatureEncoder.TypeName => HashedFeatureEncoder.FromConfig(encoderConfig),
-            Gpt2CompletionEncoder.TypeName => Gpt2CompletionEncoder.FromConfig(encoderConfig, directory),
-            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName}, {Gpt2CompletionEncoder.TypeName})"),
+            TransformerCompletionEncoder.TypeName or TransformerCompletionEncoder.LegacyTypeName => TransformerCompletionEncoder.FromConfig(encoderConfig, directory),
+            _ => throw new InvalidDataException($"unknown encoder type \"{encoderType}\" (known: {HashedFeatureEncoder.TypeName}, {TransformerCompletionEncoder.TypeName})"),
         };
         string kind = (string?)config["kind"] ?? throw new InvalidDataException("the config lacks \"kind\"");
         return kind switch

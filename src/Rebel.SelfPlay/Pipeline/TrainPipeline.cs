@@ -188,8 +188,9 @@ public sealed class TrainPipeline
     private List<ITournamentPlayer> TournamentPlayers(TournamentStageConfig t, string referenceDir, ArmResult selfPlay, ArmResult? baseline)
     {
         var options = config.Rebel;
+        var bases = new Rebel.Models.Lora.SharedBaseModels();                   // LoRA checkpoints share the reference's weights
         ITournamentPlayer Player(string name, string modelDir) =>
-            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
+            new PolicyPlayer(name, TransformerPolicy.LoadFrozen(modelDir, bases), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
         var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
         var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
         foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))

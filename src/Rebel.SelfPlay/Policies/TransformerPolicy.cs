@@ -10,33 +10,28 @@ namespace Rebel.SelfPlay.Policies;
 /// <summary>
 /// A causal language model (GPT-2 or Llama family) as a REBEL policy: completions are sampled with the KV-cache generator, and
 /// ln π(y | x) is the sum of the completion tokens' log-probabilities (EOS included) with logits divided by T.
-/// With LoRA (<see cref="Load(string, LoraOptions?)"/>) the base stays frozen and only the adapters train; snapshots are
-/// frozen plain models with the adapters merged in, and <see cref="Save"/> writes the adapter in PEFT layout.
+/// With LoRA (<see cref="Load(string, LoraOptions?)"/>) the base stays frozen and only the adapters train; snapshots
+/// (π_ref, π_mag, …) share that one frozen base (<see cref="ICausalLanguageModel.ShareWeights"/>) and hold only frozen
+/// copies of the adapters, and <see cref="Save"/> writes the adapter in PEFT layout.
 /// </summary>
 public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
 {
     private readonly bool _frozen;
-
-    /// <summary>A policy over <paramref name="model"/> with its <paramref name="tokenizer"/> (which must define EOS).</summary>
-    public TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer) : this(model, tokenizer, frozen: false) { }
-
     private readonly LoraAdapter? _adapter;
     private readonly string? _baseDirectory;
 
-    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, LoraAdapter adapter, string baseDirectory)
-        : this(model, tokenizer, frozen: false, adapter)
-    {
-        _adapter = adapter;
-        _baseDirectory = baseDirectory;
-    }
+    /// <summary>A policy over <paramref name="model"/> with its <paramref name="tokenizer"/> (which must define EOS).</summary>
+    public TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer) : this(model, tokenizer, frozen: false, adapter: null, baseDirectory: null) { }
 
-    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, bool frozen, LoraAdapter? adapter = null)
+    private TransformerPolicy(ICausalLanguageModel model, ITokenizer tokenizer, bool frozen, LoraAdapter? adapter, string? baseDirectory)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
         EosId = tokenizer.EosId ?? (model.EosTokenIds.Count > 0 ? model.EosTokenIds[0] : (int?)null)
             ?? throw new ArgumentException("The tokenizer defines no end-of-sequence token; REBEL needs one to end completions.");
         _frozen = frozen;
+        _adapter = adapter;
+        _baseDirectory = baseDirectory;
         foreach (var (_, p) in model.Parameters) p.RequiresGrad = !frozen && adapter is null;   // LoRA: the base is frozen
     }
 
@@ -59,10 +54,27 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
             ?? throw new FileNotFoundException($"{directory}: no tokenizer files (vocab.json + merges.txt, or tokenizer.json).");
         if (lora is null) return new TransformerPolicy(model, tokenizer);
         var full = Path.GetFullPath(directory);
-        return new TransformerPolicy(model, tokenizer, LoraAdapter.Create(LoraModelFolder.HostOf(model), lora, full), full);
+        return new TransformerPolicy(model, tokenizer, frozen: false, LoraAdapter.Create(LoraModelFolder.HostOf(model), lora, full), full);
     }
 
-    /// <summary>The LoRA adapters being trained, or null for full fine-tuning.</summary>
+    /// <summary>
+    /// Loads a model directory as a frozen policy (for sampling and scoring: tournament players, evaluation) through
+    /// <paramref name="bases"/>, so that every adapter folder over the same base, and the base itself, share one copy of
+    /// the base weights; an adapter folder's adapter stays unmerged.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No tokenizer files in the folder (or, for an adapter folder, in its base).</exception>
+    public static TransformerPolicy LoadFrozen(string directory, SharedBaseModels bases)
+    {
+        ArgumentNullException.ThrowIfNull(bases);
+        var (model, adapter) = bases.Load(directory);
+        var tokenizer = ModelFolder.LoadTokenizer(directory)
+            ?? throw new FileNotFoundException($"{directory}: no tokenizer files (vocab.json + merges.txt, or tokenizer.json).");
+        var baseDirectory = adapter is null ? null : PeftAdapterFolder.ResolveBase(directory);
+        foreach (var t in adapter?.Parameters ?? []) t.RequiresGrad = false;
+        return new TransformerPolicy(model, tokenizer, frozen: true, adapter, baseDirectory);
+    }
+
+    /// <summary>The LoRA adapters (trained, or frozen in a snapshot), or null for full fine-tuning.</summary>
     public LoraAdapter? Adapter => _adapter;
 
     /// <summary>The network.</summary>
@@ -126,12 +138,16 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
         new(prompt, text, [.. Tokenizer.Encode(text, allowSpecialTokens: false), EosId], EndsWithEos: true);
 
     /// <inheritdoc/>
-    /// <remarks>With LoRA the snapshot is a copy of the base with the adapters merged in (W + s·B·A), a plain frozen model.</remarks>
+    /// <remarks>
+    /// Full fine-tuning: a deep copy of the model. With LoRA: a view over the same frozen base tensors (nothing copied)
+    /// with a frozen copy of the adapters, so every snapshot adds only the adapters' memory.
+    /// </remarks>
     public IPolicy Snapshot()
     {
-        var copy = Model.Copy();
-        _adapter?.MergeInto(LoraModelFolder.HostOf(copy));
-        return new TransformerPolicy(copy, Tokenizer, frozen: true);
+        if (_adapter is null) return new TransformerPolicy(Model.Copy(), Tokenizer, frozen: true, adapter: null, baseDirectory: null);
+        var view = Model.ShareWeights();
+        var adapter = _adapter.FrozenCopyOnto(LoraModelFolder.HostOf(view));
+        return new TransformerPolicy(view, Tokenizer, frozen: true, adapter, _baseDirectory);
     }
 
     /// <inheritdoc/>
@@ -150,7 +166,7 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     public void LoadParameters(string directory)
     {
         if (_adapter is null) { CopyParameters(ModelFolder.Load(directory), Model); return; }
-        var saved = LoraAdapter.Load(directory, LoraModelFolder.HostOf(Model.Copy()));
+        var saved = LoraAdapter.Load(directory, LoraModelFolder.HostOf(Model.ShareWeights()));   // reads A and B only
         var source = saved.Parameters.ToDictionary(p => p.Name!, StringComparer.Ordinal);
         foreach (var value in _adapter.Parameters)
         {

@@ -1,5 +1,7 @@
 using Rebel.Models.Generation;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Llama;
+using Rebel.Models.Tests.Llama;
 using Rebel.Tensors;
 
 namespace Rebel.Models.Tests.Generation;
@@ -8,16 +10,22 @@ public class HiddenStatesTests
 {
     private static readonly Lazy<Gpt2Model> Model = new(() => Gpt2Checkpoint.Load(Fixtures.TinyModel));
 
-    // Lengths around the block-attention threshold and across a chunk boundary (33 sequences > ChunkSize).
-    private static int[][] Sequences() => Enumerable.Range(0, HiddenStates.ChunkSize + 1)
-        .Select(i => Enumerable.Range(0, 1 + (i * 7) % 30).Select(t => (i * 13 + t * 5) % 101).ToArray()).ToArray();
+    /// <summary>The GPT-2 fixture, or a Llama-family PyTorch-reference fixture (GQA, llama3 rope scaling / q/k norm, shards).</summary>
+    private static ICausalLanguageModel Load(string name) =>
+        name == "gpt2" ? Model.Value : LlamaCheckpoint.Load(LlamaFixture.Load(name).ModelDir);
 
-    [Test]
-    public void LastAndMean_EqualTheAutogradForwardOfEachSequenceAlone()
+    // Lengths around the block-attention threshold and across a chunk boundary (33 sequences > ChunkSize).
+    private static int[][] Sequences(int vocabulary) => Enumerable.Range(0, HiddenStates.ChunkSize + 1)
+        .Select(i => Enumerable.Range(0, 1 + (i * 7) % 30).Select(t => (i * 13 + t * 5) % Math.Min(101, vocabulary)).ToArray()).ToArray();
+
+    [TestCase("gpt2")]
+    [TestCase("llama-gqa-llama3")]
+    [TestCase("qwen3-sharded")]
+    public void LastAndMean_EqualTheAutogradForwardOfEachSequenceAlone(string name)
     {
-        var model = Model.Value;
-        int c = model.Config.EmbeddingSize;
-        var sequences = Sequences();
+        var model = Load(name);
+        int c = model.HiddenSize;
+        var sequences = Sequences(model.VocabSize);
         var last = HiddenStates.Last(model, sequences);
         var mean = HiddenStates.Mean(model, sequences);
         double worst = 0;
@@ -42,6 +50,6 @@ public class HiddenStatesTests
         var model = Model.Value;
         Assert.That(() => HiddenStates.Last(model, [[1, 2], []]), Throws.ArgumentException.With.Message.Contains("sequence 1"));
         Assert.That(() => HiddenStates.Last(model, [[1, 500]]), Throws.ArgumentException.With.Message.Contains("500"));
-        Assert.That(() => HiddenStates.Mean(model, [new int[model.Config.ContextLength + 1]]), Throws.ArgumentException.With.Message.Contains("n_positions"));
+        Assert.That(() => HiddenStates.Mean(model, [new int[model.Config.ContextLength + 1]]), Throws.ArgumentException.With.Message.Contains("context length"));
     }
 }

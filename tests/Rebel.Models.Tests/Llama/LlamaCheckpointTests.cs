@@ -43,15 +43,60 @@ public class LlamaCheckpointTests
     }
 
     [Test]
-    public void Save_Sharded_RoundTripsEveryTensorExactly()
+    public void Save_AboveTheShardLimit_WritesShardsWithinItAndAnIndex_RoundTripsEveryTensorExactly()
     {
         var model = LlamaCheckpoint.Load(ModelDir("qwen3-sharded"));
         var output = Fixtures.Scratch("qwen3-resharded");
-        LlamaCheckpoint.WriteFiles(output, model, tokenizer: null, maxShardBytes: 20_000);
-        Assert.That(File.Exists(Path.Combine(output, SafeTensorsCheckpoint.IndexFile)));
+        const long limit = 20_000;                                                     // lowered from 5 GB for the test
+        LlamaCheckpoint.WriteFiles(output, model, tokenizer: null, maxShardBytes: limit);
+        Assert.That(File.Exists(Path.Combine(output, SafeTensorsCheckpoint.SingleFile)), Is.False);
+
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(output, SafeTensorsCheckpoint.IndexFile)))!;
+        var map = index["weight_map"]!.AsObject();
+        Assert.That(map.Select(kv => kv.Key), Is.EquivalentTo(model.Parameters.Select(p => p.Name)), "every tensor is in the index");
+        long total = model.Parameters.Sum(p => 4L * p.Value.Size);                     // F32
+        Assert.That(index["metadata"]!["total_size"]!.GetValue<long>(), Is.EqualTo(total));
+        var shards = map.GroupBy(kv => kv.Value!.GetValue<string>()).ToList();
+        Assert.That(shards.Count, Is.GreaterThanOrEqualTo((int)Math.Ceiling(total / (double)limit)));
+        foreach (var shard in shards)
+        {
+            Assert.That(shard.Key, Does.Match($@"^model-\d{{5}}-of-{shards.Count:D5}\.safetensors$"));
+            long bytes = shard.Sum(kv => 4L * model.Parameters.Single(p => p.Name == kv.Key).Value.Size);
+            Assert.That(bytes <= limit || shard.Count() == 1, Is.True, $"{shard.Key} holds {bytes} bytes in {shard.Count()} tensors");
+        }
+
         var again = LlamaCheckpoint.Load(output);
         for (int i = 0; i < model.Parameters.Count; i++)
             Assert.That(again.Parameters[i].Value.ToArray(), Is.EqualTo(model.Parameters[i].Value.ToArray()), model.Parameters[i].Name);
+    }
+
+    [Test]
+    public void Save_ShardedCheckpointBelowFiveGigabytes_WritesOneFileWithoutIndex()
+    {
+        var model = LlamaCheckpoint.Load(ModelDir("qwen3-sharded"));
+        Assert.That(LlamaCheckpoint.DefaultMaxShardBytes, Is.EqualTo(5_000_000_000L), "Hugging Face's default max_shard_size");
+        var output = Fixtures.Scratch("qwen3-unsharded");
+        ModelFolder.Save(output, model, tokenizer: null);
+        Assert.That(Directory.GetFiles(output).Select(Path.GetFileName).Where(n => n!.EndsWith(".safetensors", StringComparison.Ordinal) || n.EndsWith(".json", StringComparison.Ordinal)),
+            Is.EquivalentTo(new[] { SafeTensorsCheckpoint.SingleFile, LlamaConfig.ConfigFile, LlamaConfig.GenerationConfigFile }));
+        var again = LlamaCheckpoint.Load(output);
+        for (int i = 0; i < model.Parameters.Count; i++)
+            Assert.That(again.Parameters[i].Value.ToArray(), Is.EqualTo(model.Parameters[i].Value.ToArray()), model.Parameters[i].Name);
+    }
+
+    [TestCase(0.5, true)]
+    [TestCase(1.0, false)]
+    public void Load_PartialRotaryFactor_OtherThanOne_IsRefusedNamingIt(double factor, bool refused)
+    {
+        var dir = CopyOf("mistral-f16");
+        EditConfig(dir, c => c["partial_rotary_factor"] = factor);
+        if (!refused)
+        {
+            Assert.That(ModelFolder.Load(dir), Is.Not.Null);
+            return;
+        }
+        var ex = Assert.Throws<ModelFormatException>(() => ModelFolder.Load(dir))!;
+        Assert.That(ex.Message, Does.Contain("partial_rotary_factor").And.Contain("0.5").And.Contain("config.json"));
     }
 
     [Test]

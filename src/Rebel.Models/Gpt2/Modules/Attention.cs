@@ -18,6 +18,14 @@ public sealed class Attention : Module
     }
 
     /// <summary>The fused q, k, v projection, [C, 3C].</summary>
+    /// <summary>A second module over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal Attention(Attention source)
+    {
+        _heads = source._heads;
+        CAttn = Child("c_attn", new Conv1D(source.CAttn));
+        CProj = Child("c_proj", new Conv1D(source.CProj));
+    }
+
     public Conv1D CAttn { get; }
 
     /// <summary>The output projection, [C, C].</summary>

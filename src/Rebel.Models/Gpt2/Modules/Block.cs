@@ -15,6 +15,15 @@ public sealed class Block : Module
         Mlp = Child("mlp", new Mlp(config, rng, residualStd));
     }
 
+    /// <summary>A second block over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal Block(Block source)
+    {
+        Ln1 = Child("ln_1", new LayerNorm(source.Ln1));
+        Attn = Child("attn", new Attention(source.Attn));
+        Ln2 = Child("ln_2", new LayerNorm(source.Ln2));
+        Mlp = Child("mlp", new Mlp(source.Mlp));
+    }
+
     public LayerNorm Ln1 { get; }
 
     public Attention Attn { get; }

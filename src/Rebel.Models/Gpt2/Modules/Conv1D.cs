@@ -16,6 +16,13 @@ public sealed class Conv1D : Module, IAdaptableLinear
         Bias = Parameter("bias", Tensor.Zeros(outputs));                       // (out)
     }
 
+    /// <summary>A second layer over <paramref name="source"/>'s W and b (the same tensors, not copies), without its adapter.</summary>
+    internal Conv1D(Conv1D source)
+    {
+        Weight = SharedParameter("weight", source.Weight);
+        Bias = SharedParameter("bias", source.Bias);
+    }
+
     /// <summary>W, shape [in, out].</summary>
     public Tensor Weight { get; }
 

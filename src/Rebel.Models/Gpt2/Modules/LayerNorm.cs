@@ -12,6 +12,14 @@ public sealed class LayerNorm : Module
         Bias = Parameter("bias", Tensor.Zeros(size));    // β (C)
     }
 
+    /// <summary>A second module over <paramref name="source"/>'s γ and β (the same tensors, not copies).</summary>
+    internal LayerNorm(LayerNorm source)
+    {
+        Epsilon = source.Epsilon;
+        Weight = SharedParameter("weight", source.Weight);
+        Bias = SharedParameter("bias", source.Bias);
+    }
+
     /// <summary>ε.</summary>
     public float Epsilon { get; }
 

@@ -15,6 +15,14 @@ public sealed class Mlp : Module
     }
 
     /// <summary>The expansion, [C, 4C].</summary>
+    /// <summary>A second module over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal Mlp(Mlp source)
+    {
+        _activation = source._activation;
+        CFc = Child("c_fc", new Conv1D(source.CFc));
+        CProj = Child("c_proj", new Conv1D(source.CProj));
+    }
+
     public Conv1D CFc { get; }
 
     /// <summary>The projection back, [4C, C].</summary>

@@ -19,6 +19,16 @@ public abstract class Module
         return value;
     }
 
+    /// <summary>
+    /// Registers <paramref name="value"/>, a parameter of another module, under <paramref name="name"/> without touching it
+    /// (its <see cref="Tensor.RequiresGrad"/> stays as it is): the two modules then read the same tensor.
+    /// </summary>
+    protected Tensor SharedParameter(string name, Tensor value)
+    {
+        _parameters.Add((name, value));
+        return value;
+    }
+
     /// <summary>Registers a child module under <paramref name="name"/>.</summary>
     protected T Child<T>(string name, T module) where T : Module
     {

@@ -10,13 +10,25 @@ namespace Rebel.Models.Llama.Modules;
 /// </summary>
 public sealed class Linear : Module, IAdaptableLinear
 {
-    /// <summary>A layer with W ~ N(0, <paramref name="std"/>²) and, when <paramref name="bias"/>, b = 0.</summary>
-    public Linear(int inputs, int outputs, bool bias, Rng rng, float std)
+    /// <summary>
+    /// A layer with W ~ N(0, <paramref name="std"/>²) drawn from <paramref name="rng"/> (W = 0 when it is null: weights
+    /// about to be loaded) and, when <paramref name="bias"/>, b = 0.
+    /// </summary>
+    public Linear(int inputs, int outputs, bool bias, Rng? rng, float std)
     {
         Inputs = inputs;
         Outputs = outputs;
-        Weight = Parameter("weight", Tensor.Normal(rng, std, outputs, inputs)); // (out, in)
+        Weight = Parameter("weight", rng is null ? Tensor.Zeros(outputs, inputs) : Tensor.Normal(rng, std, outputs, inputs)); // (out, in)
         Bias = bias ? Parameter("bias", Tensor.Zeros(outputs)) : null;         // (out)
+    }
+
+    /// <summary>A second layer over <paramref name="source"/>'s W and b (the same tensors, not copies), without its adapter.</summary>
+    internal Linear(Linear source)
+    {
+        Inputs = source.Inputs;
+        Outputs = source.Outputs;
+        Weight = SharedParameter("weight", source.Weight);
+        Bias = source.Bias is null ? null : SharedParameter("bias", source.Bias);
     }
 
     /// <summary>Input width.</summary>

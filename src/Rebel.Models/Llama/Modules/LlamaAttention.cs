@@ -12,7 +12,7 @@ public sealed class LlamaAttention : Module
 {
     private readonly LlamaConfig _config;
 
-    public LlamaAttention(LlamaConfig config, Rng rng, float std)
+    public LlamaAttention(LlamaConfig config, Rng? rng, float std)
     {
         _config = config;
         int c = config.HiddenSize, q = config.Heads * config.HeadDim, kv = config.KvHeads * config.HeadDim;
@@ -25,6 +25,18 @@ public sealed class LlamaAttention : Module
             QNorm = Child("q_norm", new RmsNorm(config.HeadDim, config.RmsNormEps));
             KNorm = Child("k_norm", new RmsNorm(config.HeadDim, config.RmsNormEps));
         }
+    }
+
+    /// <summary>A second module over <paramref name="source"/>'s weights (shared, not copied).</summary>
+    internal LlamaAttention(LlamaAttention source)
+    {
+        _config = source._config;
+        QProj = Child("q_proj", new Linear(source.QProj));
+        KProj = Child("k_proj", new Linear(source.KProj));
+        VProj = Child("v_proj", new Linear(source.VProj));
+        OProj = Child("o_proj", new Linear(source.OProj));
+        if (source.QNorm is not null) QNorm = Child("q_norm", new RmsNorm(source.QNorm));
+        if (source.KNorm is not null) KNorm = Child("k_norm", new RmsNorm(source.KNorm));
     }
 
     public Linear QProj { get; }

@@ -12,6 +12,13 @@ public sealed class RmsNorm : Module
         Weight = Parameter("weight", Tensor.Ones(size)); // γ (C)
     }
 
+    /// <summary>A second module over <paramref name="source"/>'s γ (the same tensor, not a copy).</summary>
+    internal RmsNorm(RmsNorm source)
+    {
+        Epsilon = source.Epsilon;
+        Weight = SharedParameter("weight", source.Weight);
+    }
+
     /// <summary>ε.</summary>
     public float Epsilon { get; }
 

@@ -1,14 +1,14 @@
 namespace Rebel.Preference.Models;
 
-/// <summary>Settings of a <see cref="Gpt2CompletionEncoder"/>.</summary>
-public sealed record Gpt2CompletionEncoderOptions
+/// <summary>Settings of a <see cref="TransformerCompletionEncoder"/>.</summary>
+public sealed record TransformerCompletionEncoderOptions
 {
-    /// <summary>How the hidden states become one vector (default <see cref="Gpt2Pooling.LastToken"/>).</summary>
-    public Gpt2Pooling Pooling { get; init; } = Gpt2Pooling.LastToken;
+    /// <summary>How the hidden states become one vector (default <see cref="TokenPooling.LastToken"/>).</summary>
+    public TokenPooling Pooling { get; init; } = TokenPooling.LastToken;
 
     /// <summary>
     /// Most tokens fed per item; longer prompt + completion sequences keep their last tokens (the completion's end).
-    /// 0 (the default) means the backbone's context length <c>n_positions</c>.
+    /// 0 (the default) means the backbone's context length.
     /// </summary>
     public int MaxTokens { get; init; }
 
@@ -17,7 +17,7 @@ public sealed record Gpt2CompletionEncoderOptions
 
     /// <summary>Checks the values; returns this.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A negative <see cref="MaxTokens"/> or an undefined pooling.</exception>
-    public Gpt2CompletionEncoderOptions Validate()
+    public TransformerCompletionEncoderOptions Validate()
     {
         if (MaxTokens < 0) throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "MaxTokens must be ≥ 0 (0 = the context length).");
         if (!Enum.IsDefined(Pooling)) throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Pooling must be LastToken or Mean.");

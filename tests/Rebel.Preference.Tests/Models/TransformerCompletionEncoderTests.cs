@@ -1,4 +1,6 @@
+using Rebel.Models;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Llama;
 using Rebel.Models.Tokenization;
 using Rebel.Preference.Data;
 using Rebel.Preference.Evaluation;
@@ -9,7 +11,7 @@ using Rebel.Tensors;
 
 namespace Rebel.Preference.Tests.Models;
 
-public class Gpt2CompletionEncoderTests
+public class TransformerCompletionEncoderTests
 {
     private static readonly Lazy<HuggingFaceTokenizer> Tokenizer = new(() =>
     {
@@ -30,8 +32,15 @@ public class Gpt2CompletionEncoderTests
     private static Gpt2Model Backbone(ulong seed, int width = 32, int layers = 2, int context = 64) =>
         new(new Gpt2Config(Tokenizer.Value.VocabSize, context, width, layers, Heads: 2, EosTokenId: Tokenizer.Value.EosId), seed);
 
-    private static Gpt2CompletionEncoder Encoder(ulong seed, Gpt2Pooling pooling = Gpt2Pooling.LastToken, int maxTokens = 0) =>
-        new(Backbone(seed), Tokenizer.Value, new Gpt2CompletionEncoderOptions { Pooling = pooling, MaxTokens = maxTokens });
+    /// <summary>A tiny randomly initialised Llama (GQA 4/2, q/k/v biases of qwen2, untied head) over the same tokenizer.</summary>
+    private static LlamaModel LlamaBackbone(ulong seed) =>
+        new(LlamaConfig.Create(LlamaFamily.Qwen2, Tokenizer.Value.VocabSize, hiddenSize: 32, intermediateSize: 48, layers: 2, heads: 4, kvHeads: 2,
+            maxPositions: 64) with { EosTokenIds = [Tokenizer.Value.EosId!.Value] }, seed);
+
+    private static ICausalLanguageModel Backbone(string family, ulong seed) => family == "llama" ? LlamaBackbone(seed) : Backbone(seed);
+
+    private static TransformerCompletionEncoder Encoder(ulong seed, TokenPooling pooling = TokenPooling.LastToken, int maxTokens = 0, string family = "gpt2") =>
+        new(Backbone(family, seed), Tokenizer.Value, new TransformerCompletionEncoderOptions { Pooling = pooling, MaxTokens = maxTokens });
 
     private static readonly (string, string)[] Items =
     [
@@ -41,11 +50,13 @@ public class Gpt2CompletionEncoderTests
         ("describe something please", ""),
     ];
 
-    [TestCase(Gpt2Pooling.LastToken)]
-    [TestCase(Gpt2Pooling.Mean)]
-    public void Encode_PaddedBatch_GivesEachItemItsOwnPooledHiddenState(Gpt2Pooling pooling)
+    [TestCase(TokenPooling.LastToken, "gpt2")]
+    [TestCase(TokenPooling.Mean, "gpt2")]
+    [TestCase(TokenPooling.LastToken, "llama")]
+    [TestCase(TokenPooling.Mean, "llama")]
+    public void Encode_PaddedBatch_GivesEachItemItsOwnPooledHiddenState(TokenPooling pooling, string family)
     {
-        var encoder = Encoder(1, pooling);
+        var encoder = Encoder(1, pooling, family: family);
         float[] batch;
         using (Tensor.NoGrad()) batch = encoder.Encode(Items).ToArray();
         int c = encoder.Dimension;
@@ -58,7 +69,7 @@ public class Gpt2CompletionEncoderTests
             using (Tensor.NoGrad()) hidden = encoder.Backbone.Hidden(ids, 1, ids.Length).ToArray();   // (1, T, C), alone
             var expected = new double[c];
             for (int e = 0; e < c; e++)
-                expected[e] = pooling == Gpt2Pooling.LastToken
+                expected[e] = pooling == TokenPooling.LastToken
                     ? hidden[(ids.Length - 1) * c + e]
                     : Enumerable.Range(0, ids.Length).Average(t => (double)hidden[t * c + e]);
             for (int e = 0; e < c; e++)
@@ -79,7 +90,7 @@ public class Gpt2CompletionEncoderTests
         var cut = encoder.Tokens("tell me about", "river stone cloud forest meadow valley");
         Assert.That(full, Has.Length.GreaterThan(5));
         Assert.That(cut, Is.EqualTo(full[^5..]));
-        var noEos = new Gpt2CompletionEncoder(Backbone(1), Tokenizer.Value, new Gpt2CompletionEncoderOptions { AppendEos = false });
+        var noEos = new TransformerCompletionEncoder(Backbone(1), Tokenizer.Value, new TransformerCompletionEncoderOptions { AppendEos = false });
         Assert.That(noEos.Tokens("", ""), Is.EqualTo(new[] { Tokenizer.Value.EosId!.Value })); // the backbone's EOS stands in
     }
 
@@ -130,35 +141,38 @@ public class Gpt2CompletionEncoderTests
         Assert.That(numeric, Is.EqualTo(analytic).Within(2e-2 * Math.Abs(analytic)));
     }
 
-    [Test]
-    public void Fit_GeneralModelOnGpt2_LearnsTheRockPaperScissorsCycle()
+    [TestCase("gpt2", 0.9, 0.75)]
+    [TestCase("llama", 0.8, 0.5)]   // fits the training side faster (loss 0.687 → 0.000) and generalizes a little less: 0.83 held out
+    public void Fit_GeneralModel_LearnsTheRockPaperScissorsCycle(string family, double minAccuracy, double minCyclicShare)
     {
         // A randomly initialised backbone, trained end to end. Mean pooling: from scratch the last token would first have
         // to learn to attend to the words (with last-token pooling the loss stays near ln 2 for these 8 epochs).
         var (train, validation) = new PreferenceSplit(0.25, seed: 7).Apply(CyclicPreferenceData.Generate(40, seed: 1));
-        var model = new GeneralPreferenceModel(Encoder(11, Gpt2Pooling.Mean, maxTokens: 24), blocks: 2, temperature: 1.0, new Rng(12));
+        var model = new GeneralPreferenceModel(Encoder(11, TokenPooling.Mean, maxTokens: 24, family: family), blocks: 2, temperature: 1.0, new Rng(12));
         var before = PreferenceEvaluator.Evaluate(model, validation);
         var losses = PreferenceTrainer.Fit(model, train, new PreferenceTrainingOptions { Epochs = 8, BatchSize = 16, LearningRate = 1e-3, Seed = 3 });
         var after = PreferenceEvaluator.Evaluate(model, validation);
         TestContext.Out.WriteLine($"losses {string.Join(", ", losses.Select(l => l.ToString("F3")))}; held-out before {before}; after {after}");
         Assert.That(before.Accuracy, Is.LessThan(0.7));
         Assert.That(losses[^1], Is.LessThan(0.2 * losses[0]));
-        Assert.That(after.Accuracy, Is.GreaterThanOrEqualTo(0.9));
-        Assert.That(after.CyclicTripleShare, Is.GreaterThanOrEqualTo(0.75)); // a transitive model would give 0
+        Assert.That(after.Accuracy, Is.GreaterThanOrEqualTo(minAccuracy));
+        Assert.That(after.CyclicTripleShare, Is.GreaterThanOrEqualTo(minCyclicShare)); // a transitive model would give 0
     }
 
-    [Test]
-    public void SaveLoad_RoundTrip_KeepsTheBackboneTokenizerAndPredictions()
+    [TestCase("gpt2")]
+    [TestCase("llama")]
+    public void SaveLoad_RoundTrip_KeepsTheBackboneTokenizerAndPredictions(string family)
     {
-        var model = new BradleyTerryRewardModel(Encoder(5, Gpt2Pooling.Mean, maxTokens: 20), new Rng(6));
+        var model = new BradleyTerryRewardModel(Encoder(5, TokenPooling.Mean, maxTokens: 20, family: family), new Rng(6));
         model.Save(_dir);
         Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "config.json", "model.safetensors" }));
         Assert.That(File.Exists(Path.Combine(_dir, "backbone", "config.json")), Is.True);
-        Assert.That(File.ReadAllText(Path.Combine(_dir, "config.json")), Does.Contain("\"gpt2\"").And.Contain("\"mean\""));
+        Assert.That(File.ReadAllText(Path.Combine(_dir, "config.json")), Does.Contain("\"transformer\"").And.Contain("\"mean\""));
 
         var loaded = PreferenceModels.Load(_dir);
-        var encoder = (Gpt2CompletionEncoder)loaded.Encoder;
-        Assert.That(encoder.Options, Is.EqualTo(((Gpt2CompletionEncoder)model.Encoder).Options));
+        Assert.That(((TransformerCompletionEncoder)loaded.Encoder).Backbone.ModelType, Is.EqualTo(family == "llama" ? "qwen2" : "gpt2"));
+        var encoder = (TransformerCompletionEncoder)loaded.Encoder;
+        Assert.That(encoder.Options, Is.EqualTo(((TransformerCompletionEncoder)model.Encoder).Options));
         var questions = new List<Comparison> { new("tell me", "river stone", "engine gear"), new("", "violin", "song drum") };
         Assert.That(loaded.PreferenceProbabilities(questions), Is.EqualTo(model.PreferenceProbabilities(questions)));
 
@@ -167,17 +181,46 @@ public class Gpt2CompletionEncoderTests
     }
 
     [Test]
+    public void Load_LlamaFolder_EncodesWithItsHiddenStates_AndAModelSavedAsGpt2TypeStillLoads()
+    {
+        var folder = Path.Combine(_dir, "llama");
+        var backbone = LlamaBackbone(8);
+        ModelFolder.Save(folder, backbone, Tokenizer.Value);
+        var encoder = TransformerCompletionEncoder.Load(folder);
+        Assert.That((encoder.Backbone.ModelType, encoder.Dimension), Is.EqualTo(("qwen2", 32)));
+        var ids = encoder.Tokens("tell me", "river stone");
+        float[] pooled, hidden;
+        using (Tensor.NoGrad())
+        {
+            pooled = encoder.Encode([("tell me", "river stone")]).ToArray();
+            hidden = backbone.Hidden(ids, 1, ids.Length).ToArray();
+        }
+        Assert.That(pooled, Is.EqualTo(hidden[^32..]).Within(1e-4), "the last token's final hidden state of the loaded weights");
+
+        // A preference model saved when this encoder's type was written "gpt2" loads the same.
+        var saved = Path.Combine(_dir, "pm");
+        var model = new BradleyTerryRewardModel(Encoder(5), new Rng(6));
+        model.Save(saved);
+        var configPath = Path.Combine(saved, "config.json");
+        File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("\"transformer\"", "\"gpt2\""));
+        var questions = new List<Comparison> { new("tell me", "river stone", "engine gear") };
+        Assert.That(PreferenceModels.Load(saved).PreferenceProbabilities(questions), Is.EqualTo(model.PreferenceProbabilities(questions)));
+    }
+
+    [Test]
     public void Constructor_And_Load_RejectBadInput()
     {
         var small = new Gpt2Model(new Gpt2Config(100, 16, 8, 1, 2), seed: 1);
-        Assert.That(() => new Gpt2CompletionEncoder(small, Tokenizer.Value),
+        Assert.That(() => new TransformerCompletionEncoder(small, Tokenizer.Value),
             Throws.ArgumentException.With.Message.Contains("100"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Gpt2CompletionEncoder(Backbone(1), Tokenizer.Value, new Gpt2CompletionEncoderOptions { MaxTokens = -1 }));
-        Assert.Throws<ArgumentException>(() => Gpt2CompletionEncoder.ParsePooling("max"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TransformerCompletionEncoder(Backbone(1), Tokenizer.Value, new TransformerCompletionEncoderOptions { MaxTokens = -1 }));
+        Assert.Throws<ArgumentException>(() => TransformerCompletionEncoder.ParsePooling("max"));
         Assert.Throws<ArgumentException>(() => Encoder(1).Encode([]));
 
         // A model directory without tokenizer files cannot feed text.
         Gpt2Checkpoint.Save(Path.Combine(_dir, "ids-only"), Backbone(1), tokenizer: null);
-        Assert.That(() => Gpt2CompletionEncoder.Load(Path.Combine(_dir, "ids-only")), Throws.ArgumentException.With.Message.Contains("tokenizer"));
+        Assert.That(() => TransformerCompletionEncoder.Load(Path.Combine(_dir, "ids-only")), Throws.ArgumentException.With.Message.Contains("tokenizer"));
+        ModelFolder.Save(Path.Combine(_dir, "llama-ids-only"), LlamaBackbone(1), tokenizer: null);
+        Assert.That(() => TransformerCompletionEncoder.Load(Path.Combine(_dir, "llama-ids-only")), Throws.ArgumentException.With.Message.Contains("tokenizer"));
     }
 }
