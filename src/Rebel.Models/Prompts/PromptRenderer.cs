@@ -26,6 +26,22 @@ public static class PromptRenderer
     }
 
     /// <summary>
+    /// The id of <paramref name="renderer"/>'s end-of-turn token in <paramref name="tokenizer"/> (a special token, or text
+    /// that encodes to exactly one id); null when the renderer's replies end with EOS.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The end-of-turn token is not one token of the tokenizer.</exception>
+    public static int? EndOfTurnId(IPromptRenderer renderer, ITokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(renderer);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (renderer.EndOfTurnToken is not { } token) return null;
+        if (tokenizer.SpecialTokens.TryGetValue(token, out int id)) return id;
+        var ids = tokenizer.Encode(token);
+        return ids.Length == 1 ? ids[0]
+            : throw new InvalidOperationException($"the chat template's end-of-turn token \"{token}\" is not one token of the model's tokenizer (it encodes to {ids.Length} ids)");
+    }
+
+    /// <summary>
     /// Whether <paramref name="modelDirectory"/> has a chat template: a <c>chat_template.jinja</c> file, or a non-null
     /// <c>chat_template</c> in <c>tokenizer_config.json</c>.
     /// </summary>

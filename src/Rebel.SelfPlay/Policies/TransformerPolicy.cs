@@ -148,14 +148,8 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// <summary>The id that ends the reply to <paramref name="prompt"/> when it is a conversation whose format has an
     /// end-of-turn token; null for plain text (the reply ends with EOS).</summary>
     /// <exception cref="InvalidOperationException">The end-of-turn token is not a single token of the tokenizer.</exception>
-    public int? EndOfTurnId(string prompt)
-    {
-        if (Prompts is not { } renderer || renderer.ConversationOf(prompt) is null || renderer.EndOfTurnToken is not { } token) return null;
-        if (Tokenizer.SpecialTokens.TryGetValue(token, out int id)) return id;
-        var ids = Tokenizer.Encode(token);
-        return ids.Length == 1 ? ids[0]
-            : throw new InvalidOperationException($"the chat template's end-of-turn token \"{token}\" is not one token of the model's tokenizer (it encodes to {ids.Length} ids)");
-    }
+    public int? EndOfTurnId(string prompt) =>
+        Prompts is { } renderer && renderer.ConversationOf(prompt) is not null ? PromptRenderer.EndOfTurnId(renderer, Tokenizer) : null;
 
     /// <inheritdoc/>
     /// <remarks>With LoRA the snapshot is a copy of the base with the adapters merged in (W + s·B·A), a plain frozen model.</remarks>
