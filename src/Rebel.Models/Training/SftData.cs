@@ -73,7 +73,8 @@ public static class SftData
         return rows;
     }
 
-    private static (DatasetRow, string, SftExample) Parse(DatasetRow row, ColumnMapping c)
+    /// <summary>One record in any SFT shape: the row, the column its prompt came from, and the example.</summary>
+    internal static (DatasetRow Row, string PromptColumn, SftExample Example) Parse(DatasetRow row, ColumnMapping c)
     {
         if (row.Has(c.Messages))
         {
