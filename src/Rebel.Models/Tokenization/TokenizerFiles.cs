@@ -37,7 +37,8 @@ public static class TokenizerFiles
     /// <c>vocab.json</c> + <c>merges.txt</c>, else <c>encoder.json</c> + <c>vocab.bpe</c>. Added tokens: those of
     /// tokenizer.json, plus the special tokens the side files name (with none named, <c>&lt;|endoftext|&gt;</c> if in the
     /// vocabulary). EOS/BOS: <c>eos_token</c>/<c>bos_token</c> of the side files, else <c>&lt;|endoftext|&gt;</c> for EOS.
-    /// <c>Save</c> on the result copies these files.
+    /// BOS/EOS added around a sequence: the post-processor's, unless <c>add_bos_token</c> / <c>add_eos_token</c> in
+    /// tokenizer_config.json say otherwise. <c>Save</c> on the result copies these files.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">It holds none of the layouts (a lone tokenizer.model is named as unsupported).</exception>
@@ -73,7 +74,8 @@ public static class TokenizerFiles
                 added[content] = new AddedToken(content, id, Special: true);
             }
             int? Id(string? content) => content is not null && lookup.TryGetValue(content, out int id) ? id : null;
-            return Build(json, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], contents.Prefix, contents.Suffix,
+            var (prefix, suffix) = meta.SurroundingIds(contents.Prefix, contents.Suffix, Id, directory);
+            return Build(json, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], [.. prefix], [.. suffix],
                 Id(meta.BosToken), Id(meta.EosToken ?? (lookup.ContainsKey(SpecialTokensMetadata.EndOfText) ? SpecialTokensMetadata.EndOfText : null)),
                 CopyFiles));
         }
@@ -87,10 +89,11 @@ public static class TokenizerFiles
                 var merges = VocabMergesFormat.ReadMerges(mergesPath, vocab);
                 var specials = meta.Resolve(vocab, vocabPath);
                 var vocabulary = new BpeVocabulary(vocab, merges, specials, meta.ResolveEos(specials), meta.AddPrefixSpace ?? false);
+                var (prefix, suffix) = meta.SurroundingIds([], [], t => specials.TryGetValue(t, out int id) || vocab.TryGetValue(t, out id) ? id : null, directory);
                 return Build(vocabPath, () =>
                 {
                     var t = vocabulary.ToTokenizer();
-                    return new HuggingFaceTokenizer(t.Model, [.. t.AddedTokens.Values], [], [],
+                    return new HuggingFaceTokenizer(t.Model, [.. t.AddedTokens.Values], [.. prefix], [.. suffix],
                         meta.BosToken is { } bos && specials.TryGetValue(bos, out int b) ? b : null, t.EosId, CopyFiles);
                 });
             }
