@@ -86,4 +86,58 @@ public class ChatModelCommandTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error, Does.Contain($"{input}:2:").And.Contain("role \"bot\""));
     }
+
+    [Test]
+    public void Train_ConversationalPromptsAndOfflineData_OnALlamaWithItsOwnTemplate_JudgeSeesTheMessages()
+    {
+        var dir = Scratch();
+        // a process judge that writes down every request and prefers the shorter completion
+        var log = Path.Combine(dir, "requests.jsonl");
+        var script = Path.Combine(dir, "judge.py");
+        File.WriteAllText(script, $$"""
+            import json, sys
+            for line in sys.stdin:
+                request = json.loads(line)
+                open({{JsonValue.Create(log).ToJsonString()}}, "a").write(line)
+                p = [1.0 if len(c["a"]) < len(c["b"]) else 0.0 if len(c["a"]) > len(c["b"]) else 0.5 for c in request["comparisons"]]
+                print(json.dumps({"id": request["id"], "p": p}), flush=True)
+            """);
+        var config = new JsonObject
+        {
+            ["model"] = ChatModel,
+            ["prompts"] = Data("prompts.parquet"),
+            ["eval_prompts"] = Data("prompts.jsonl"),
+            ["periodic_eval_prompts"] = 2,
+            ["judge"] = $"process:python3 {script}",
+            ["run_dir"] = "run",
+            ["rebel"] = new JsonObject
+            {
+                ["iterations"] = 2, ["prompts_per_iteration"] = 2, ["minibatch_prompts"] = 2, ["samples_per_prompt"] = 2,
+                ["max_new_tokens"] = 6, ["checkpoint_interval"] = 2, ["eval_interval"] = 2,
+                ["offline_fraction"] = 0.5, ["offline_data"] = Data("hub"),
+            },
+        };
+        var path = Path.Combine(dir, "train.json");
+        File.WriteAllText(path, config.ToJsonString());
+
+        var (code, _, error) = Run("train", "--config", path);
+        Assert.That(code, Is.EqualTo(0), error);
+        var run = Path.Combine(dir, "run");
+        Assert.That(Rebel.SelfPlay.Training.MetricsLog.Read(Path.Combine(run, "metrics.jsonl")), Has.Count.EqualTo(2));
+
+        // every comparison the judge got carried its conversation, rendered by the model's template as "prompt"
+        var comparisons = File.ReadLines(log).SelectMany(l => JsonNode.Parse(l)!["comparisons"]!.AsArray()).ToList();
+        Assert.That(comparisons, Is.Not.Empty);
+        var template = ChatTemplate.Load(ChatModel);
+        foreach (var c in comparisons)
+        {
+            var messages = c!["messages"]!.AsArray().Select(m => new ChatMessage((string)m!["role"]!, (string)m["content"]!)).ToList();
+            Assert.That((string)c["prompt"]!, Is.EqualTo(template.Render(messages, addGenerationPrompt: true)));
+            Assert.That((string)c["a"]!, Does.Not.Contain(TurnEnd), "a reply ends before its end-of-turn token");
+        }
+
+        // the trained model keeps its chat template and generates replies that end their turn or run out of tokens
+        var final = Path.Combine(run, "checkpoints", "iter-2", "model");
+        Assert.That(ChatTemplate.Load(final).Source, Is.EqualTo(ChatMlJinja));
+    }
 }
