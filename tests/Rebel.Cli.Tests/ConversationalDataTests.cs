@@ -121,7 +121,7 @@ public class ConversationalDataTests
         var dir = Scratch();
         var path = Path.Combine(dir, "p.jsonl");
         File.WriteAllLines(path, ["""{"prompt": " Write about apple.<|endoftext|>"}""", """{"prompt": ""}"""]);
-        var texts = Rebel.Cli.Commands.PromptInput.Read(path, Rebel.Models.Data.ColumnMapping.Default, () => throw new AssertionException("no renderer for plain text"));
+        var texts = Rebel.SelfPlay.Pipeline.PromptInput.Read(path, Rebel.Models.Data.ColumnMapping.Default, () => throw new AssertionException("no renderer for plain text"));
         Assert.That(texts, Is.EqualTo(new[] { " Write about apple.<|endoftext|>", "" }));
     }
 
@@ -135,10 +135,10 @@ public class ConversationalDataTests
             ["model"] = "m", ["prompts"] = "p.parquet", ["judge"] = "brevity", ["columns"] = columns,
         };
         File.WriteAllText(path, Config(new JsonObject { ["prompt"] = "question", ["chosen"] = "good" }).ToJsonString());
-        var mapping = Rebel.Cli.Training.TrainConfig.Load(path).ColumnMapping;
+        var mapping = Rebel.SelfPlay.Pipeline.TrainConfig.Load(path).ColumnMapping;
         Assert.That((mapping.Prompt, mapping.Chosen, mapping.Rejected), Is.EqualTo(("question", "good", "rejected")));
         File.WriteAllText(path, Config(new JsonObject { ["answer"] = "x" }).ToJsonString());
-        var e = Assert.Throws<ArgumentException>(() => Rebel.Cli.Training.TrainConfig.Load(path))!;
+        var e = Assert.Throws<ArgumentException>(() => Rebel.SelfPlay.Pipeline.TrainConfig.Load(path))!;
         Assert.That(e.Message, Does.StartWith(path + ": column mapping: unknown field \"answer\""));
     }
 }

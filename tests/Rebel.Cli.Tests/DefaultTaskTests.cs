@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Rebel.Cli.Training;
+using Rebel.SelfPlay.Pipeline;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
 using Rebel.Preference;

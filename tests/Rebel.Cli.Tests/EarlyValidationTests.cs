@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rebel.SelfPlay.Pipeline;
 using static Rebel.Cli.Tests.ModelCommandFixture;
 
 namespace Rebel.Cli.Tests;
@@ -157,7 +158,7 @@ public class EarlyValidationTests
     [Test]
     public void Train_ConfigJson_HasNoUrlCredentials()
     {
-        var config = new Rebel.Cli.Training.TrainConfig { Model = "m", Prompts = "p", Judge = "openai:m@http://bob:pw@127.0.0.1:9/v1" };
+        var config = new Rebel.SelfPlay.Pipeline.TrainConfig { Model = "m", Prompts = "p", Judge = "openai:m@http://bob:pw@127.0.0.1:9/v1" };
         Assert.That(config.ToJson(), Does.Contain("http://***@127.0.0.1:9/v1").And.Not.Contain("pw@"));
     }
 

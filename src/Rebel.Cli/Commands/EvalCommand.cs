@@ -27,7 +27,7 @@ internal static class EvalCommand
         var policy = new Option<string>("--policy") { Description = "The evaluated side: model, LoRA adapter or checkpoint directory, or completion file (JSONL {\"prompt\",\"completion\"}).", Required = true };
         var reference = new Option<string>("--reference") { Description = "The reference side, in the same forms.", Required = true };
         var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts: JSONL or Parquet (a file, folder or glob), one {\"prompt\"} per record, text or messages.", Required = true };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge); the policy's completion is shown as a.", Required = true };
         var output = new Option<DirectoryInfo>("--out")
         {

@@ -31,7 +31,7 @@ internal static class GenerateCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "Model directory (Hugging Face layout: gpt2, llama, mistral, qwen2 or qwen3), or a PEFT LoRA adapter folder over a local base (loaded merged).", Required = true };
         var prompt = new Option<string[]>("--prompt") { Description = "A prompt text (repeatable).", AllowMultipleArgumentsPerToken = false };
         var input = new Option<FileInfo?>("--input") { Description = "Prompts, JSONL or Parquet ({\"prompt\": text or messages} or {\"prompt_ids\": [...]})." };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var output = new Option<FileInfo?>("--output") { Description = "JSONL to write (atomically); default: standard output." };
         var samples = new Option<int>("--samples") { Description = "Completions per prompt (default 1).", DefaultValueFactory = _ => 1 };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Most new tokens per completion (default 64).", DefaultValueFactory = _ => 64 };

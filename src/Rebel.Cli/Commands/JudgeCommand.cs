@@ -32,7 +32,7 @@ internal static class JudgeCommand
         var input = new Option<FileInfo>("--input") { Description = "Pairs dataset (JSONL or Parquet file, folder or glob): {\"prompt\",\"a\",\"b\"} or TRL prompt/chosen/rejected records; prompts may be conversations.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Output JSONL: each input line with p = P(a ≻ b) added.", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = $"Pairs per judge call (default {DefaultBatchSize}).", DefaultValueFactory = _ => DefaultBatchSize };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var command = new Command("judge", "Judge every pair of a dataset with a pairwise judge.") { judge, input, output, batchSize, columns };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetRequiredValue(judge), parse.GetRequiredValue(input).FullName, parse.GetRequiredValue(output).FullName,

@@ -27,7 +27,7 @@ internal static class LogprobsCommand
         var output = new Option<FileInfo>("--output") { Description = "JSONL to write (atomically).", Required = true };
         var temperature = new Option<float>("--temperature") { Description = "τ: logits are divided by it (default 1).", DefaultValueFactory = _ => 1f };
         var batch = new Option<int>("--batch-size") { Description = "Pairs per forward pass (default 16).", DefaultValueFactory = _ => 16 };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var command = new Command("logprobs", "Score completions: per-token and summed log-probs under a model.") { model, input, output, temperature, batch, columns };
         command.SetAction(parse => Run(
             new Options(parse.GetValue(model)!.FullName, parse.GetValue(input)!.FullName, parse.GetValue(output)!.FullName,

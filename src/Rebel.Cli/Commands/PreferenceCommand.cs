@@ -41,7 +41,7 @@ internal static class PreferenceCommand
     private static Command CreateTrain()
     {
         var data = new Option<FileInfo>("--data") { Description = "Preference data, JSONL or Parquet (a file, folder or glob): {prompt,chosen,rejected} (text or messages) or {prompt,a,b,p}.", Required = true };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var type = new Option<string>("--model-type") { Description = "bt (Bradley–Terry reward) or gpm (general preference model).", Required = true };
         var encoder = new Option<string>("--encoder")
         {
@@ -78,7 +78,7 @@ internal static class PreferenceCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "A directory written by rebel preference train.", Required = true };
         var data = new Option<FileInfo>("--data") { Description = "Preference data to evaluate on (every record), JSONL or Parquet.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the metrics as one JSON object." };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var command = new Command("eval", "Evaluate a preference model: accuracy, log-loss, ECE, cyclic-triple share.") { model, data, json, columns };
         command.SetAction(parse => Eval(parse.GetValue(model)!.FullName, parse.GetValue(data)!.FullName, parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(columns)));

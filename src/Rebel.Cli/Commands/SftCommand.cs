@@ -41,7 +41,7 @@ internal static class SftCommand
         var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "With --config: tokenizer directory (default: train one on the data)." };
         var vocab = new Option<int>("--vocab-size") { Description = "With --config and no --tokenizer: BPE vocabulary size (default 512).", DefaultValueFactory = _ => 512 };
         var data = new Option<FileInfo>("--data") { Description = "SFT data, JSONL or Parquet (a file, folder or glob): {\"prompt\", \"completion\"} as text or messages, or {\"messages\"}.", Required = true };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory.", Required = true };
         var defaults = new SftOptions();
         var steps = new Option<int>("--steps") { Description = $"Optimizer steps (default {defaults.Steps}).", DefaultValueFactory = _ => defaults.Steps };

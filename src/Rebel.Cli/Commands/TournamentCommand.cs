@@ -25,7 +25,7 @@ internal static class TournamentCommand
     {
         var players = new Option<string>("--players") { Description = "Comma-separated players: completion files (JSONL {\"prompt\",\"completion\"}), model, LoRA adapter or checkpoint directories.", Required = true };
         var prompts = new Option<FileInfo>("--prompts") { Description = "Prompts: JSONL or Parquet (a file, folder or glob), one {\"prompt\"} per record, text or messages.", Required = true };
-        var columns = PromptInput.ColumnsOption();
+        var columns = ColumnsOption.Create();
         var judge = new Option<string>("--judge") { Description = "Judge spec (see rebel judge).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Output directory (also holds the resumable state).", Required = true };
         var samples = new Option<int>("--samples") { Description = "Samples per prompt per player (default 1).", DefaultValueFactory = _ => 1 };

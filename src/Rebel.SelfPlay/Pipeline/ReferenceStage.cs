@@ -6,7 +6,7 @@ using Rebel.Models.Prompts;
 using Rebel.Models.Tokenization;
 using Rebel.Models.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// Stage 1 of <c>rebel train</c> without a model: train a byte-level BPE tokenizer on the SFT corpus, SFT a fresh

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// <c>RUN_DIR/run.json</c>: what a <c>rebel train</c> run is — its resolved config with every input path replaced by the

@@ -1,6 +1,6 @@
 using Rebel.SelfPlay.Tournaments;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// The tournament <c>rebel train</c> plays after training, on held-out prompts under the task judge: the SFT reference,

@@ -1,7 +1,7 @@
 using Rebel.Preference.Models;
 using Rebel.Preference.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// The transitive baseline <c>rebel train</c> runs beside self-play: a Bradley–Terry reward model r(x, y) over hashed

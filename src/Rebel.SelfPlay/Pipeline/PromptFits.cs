@@ -1,9 +1,8 @@
-using Rebel.Cli.Training;
 using Rebel.Models.Data;
 using Rebel.Models;
 using Rebel.Models.Prompts;
 
-namespace Rebel.Cli.Validation;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// Checks a <c>rebel train</c> run's prompt files against its model before any sampling: a prompt that fills the
@@ -22,7 +21,7 @@ internal static class PromptFits
         IPromptRenderer? used = null;                     // only asked for when a file holds conversations
         IPromptRenderer Used() => used ??= renderer();
         foreach (var path in new[] { config.Prompts, config.EvalPrompts }.OfType<string>().Distinct())
-            PromptFile.CheckFits(path, Commands.PromptInput.ReadNumbered(path, columns, Used),
+            PromptFile.CheckFits(path, PromptInput.ReadNumbered(path, columns, Used),
                 p => (used?.Encode(tokenizer, p) ?? tokenizer.Encode(p)).Length, context, modelDirectory);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rebel.Preference.Statistics;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>How the console summary and <c>report.md</c> write a bootstrap interval of a win rate.</summary>
 internal static class IntervalText

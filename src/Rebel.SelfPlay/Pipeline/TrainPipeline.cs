@@ -3,7 +3,6 @@ using System.Globalization;
 using Rebel.Judges;
 using Rebel.Judges.Models;
 using Rebel.Judges.Spec;
-using Rebel.Cli.Commands;
 using Rebel.Models.Data;
 using Rebel.Models.Prompts;
 using Rebel.Preference.Data;
@@ -12,7 +11,7 @@ using Rebel.SelfPlay.Policies;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// What <c>rebel train</c> runs, stage by stage: (1) the reference π_ref (loaded, or built by SFT and cached);
@@ -44,11 +43,11 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             clock.Restart();
         }
 
-        using var judge = JudgeSpec.Parse(config.Judge);
+        using var parsedJudge = JudgeSpec.Parse(config.Judge);
         // 0. the run's identity: its settings and the content of its inputs, checked against the folder's before any work
         if (overwrite) RunStamp.Clear(config.RunDir);
         Directory.CreateDirectory(config.RunDir);
-        RunStamp.Ensure(config.RunDir, RunStamp.Of(config, judge.Id), resume);
+        RunStamp.Ensure(config.RunDir, RunStamp.Of(config, parsedJudge.Id), resume);
         AtomicFile.WriteAllText(Path.Combine(config.RunDir, "config.json"), config.ToJson());
         var columns = config.ColumnMapping;
         // the datasets are checked before the long stages; conversations are rendered once π_ref (and its chat format) exists
@@ -60,10 +59,14 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         string referenceDir = config.Model ?? ReferenceStage.BuildOrLoad(config.Reference!, Path.Combine(config.RunDir, "reference"), columns, output);
         Done("reference (tokenizer + SFT)");
         var renderer = new Lazy<IPromptRenderer>(() => PromptInput.RendererOf(referenceDir));
-        Validation.PromptFits.Check(config, referenceDir, columns, () => renderer.Value); // before any sampling: a too-long prompt names its line
+        PromptFits.Check(config, referenceDir, columns, () => renderer.Value); // before any sampling: a too-long prompt names its line
         var prompts = PromptInput.Read(config.Prompts, columns, () => renderer.Value);
         var evalPrompts = config.EvalPrompts is null ? [] : PromptInput.Read(config.EvalPrompts, columns, () => renderer.Value);
         var offline = config.Rebel.OfflineData is null ? [] : ReadPreferences(config.Rebel.OfflineData, columns, renderer);
+        // conversations: the policies encode them with content as plain text and end replies with the end-of-turn token;
+        // judges see their messages
+        _prompts = renderer;
+        using var judge = PromptInput.ShowingConversations(parsedJudge, renderer);
 
         // 2. REBEL self-play against the task judge
         output.WriteLine($"self-play: {config.Algorithm} against {judge.Id}");
@@ -81,7 +84,8 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
             var rmData = baseline.Data ?? config.Rebel.OfflineData!;
             (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, rmData,
                 () => baseline.Data is null ? offline : ReadPreferences(rmData, columns, renderer), Path.Combine(baselineDir, "reward-model"), output);
-            using var rmJudge = PreferenceModelJudge.Load(rmDir);
+            using var rmModel = PreferenceModelJudge.Load(rmDir);
+            using var rmJudge = PromptInput.ShowingConversations(rmModel, renderer);
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             baselineRun = await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
             Done("baseline (reward model + REBEL)");
@@ -119,6 +123,16 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         return PreferenceDataset.Read(location, conversational ? renderer.Value : null, columns).ToList();
     }
 
+    /// <summary>The renderer of the run's conversations (created only when a dataset holds one).</summary>
+    private Lazy<IPromptRenderer>? _prompts;
+
+    /// <summary><paramref name="policy"/>, reading the run's conversation prompts through their renderer when there are any.</summary>
+    private TransformerPolicy ReadingPrompts(TransformerPolicy policy)
+    {
+        if (_prompts is { IsValueCreated: true } prompts) policy.Prompts = prompts.Value;
+        return policy;
+    }
+
     private async Task<ArmResult> RunArmAsync(string name, IPairwiseJudge judge, IPairwiseJudge evalJudge, string referenceDir, string runDir,
         IReadOnlyList<string> prompts, IReadOnlyList<string> evalPrompts, IReadOnlyList<PreferenceRecord> offline, bool resume, CancellationToken ct)
     {
@@ -134,7 +148,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
         if (latest is not null && !resume)
             throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Value.Path}); run `rebel train --resume` with the same config to continue it, or add --overwrite to start over.");
 
-        var policy = TransformerPolicy.Load(referenceDir, config.Lora);          // π_θ, initialised at π_ref (LoRA: B = 0)
+        var policy = ReadingPrompts(TransformerPolicy.Load(referenceDir, config.Lora)); // π_θ, initialised at π_ref (LoRA: B = 0)
         var reference = policy.Snapshot();                                      // π_ref: frozen copy
         var trainer = new RebelTrainer(policy, reference, options, runDir)
         {
@@ -153,7 +167,7 @@ internal sealed class TrainPipeline(TrainConfig config, TextWriter output, Func<
     {
         var options = config.Rebel;
         ITournamentPlayer Player(string name, string modelDir) =>
-            new PolicyPlayer(name, TransformerPolicy.Load(modelDir), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
+            new PolicyPlayer(name, ReadingPrompts(TransformerPolicy.Load(modelDir)), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
         var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
         var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
         foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))

@@ -6,7 +6,7 @@ using Rebel.Preference.Models;
 using Rebel.Preference.Training;
 using Rebel.Tensors;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// The baseline's reward model: a Bradley–Terry model r(x, y) over hashed word features, fitted to the offline

@@ -4,7 +4,7 @@ using Rebel.Models.Lora;
 using Rebel.SelfPlay.Training;
 using Rebel.Tensors.Kernels;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// A <c>rebel train</c> run: the starting policy (a model directory, or an SFT reference built from a corpus), the

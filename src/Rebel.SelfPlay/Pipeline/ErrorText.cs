@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Rebel.Judges.Llm;
 
-namespace Rebel.Cli;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// An exception's message in the user's terms: without .NET's <c>(Parameter 'x')</c> suffix and

@@ -1,6 +1,6 @@
-using Rebel.Cli.Training;
+using Rebel.SelfPlay.Pipeline;
 
-namespace Rebel.Cli.Tests;
+namespace Rebel.SelfPlay.Tests.Pipeline;
 
 /// <summary>The tournament and baseline sections build the options their stages run with, validated when the config loads.</summary>
 public class StageConfigTests

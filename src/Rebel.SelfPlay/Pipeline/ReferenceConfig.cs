@@ -1,7 +1,7 @@
 using Rebel.Models.Gpt2;
 using Rebel.Models.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// How <c>rebel train</c> builds the SFT reference policy π_ref when the config names no <c>model</c>: a byte-level BPE

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rebel.Models.Data;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// A pipeline stage whose output folder is reused while its inputs are unchanged: the folder carries a stamp (a JSON

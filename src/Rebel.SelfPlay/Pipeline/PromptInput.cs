@@ -1,9 +1,8 @@
-using System.CommandLine;
 using Rebel.Models.Data;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Prompts;
 
-namespace Rebel.Cli.Commands;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// How the commands read prompts: a prompt dataset (plain text or conversations, JSON Lines or Parquet) becomes the
@@ -13,12 +12,6 @@ namespace Rebel.Cli.Commands;
 /// </summary>
 internal static class PromptInput
 {
-    /// <summary>The <c>--columns FIELD=COLUMN,...</c> option every command that reads datasets has.</summary>
-    public static Option<string?> ColumnsOption() => new("--columns")
-    {
-        Description = "Read renamed dataset columns: FIELD=COLUMN,... (fields: prompt, completion, messages, chosen, rejected, a, b, p), e.g. prompt=question. See docs/data.md.",
-    };
-
     /// <summary>The renderer of a model directory or trainer checkpoint folder (its <c>model/</c> subfolder).</summary>
     /// <exception cref="ArgumentException">The folder has no tokenizer.</exception>
     public static IPromptRenderer RendererOf(string modelDirectory)

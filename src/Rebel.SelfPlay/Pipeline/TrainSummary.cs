@@ -1,6 +1,6 @@
 using Rebel.SelfPlay.Tournaments;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>What a <c>rebel train</c> pipeline produced: the final checkpoint, the baseline's folder, the tournament and
 /// the seconds each stage took (this invocation; a reused stage takes almost none), beside the held-out prompts it read

@@ -1,7 +1,6 @@
-using Rebel.Cli.Training;
 using Rebel.Models.Training;
 
-namespace Rebel.Cli.Tests;
+namespace Rebel.Models.Tests.Training;
 
 public class SftMetricsLineTests
 {

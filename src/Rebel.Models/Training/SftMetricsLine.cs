@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
-using Rebel.Models.Training;
-
-namespace Rebel.Cli.Training;
+namespace Rebel.Models.Training;
 
 /// <summary>One line of an SFT <c>metrics.jsonl</c>, as <c>rebel sft</c> and the reference stage of <c>rebel train</c> write it.</summary>
-internal static class SftMetricsLine
+public static class SftMetricsLine
 {
     /// <summary>The keys both write, in this order: <c>step</c>, <c>loss/train</c>, <c>loss/eval</c> (null between
     /// evaluations) and <c>optim/lr</c>; a caller may append more.</summary>

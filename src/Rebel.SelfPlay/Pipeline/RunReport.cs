@@ -5,7 +5,7 @@ using Rebel.SelfPlay.Reporting;
 using Rebel.SelfPlay.Tournaments;
 using Rebel.SelfPlay.Training;
 
-namespace Rebel.Cli.Training;
+namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>
 /// Writes <c>RUN_DIR/report.md</c>: the headline win rates (final self-play policy and baseline against π_ref and each
