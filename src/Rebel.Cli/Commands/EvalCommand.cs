@@ -5,6 +5,7 @@ using Rebel.Cli.Progress;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
+using Rebel.Models.Prompts;
 using Rebel.SelfPlay.Evaluation;
 using Rebel.SelfPlay.Tournaments;
 
@@ -64,12 +65,14 @@ internal static class EvalCommand
         try
         {
             options.Validate();
-            var numbered = PromptInput.ReadNumbered(promptsPath, ColumnMapping.Parse(columns), () => PromptInput.SharedRenderer([policyPath, referencePath]));
+            var renderer = new Lazy<IPromptRenderer>(() => PromptInput.SharedRenderer([policyPath, referencePath]));
+            var numbered = PromptInput.ReadNumbered(promptsPath, ColumnMapping.Parse(columns), () => renderer.Value);
             var prompts = numbered.Select(p => p.Prompt).ToList();
-            var resolver = new PlayerResolver(TournamentCommand.LoadFittingPolicy(promptsPath, numbered), options.Temperature, options.MaxNewTokens);
+            var resolver = new PlayerResolver(TournamentCommand.LoadFittingPolicy(promptsPath, numbered, renderer), options.Temperature, options.MaxNewTokens);
             var policy = resolver.Resolve(policyPath);
             var reference = resolver.Resolve(referencePath);
-            using var judge = JudgeSpec.Parse(spec);
+            using var parsed = JudgeSpec.Parse(spec);
+            using var judge = PromptInput.ShowingConversations(parsed, renderer);
             if (overwrite) WinRateReport.Delete(directory);
             var sides = new JsonObject { ["policy_path"] = Path.GetFullPath(policyPath), ["reference_path"] = Path.GetFullPath(referencePath) };
             var result = await JudgingProgress.RunAsync(judge, prompts.Count * options.Samples, output, error,

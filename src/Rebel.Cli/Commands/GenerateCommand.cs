@@ -63,8 +63,8 @@ internal static class GenerateCommand
             if (options.Input is not null && options.Prompts.Count > 0) throw new ArgumentException("give either --prompt (one or more) or --input, not both.");
             var model = ModelFolder.Load(options.ModelDirectory);
             var tokenizer = ModelFolder.LoadTokenizer(options.ModelDirectory);
-            var prompts = options.Input is null ? options.Prompts.Select(p => (Prompt: (JsonNode?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0))).ToList()
-                : ReadPrompts(options.Input, ColumnMapping.Parse(options.Columns), options.ModelDirectory, tokenizer, model);
+            var prompts = options.Input is null ? options.Prompts.Select(p => (Prompt: (JsonNode?)p, Ids: Encode(p, tokenizer, model, options.ModelDirectory, 0), Stop: (IReadOnlyList<int>?)null)).ToList()
+                : ReadPrompts(options.Input, ColumnMapping.Parse(options.Columns), options.ModelDirectory, tokenizer, model, options.Generation);
 
             var generator = new Generator(model, tokenizer is null ? null : ids => tokenizer.Decode(ids, skipSpecialTokens: true));
             var jobs = prompts.SelectMany(p => Enumerable.Repeat(p, options.Samples)).ToList();
@@ -72,7 +72,9 @@ internal static class GenerateCommand
             for (int start = 0; start < jobs.Count; start += options.BatchSize)
             {
                 var chunk = jobs.Skip(start).Take(options.BatchSize).ToList();
-                var results = generator.Generate(chunk.Select(j => j.Ids).ToList(), options.Generation, firstStream: start);
+                // a conversation's reply stops on the template's end-of-turn token too; other prompts on the options' EOS
+                var results = generator.Generate(chunk.Select(j => j.Ids).ToList(), options.Generation, firstStream: start,
+                    stopIds: chunk.Any(j => j.Stop is not null) ? chunk.Select(j => j.Stop ?? DefaultStops(model, options.Generation)).ToList() : null);
                 for (int i = 0; i < chunk.Count; i++) lines.Add(Line(chunk[i].Prompt, chunk[i].Ids, results[i]));
             }
             if (options.Output is null)
@@ -105,10 +107,19 @@ internal static class GenerateCommand
         return line;
     }
 
-    /// <summary>Each record's prompt as written out (text or messages; null for ids) and its ids; conversations rendered for the model.</summary>
-    private static List<(JsonNode? Prompt, int[] Ids)> ReadPrompts(string path, ColumnMapping columns, string modelDirectory, ITokenizer? tokenizer, ICausalLanguageModel model)
+    /// <summary>The ids generation stops on by default: the option's EOS, else the model's (none without --stop-at-eos).</summary>
+    private static IReadOnlyList<int> DefaultStops(ICausalLanguageModel model, GenerationOptions options) =>
+        !options.StopAtEos ? [] : options.EosTokenId is { } id ? [id] : model.EosTokenIds;
+
+    /// <summary>
+    /// Each record's prompt as written out (text or messages; null for ids), its ids, and for a conversation the ids its
+    /// reply stops on (the end-of-turn token and the default ones; null: the default). Conversations are rendered for
+    /// the model, their content encoded as plain text.
+    /// </summary>
+    private static List<(JsonNode? Prompt, int[] Ids, IReadOnlyList<int>? Stop)> ReadPrompts(string path, ColumnMapping columns, string modelDirectory,
+        ITokenizer? tokenizer, ICausalLanguageModel model, GenerationOptions generation)
     {
-        var prompts = new List<(JsonNode?, int[])>();
+        var prompts = new List<(JsonNode?, int[], IReadOnlyList<int>?)>();
         IPromptRenderer? renderer = null;
         foreach (var row in DatasetReader.Read(path))
         {
@@ -116,12 +127,21 @@ internal static class GenerateCommand
             {
                 if (ids.ValueKind != JsonValueKind.Array || ids.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number))
                     throw row.Error("prompt_ids", $"{row.Name("prompt_ids")} must be an array of token ids");
-                prompts.Add((null, ids.EnumerateArray().Select(e => e.GetInt32()).ToArray()));
+                prompts.Add((null, ids.EnumerateArray().Select(e => e.GetInt32()).ToArray(), null));
                 continue;
             }
             var prompt = row.RequirePrompt(columns.Prompt);
             if (prompt.IsConversation && tokenizer is not null) renderer ??= PromptRenderer.ForModel(modelDirectory, tokenizer);
-            prompts.Add((prompt.ToJson(), Encode(row.Render(columns.Prompt, prompt, renderer), tokenizer, model, row.Path, row.Number)));
+            var text = row.Render(columns.Prompt, prompt, renderer);
+            if (!prompt.IsConversation || renderer is null || tokenizer is null)
+            {
+                prompts.Add((prompt.ToJson(), Encode(text, tokenizer, model, row.Path, row.Number), null));
+                continue;
+            }
+            IReadOnlyList<int>? stop = null;
+            if (generation.StopAtEos && PromptRenderer.EndOfTurnId(renderer, tokenizer) is { } eot)
+                stop = [eot, .. DefaultStops(model, generation).Where(id => id != eot)];
+            prompts.Add((prompt.ToJson(), renderer.Encode(tokenizer, text), stop));
         }
         if (prompts.Count == 0) throw new DataFormatException(path, 0, "the dataset holds no prompts");
         return prompts;

@@ -7,13 +7,17 @@ using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
 using Rebel.Preference;
+using Rebel.Preference.Data;
 
 namespace Rebel.Cli.Commands;
 
 /// <summary>
-/// <c>rebel judge --judge SPEC --input PAIRS.jsonl --output OUT.jsonl</c>: runs any judge over a file of pairs. Each
-/// input line is <c>{"prompt","a","b"}</c> (other fields are kept); each output line repeats it and adds
-/// <c>p</c> = P(a ≻ b) (replacing an existing <c>p</c>). The output is written atomically once every pair is judged.
+/// <c>rebel judge --judge SPEC --input PAIRS --output OUT.jsonl [--columns …]</c>: runs any judge over a dataset of pairs
+/// (JSON Lines or Parquet; a file, a folder or a glob). Each input record is <c>{"prompt","a","b"}</c>, or a TRL
+/// preference record (<c>prompt</c>/<c>chosen</c>/<c>rejected</c>, conversational, implicit prompt: a = chosen,
+/// b = rejected); a prompt may be a conversation, which the judge receives as its messages (the comparison's text is the
+/// messages as compact JSON). Other fields are kept; each output line repeats the record and adds <c>p</c> = P(a ≻ b)
+/// (replacing an existing <c>p</c>). The output is written atomically once every pair is judged.
 /// </summary>
 internal static class JudgeCommand
 {
@@ -25,18 +29,20 @@ internal static class JudgeCommand
     public static Command Create()
     {
         var judge = new Option<string>("--judge") { Description = "Judge spec, e.g. vote(length,keywords,diversity), openai:MODEL@URL, process:CMD, cache(FILE,SPEC).", Required = true };
-        var input = new Option<FileInfo>("--input") { Description = "Pairs JSONL: one {\"prompt\",\"a\",\"b\"} per line.", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "Pairs dataset (JSONL or Parquet file, folder or glob): {\"prompt\",\"a\",\"b\"} or TRL prompt/chosen/rejected records; prompts may be conversations.", Required = true };
         var output = new Option<FileInfo>("--output") { Description = "Output JSONL: each input line with p = P(a ≻ b) added.", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = $"Pairs per judge call (default {DefaultBatchSize}).", DefaultValueFactory = _ => DefaultBatchSize };
-        var command = new Command("judge", "Judge every pair of a JSONL file with a pairwise judge.") { judge, input, output, batchSize };
+        var columns = ColumnsOption.Create();
+        var command = new Command("judge", "Judge every pair of a dataset with a pairwise judge.") { judge, input, output, batchSize, columns };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetRequiredValue(judge), parse.GetRequiredValue(input).FullName, parse.GetRequiredValue(output).FullName,
-            parse.GetValue(batchSize), parse.InvocationConfiguration.Error, cancellationToken));
+            parse.GetValue(batchSize), parse.InvocationConfiguration.Error, cancellationToken, parse.GetValue(columns)));
         return command;
     }
 
     /// <summary>Runs the verb; returns 0 on success, 1 on bad input or a failed judge (the reason goes to <paramref name="error"/>).</summary>
-    internal static async Task<int> RunAsync(string spec, string inputPath, string outputPath, int batchSize, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(string spec, string inputPath, string outputPath, int batchSize, TextWriter error, CancellationToken cancellationToken,
+        string? columns = null)
     {
         if (batchSize < 1)
         {
@@ -46,7 +52,7 @@ internal static class JudgeCommand
         try
         {
             AtomicFile.CheckWritable(outputPath);                              // before any pair is judged
-            var (lines, records, comparisons) = ReadPairs(inputPath);
+            var (lines, records, comparisons) = ReadPairs(inputPath, ColumnMapping.Parse(columns));
             using var judge = JudgeSpec.Parse(spec);
             var p = await JudgeAllAsync(judge, comparisons, lines, inputPath, batchSize, error, cancellationToken);
             for (int i = 0; i < records.Count; i++) records[i]["p"] = p[i];
@@ -59,20 +65,48 @@ internal static class JudgeCommand
         }
     }
 
-    private static (List<int> Lines, List<JsonObject> Records, List<Comparison> Comparisons) ReadPairs(string path)
+    private static (List<int> Lines, List<JsonObject> Records, List<Comparison> Comparisons) ReadPairs(string path, ColumnMapping columns)
     {
         var lines = new List<int>();
         var records = new List<JsonObject>();
         var comparisons = new List<Comparison>();
-        foreach (var record in JsonLines.Read(path))
+        foreach (var row in DatasetReader.Read(path))
         {
-            var comparison = new Comparison(record.RequireString(path, "prompt"), record.RequireString(path, "a"), record.RequireString(path, "b"));
-            lines.Add(record.Line);
-            records.Add(JsonObject.Create(record.Value)!.DeepClone().AsObject());
-            comparisons.Add(comparison);
+            lines.Add(row.Number);
+            records.Add(JsonNode.Parse(row.Value.GetRawText())!.AsObject());
+            comparisons.Add(ReadPair(row, columns));
         }
+        if (comparisons.Count == 0) throw new DataFormatException(path, 0, "the dataset holds no pairs");
         return (lines, records, comparisons);
     }
+
+    /// <summary>
+    /// One pair: <c>a</c>/<c>b</c> (text as it is, or one assistant message) after a text or conversation prompt, else a
+    /// TRL preference record read as (chosen, rejected). A conversation's text is its messages as compact JSON.
+    /// </summary>
+    private static Comparison ReadPair(DatasetRow row, ColumnMapping c)
+    {
+        Models.Prompts.Prompt prompt;
+        string a, b;
+        if (row.Has(c.A) || row.Has(c.B))
+        {
+            prompt = row.RequirePrompt(c.Prompt);
+            a = Side(row, c.A);
+            b = Side(row, c.B);
+        }
+        else
+        {
+            var example = PreferenceDataset.ParseRecord(row, c);
+            (prompt, a, b) = (example.Prompt, example.A, example.B);
+        }
+        return prompt.Messages is { } messages
+            ? new Comparison(prompt.ToJson().ToJsonString(Output), a, b) { Messages = messages }
+            : new Comparison(prompt.Text!, a, b);
+    }
+
+    /// <summary>A completion: a string as it is (may be empty, as before), or a list of one assistant message.</summary>
+    private static string Side(DatasetRow row, string column) =>
+        row.Has(column) && row.Value.GetProperty(column).ValueKind == System.Text.Json.JsonValueKind.String ? row.RequireString(column) : row.RequireCompletion(column);
 
     private static async Task<double[]> JudgeAllAsync(IPairwiseJudge judge, List<Comparison> comparisons, List<int> lines, string inputPath,
         int batchSize, TextWriter error, CancellationToken cancellationToken)

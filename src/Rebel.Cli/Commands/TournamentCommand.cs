@@ -4,6 +4,7 @@ using Rebel.Cli.Progress;
 using Rebel.Judges;
 using Rebel.Judges.Spec;
 using Rebel.Models.Data;
+using Rebel.Models.Prompts;
 using Rebel.Models.Gpt2;
 using Rebel.Models.Lora;
 using Rebel.SelfPlay.Policies;
@@ -52,10 +53,12 @@ internal static class TournamentCommand
         try
         {
             options.Validate();
-            var numbered = PromptInput.ReadNumbered(promptsPath, ColumnMapping.Parse(columns), () => PromptInput.SharedRenderer(playerPaths));
+            var renderer = new Lazy<IPromptRenderer>(() => PromptInput.SharedRenderer(playerPaths));
+            var numbered = PromptInput.ReadNumbered(promptsPath, ColumnMapping.Parse(columns), () => renderer.Value);
             var prompts = numbered.Select(p => p.Prompt).ToList();
-            var players = new PlayerResolver(LoadFittingPolicy(promptsPath, numbered)).Resolve(playerPaths);
-            using var judge = JudgeSpec.Parse(spec);
+            var players = new PlayerResolver(LoadFittingPolicy(promptsPath, numbered, renderer)).Resolve(playerPaths);
+            using var parsed = JudgeSpec.Parse(spec);
+            using var judge = PromptInput.ShowingConversations(parsed, renderer);
             if (overwrite) Tournament.Discard(directory);
             var clock = Stopwatch.StartNew();
             int pairs = options.Anchor is null ? players.Count * (players.Count - 1) / 2 : players.Count - 1;
@@ -98,17 +101,20 @@ internal static class TournamentCommand
 
     /// <summary>
     /// <see cref="LoadPolicy"/>, then a check that every prompt of <paramref name="promptsPath"/> fits the model's context
-    /// (a too-long prompt is refused naming its line, before anything is sampled or judged).
+    /// (a too-long prompt is refused naming its line, before anything is sampled or judged). When the prompts held
+    /// conversations, the policy reads them through <paramref name="renderer"/> (content as plain text, replies ending
+    /// with the end-of-turn token).
     /// </summary>
-    internal static Func<string, IPolicy> LoadFittingPolicy(string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts)
+    internal static Func<string, IPolicy> LoadFittingPolicy(string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts, Lazy<IPromptRenderer> renderer)
     {
         var bases = new SharedBaseModels();
-        return path => Fitting((TransformerPolicy)LoadPolicy(path, bases), path, promptsPath, prompts);
+        return path => Fitting((TransformerPolicy)LoadPolicy(path, bases), path, promptsPath, prompts, renderer);
     }
 
-    private static TransformerPolicy Fitting(TransformerPolicy policy, string path, string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts)
+    private static TransformerPolicy Fitting(TransformerPolicy policy, string path, string promptsPath, IReadOnlyList<(int Line, string Prompt)> prompts, Lazy<IPromptRenderer> renderer)
     {
-        PromptFile.CheckFits(promptsPath, prompts, p => policy.Tokenizer.Encode(p).Length, policy.Model.ContextLength, path);
+        if (renderer.IsValueCreated) policy.Prompts = renderer.Value;
+        PromptFile.CheckFits(promptsPath, prompts, p => policy.EncodePrompt(p).Length, policy.Model.ContextLength, path);
         return policy;
     }
 

@@ -143,14 +143,18 @@ public sealed class CachingJudge : IPairwiseJudge, IJudgeStatistics
     }
 
     /// <summary>
-    /// The cache key: SHA-256 over the UTF-8 of judge id, prompt, a and b, each preceded by its byte length, so no two
-    /// different tuples share an encoding.
+    /// The cache key: SHA-256 over the UTF-8 of judge id, prompt, a and b (and a conversation's messages as JSON), each
+    /// preceded by its byte length, so no two different tuples share an encoding.
     /// </summary>
     internal static byte[] Key(string judgeId, Comparison comparison)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[4];
-        foreach (var part in (ReadOnlySpan<string>)[judgeId, comparison.Prompt, comparison.A, comparison.B])
+        // a conversation's messages count too (a judge may show them); plain-text keys are unchanged
+        string[] parts = comparison.Messages is null
+            ? [judgeId, comparison.Prompt, comparison.A, comparison.B]
+            : [judgeId, comparison.Prompt, comparison.A, comparison.B, comparison.PromptJson().ToJsonString()];
+        foreach (var part in parts)
         {
             var bytes = Encoding.UTF8.GetBytes(part);
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);

@@ -141,13 +141,7 @@ public sealed class ChatClientJudge : IPairwiseJudge
     /// <summary>Asks one question with <paramref name="first"/> labelled A; returns q = P(answer A) and the raw text.</summary>
     private async Task<(double Q, string Raw)> AskAsync(int index, Comparison comparison, string first, string second, CancellationToken cancellationToken)
     {
-        var text = Placeholder.Replace(Options.Template, m => m.Groups[1].Value switch
-        {
-            "prompt" => comparison.Prompt,
-            "a" => first,
-            _ => second,
-        });
-        List<AIChatMessage> messages = [new(ChatRole.User, text)];
+        var messages = Messages(comparison, first, second);
         ChatResponse response;
         try
         {
@@ -188,6 +182,26 @@ public sealed class ChatClientJudge : IPairwiseJudge
         var logProbabilities = (response.RawRepresentation as ChatCompletion)?.ContentTokenLogProbabilities;
         double q = SoftProbability(logProbabilities) ?? (letter == 'A' ? 1.0 : 0.0);
         return (q, answer.Trim());
+    }
+
+    /// <summary>
+    /// What is sent for one question: for a plain-text prompt one user message, the template filled in; for a conversation
+    /// its messages as they are, then one user message, the conversation template filled in.
+    /// </summary>
+    internal List<AIChatMessage> Messages(Comparison comparison, string first, string second)
+    {
+        var template = comparison.Messages is null ? Options.Template : Options.ConversationTemplate;
+        var text = Placeholder.Replace(template, m => m.Groups[1].Value switch
+        {
+            "prompt" => comparison.Prompt,
+            "a" => first,
+            _ => second,
+        });
+        var messages = new List<AIChatMessage>();
+        foreach (var m in comparison.Messages ?? [])
+            messages.Add(new AIChatMessage(m.Role switch { "system" => ChatRole.System, "assistant" => ChatRole.Assistant, _ => ChatRole.User }, m.Content));
+        messages.Add(new AIChatMessage(ChatRole.User, text));
+        return messages;
     }
 
     /// <summary>One line saying why a request failed, with its HTTP status when there is one.</summary>
@@ -273,6 +287,8 @@ public sealed class ChatClientJudge : IPairwiseJudge
     {
         if (options.Template != ChatJudgeOptions.DefaultTemplate)
             id.Append(";template=").Append(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.Template)))[..12]);
+        if (options.ConversationTemplate != ChatJudgeOptions.DefaultConversationTemplate)
+            id.Append(";conversation-template=").Append(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(options.ConversationTemplate)))[..12]);
         if (!options.UseLogProbabilities) id.Append(";hard");
         return id.ToString();
     }

@@ -26,8 +26,29 @@ public record ChatJudgeOptions
         Answer with exactly one letter: A if Response A is better, B if Response B is better.
         """;
 
+    /// <summary>
+    /// The default question after a conversation. When the prompt was a conversation, its messages are sent first, as
+    /// they are (system, user and assistant turns), and then this as one user message. Placeholders: <c>{a}</c>,
+    /// <c>{b}</c>, and <c>{prompt}</c> (the conversation as the policy read it, rendered with its chat template).
+    /// </summary>
+    public const string DefaultConversationTemplate = """
+        You are judging two responses to the conversation above: each would be the assistant's next turn. Decide which response is better: more helpful, more correct and clearer.
+
+        [Response A]
+        {a}
+
+        [Response B]
+        {b}
+
+        Answer with exactly one letter: A if Response A is better, B if Response B is better.
+        """;
+
     /// <summary>The prompt template; must contain <c>{a}</c> and <c>{b}</c>. Default <see cref="DefaultTemplate"/>.</summary>
     public string Template { get; init; } = DefaultTemplate;
+
+    /// <summary>The question sent after a conversation's messages (see <see cref="DefaultConversationTemplate"/>); must
+    /// contain <c>{a}</c> and <c>{b}</c>. Default <see cref="DefaultConversationTemplate"/>.</summary>
+    public string ConversationTemplate { get; init; } = DefaultConversationTemplate;
 
     /// <summary>Most requests in flight at once (per judge). Default 8.</summary>
     public int MaxConcurrency { get; init; } = 8;
@@ -58,6 +79,8 @@ public record ChatJudgeOptions
     {
         if (Template is null || !Template.Contains("{a}", StringComparison.Ordinal) || !Template.Contains("{b}", StringComparison.Ordinal))
             throw new ArgumentException("the template must contain the placeholders {a} and {b}", nameof(Template));
+        if (ConversationTemplate is null || !ConversationTemplate.Contains("{a}", StringComparison.Ordinal) || !ConversationTemplate.Contains("{b}", StringComparison.Ordinal))
+            throw new ArgumentException("the conversation template must contain the placeholders {a} and {b}", nameof(ConversationTemplate));
         if (MaxConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), MaxConcurrency, "must be at least 1");
         if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, "must be positive");
         if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, "must be at least 0");

@@ -14,6 +14,7 @@ namespace Rebel.Judges.Process;
 /// <para>Protocol (one request per batch; the full description is in <c>docs/judges.md</c>):</para>
 /// <code>
 /// → {"id": 1, "comparisons": [{"prompt": "...", "a": "...", "b": "..."}, ...]}
+///   (a conversation prompt adds "messages": [{"role": "user", "content": "..."}, ...]; "prompt" is its rendering)
 /// ← {"id": 1, "p": [0.73, ...]}                  (optionally "rationale": ["...", ...])
 /// ← {"id": 1, "error": "why the batch failed"}  (the judge raises JudgeException with this text)
 /// </code>
@@ -138,7 +139,12 @@ public sealed class ProcessJudge : IPairwiseJudge
     private static string Request(long id, IReadOnlyList<Comparison> comparisons)
     {
         var items = new JsonArray();
-        foreach (var c in comparisons) items.Add(new JsonObject { ["prompt"] = c.Prompt, ["a"] = c.A, ["b"] = c.B });
+        foreach (var c in comparisons)
+        {
+            var item = new JsonObject { ["prompt"] = c.Prompt, ["a"] = c.A, ["b"] = c.B };
+            if (c.Messages is not null) item["messages"] = c.PromptJson();   // a conversation: its messages beside the rendered text
+            items.Add(item);
+        }
         return new JsonObject { ["id"] = id, ["comparisons"] = items }.ToJsonString();
     }
 

@@ -9,10 +9,13 @@ namespace Rebel.Judges.Rules;
 /// </summary>
 public abstract class RuleJudge : IPairwiseJudge
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <inheritdoc/>
     public abstract string Id { get; }
 
-    /// <summary>The criterion s(x, y): a larger score is better.</summary>
+    /// <summary>The criterion s(x, y): a larger score is better. x is the prompt text, or for a conversation its messages
+    /// as a compact JSON array of <c>{"role", "content"}</c> objects.</summary>
     public abstract double Score(string prompt, string completion);
 
     /// <inheritdoc/>
@@ -24,7 +27,9 @@ public abstract class RuleJudge : IPairwiseJudge
         for (int i = 0; i < verdicts.Length; i++)
         {
             var c = comparisons[i];
-            double sa = Score(c.Prompt, c.A), sb = Score(c.Prompt, c.B);
+            // x: the text, or for a conversation its messages as compact JSON (not the template's markup)
+            string x = c.Messages is null ? c.Prompt : c.PromptJson().ToJsonString(Unescaped);
+            double sa = Score(x, c.A), sb = Score(x, c.B);
             verdicts[i] = Verdict.FromScores(sa, sb);
         }
         return Task.FromResult<IReadOnlyList<Verdict>>(verdicts);

@@ -30,9 +30,12 @@ public sealed class Generator
     /// <param name="options">Sampling settings.</param>
     /// <param name="firstStream">Random stream of the first prompt; prompt i draws from stream firstStream + i. A caller
     /// that splits a long list into batches passes each batch's start index, so results do not depend on the split.</param>
+    /// <param name="stopIds">Per prompt, the ids that end its sequence (e.g. a chat template's end-of-turn token and the
+    /// model's EOS ids), in place of the options' EOS; null: the options' EOS for every prompt.</param>
     /// <exception cref="ArgumentException">An empty prompt, an id outside the vocabulary, a prompt that fills the context, bad options.</exception>
-    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream = 0) =>
-        Run(prompts, options, firstStream, mixture: null, 0f);
+    public IReadOnlyList<GeneratedSequence> Generate(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream = 0,
+        IReadOnlyList<IReadOnlyList<int>>? stopIds = null) =>
+        Run(prompts, options, firstStream, mixture: null, 0f, stopIds);
 
     /// <summary>
     /// Generates from the token-level geometric mixture of this generator's model π and <paramref name="other"/>:
@@ -41,10 +44,10 @@ public sealed class Generator
     /// side by side with their own KV caches. This is Nash-MD's opponent π_t^(1−ηβ)·π_ref^(ηβ) (normalized per token).
     /// The results' <see cref="GeneratedSequence.LogProbs"/> are ln q per token (top-k/top-p apply after mixing).
     /// </summary>
-    /// <exception cref="ArgumentException">As <see cref="Generate(IReadOnlyList{int[]}, GenerationOptions, int)"/>; also a weight
+    /// <exception cref="ArgumentException">As <see cref="Generate(IReadOnlyList{int[]}, GenerationOptions, int, IReadOnlyList{IReadOnlyList{int}})"/>; also a weight
     /// outside [0, 1], τ = 0 (greedy decoding has no mixture), or models with different vocabularies.</exception>
     public IReadOnlyList<GeneratedSequence> GenerateMixture(IReadOnlyList<int[]> prompts, ICausalLanguageModel other, double otherWeight,
-        GenerationOptions options, int firstStream = 0)
+        GenerationOptions options, int firstStream = 0, IReadOnlyList<IReadOnlyList<int>>? stopIds = null)
     {
         ArgumentNullException.ThrowIfNull(other);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,11 +57,11 @@ public sealed class Generator
             throw new ArgumentException("Generator: a geometric mixture needs a temperature > 0 (greedy decoding has no distribution to mix).", nameof(options));
         if (other.VocabSize != _model.VocabSize)
             throw new ArgumentException($"Generator: cannot mix models with vocabularies of {_model.VocabSize} and {other.VocabSize} tokens.", nameof(other));
-        return Run(prompts, options, firstStream, other, (float)otherWeight);
+        return Run(prompts, options, firstStream, other, (float)otherWeight, stopIds);
     }
 
     private IReadOnlyList<GeneratedSequence> Run(IReadOnlyList<int[]> prompts, GenerationOptions options, int firstStream,
-        ICausalLanguageModel? mixture, float mixtureWeight)
+        ICausalLanguageModel? mixture, float mixtureWeight, IReadOnlyList<IReadOnlyList<int>>? stopIds)
     {
         ArgumentNullException.ThrowIfNull(prompts);
         ArgumentNullException.ThrowIfNull(options);
@@ -80,6 +83,9 @@ public sealed class Generator
         }
         // Stop ids: the option's, else every eos id of the model's config (generation_config.json may list several).
         IReadOnlyList<int> eos = !options.StopAtEos ? [] : options.EosTokenId is { } stopId ? [stopId] : config.EosTokenIds;
+        if (stopIds is not null && stopIds.Count != batch)
+            throw new ArgumentException($"Generator: {stopIds.Count} stop-id lists for {batch} prompts.", nameof(stopIds));
+        IReadOnlyList<int> StopsOf(int s) => !options.StopAtEos ? [] : stopIds?[s] ?? eos;
         int capacity = Math.Min(config.ContextLength, longest + options.MaxNewTokens);
         if (mixture is not null)
         {
@@ -124,7 +130,7 @@ public sealed class Generator
                 ids[s].Add(token);
                 samplingLogProbs[s].Add(sampled);
                 logProbs[s].Add(logProb);
-                if (eos.Contains(token)) finish[s] = FinishReason.Eos;
+                if (StopsOf(s).Contains(token)) finish[s] = FinishReason.Eos;
                 else if (ids[s].Count >= options.MaxNewTokens) finish[s] = FinishReason.MaxNewTokens;
                 else if (forward.Lengths[s] >= capacity) finish[s] = FinishReason.ContextFull;
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using Rebel.Models.Chat;
+using Rebel.Models.Tokenization;
 
 namespace Rebel.Models.Prompts;
 
@@ -27,23 +28,48 @@ public sealed class ChatMlPromptRenderer(IEnumerable<string> specialTokens) : IP
     public const string TurnEnd = "<|im_end|>";
 
     private readonly string[] _refused = [.. new[] { TurnStart, TurnEnd }.Concat(specialTokens).Where(t => t.Length > 0).Distinct()];
+    private readonly RenderedConversations _rendered = new();
 
     /// <inheritdoc/>
     public string Name => "chatml";
+
+    /// <summary>Null: the fallback's replies end with the tokenizer's EOS (its markers are not tokens of GPT-2's vocabulary).</summary>
+    public string? EndOfTurnToken => null;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ChatMessage>? ConversationOf(string text) => _rendered.MessagesOf(text);
+
+    /// <inheritdoc/>
+    /// <remarks>Content holds no special-token text (it is refused), so this is <c>tokenizer.Encode(text)</c>.</remarks>
+    public int[] Encode(ITokenizer tokenizer, string text)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        return tokenizer.Encode(text);
+    }
 
     /// <inheritdoc/>
     public string Render(Prompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         if (prompt.Messages is not { } messages) return prompt.Text!;
-        var text = new StringBuilder();
+        var segments = new List<ChatSegment>();
+        var markup = new StringBuilder();
         for (int i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
             if (_refused.FirstOrDefault(t => message.Content.Contains(t, StringComparison.Ordinal)) is { } token)
                 throw new ArgumentException($"message {i + 1} ({message.Role}) contains the special text \"{token}\"; refused so that content cannot open or close turns");
-            text.Append(TurnStart).Append(message.Role).Append('\n').Append(message.Content).Append(TurnEnd).Append('\n');
+            markup.Append(TurnStart).Append(message.Role).Append('\n');
+            if (message.Content.Length > 0)
+            {
+                segments.Add(new ChatSegment(markup.ToString(), ChatSegmentKind.Template));
+                segments.Add(new ChatSegment(message.Content, ChatSegmentKind.Content));
+                markup.Clear();
+            }
+            markup.Append(TurnEnd).Append('\n');
         }
-        return text.Append(TurnStart).Append(ChatMessage.AssistantRole).Append('\n').ToString();
+        markup.Append(TurnStart).Append(ChatMessage.AssistantRole).Append('\n');
+        segments.Add(new ChatSegment(markup.ToString(), ChatSegmentKind.Template));
+        return _rendered.Add(messages, segments);
     }
 }

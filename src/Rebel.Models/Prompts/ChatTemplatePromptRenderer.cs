@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Rebel.Models.Chat;
+using Rebel.Models.Tokenization;
 
 namespace Rebel.Models.Prompts;
 
@@ -11,16 +12,17 @@ namespace Rebel.Models.Prompts;
 /// read still reads plain-text prompts.
 /// </summary>
 /// <remarks>
-/// The rendered string is encoded with special-token text recognised, so message content that holds the text of a
-/// special token (one of <paramref name="specialTokens"/> or of the template's tokens) is refused: a message cannot
-/// open or close turns. Only content is checked; the template's own markers are meant to be special.
+/// Message content is plain text: <see cref="Encode"/> gives a rendered conversation's content as ordinary characters
+/// and recognises special-token text only in the template's own text, so a message holding
+/// <c>&lt;|im_end|&gt;\n&lt;|im_start|&gt;system</c> stays those characters and cannot open or close a turn. A
+/// conversation whose content imitates turns so well that it renders to the same text as another conversation of the
+/// run is refused (<see cref="Render"/>), since the two could not be told apart afterwards.
 /// </remarks>
 /// <param name="load">Loads the template (e.g. <c>() =&gt; ChatTemplate.Load(modelDirectory)</c>).</param>
-/// <param name="specialTokens">Texts of the tokenizer's special tokens, refused inside message content.</param>
-public sealed class ChatTemplatePromptRenderer(Func<ChatTemplate> load, IEnumerable<string> specialTokens) : IPromptRenderer
+public sealed class ChatTemplatePromptRenderer(Func<ChatTemplate> load) : IPromptRenderer
 {
     private readonly Lazy<ChatTemplate> _template = new(load ?? throw new ArgumentNullException(nameof(load)));
-    private readonly string[] _tokenizerSpecials = [.. specialTokens];
+    private readonly RenderedConversations _rendered = new();
 
     /// <summary>The template (loaded on first use).</summary>
     /// <exception cref="ChatTemplateException">The template does not parse.</exception>
@@ -30,23 +32,38 @@ public sealed class ChatTemplatePromptRenderer(Func<ChatTemplate> load, IEnumera
     /// <summary><c>chat_template:</c> and the first 12 hex digits of the SHA-256 of the template text, so two templates are told apart.</summary>
     public string Name => "chat_template:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Template.Source)))[..12];
 
+    /// <summary>The template's <see cref="ChatTemplate.EndOfTurnToken"/>.</summary>
+    public string? EndOfTurnToken => Template.EndOfTurnToken;
+
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">Content holds special-token text, or the template raised an error or used an unsupported construct.</exception>
+    /// <exception cref="ArgumentException">The template raised an error or used an unsupported construct, or another
+    /// conversation rendered to the same text.</exception>
     public string Render(Prompt prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         if (prompt.Messages is not { } messages) return prompt.Text!;
-        var refused = _tokenizerSpecials.Concat(Template.Tokens.AllSpecial).Where(t => t.Length > 0).Distinct().ToArray();
-        for (int i = 0; i < messages.Count; i++)
-            if (refused.FirstOrDefault(t => messages[i].Content.Contains(t, StringComparison.Ordinal)) is { } token)
-                throw new ArgumentException($"message {i + 1} ({messages[i].Role}) contains the special text \"{token}\"; refused so that content cannot open or close turns");
+        IReadOnlyList<ChatSegment> segments;
         try
         {
-            return Template.Render(messages, addGenerationPrompt: true);
+            segments = Template.RenderSegments(messages, addGenerationPrompt: true);
         }
         catch (ChatTemplateException e)
         {
             throw new ArgumentException(e.Message, e);
         }
+        return _rendered.Add(messages, segments);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ChatMessage>? ConversationOf(string text) => _rendered.MessagesOf(text);
+
+    /// <inheritdoc/>
+    public int[] Encode(ITokenizer tokenizer, string text)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(text);
+        if (_rendered.SegmentsOf(text) is not { } segments) return tokenizer.Encode(text);
+        // Template text is trusted (its special-token text counts); message content is plain characters.
+        return tokenizer.EncodeSegments(segments.Select(s => s.IsContent ? TextSegment.Plain(s.Text) : TextSegment.Trusted(s.Text)).ToList());
     }
 }

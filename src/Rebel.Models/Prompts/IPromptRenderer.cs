@@ -1,3 +1,6 @@
+using Rebel.Models.Chat;
+using Rebel.Models.Tokenization;
+
 namespace Rebel.Models.Prompts;
 
 /// <summary>
@@ -6,16 +9,33 @@ namespace Rebel.Models.Prompts;
 /// template and the generation prompt, so the text ends where the assistant's reply begins.
 /// </summary>
 /// <remarks>
-/// A renderer refuses (with <see cref="ArgumentException"/>) message content that holds text of a special token or of
-/// the template's own turn markers: the rendered string is encoded with special-token text recognised, so such
-/// content could otherwise open or close turns.
+/// Prompts travel through training, judging and caching as that text. The renderer remembers the conversations it
+/// rendered, so that <see cref="Encode"/> can keep their message content plain characters (a message cannot open or
+/// close turns) and <see cref="ConversationOf"/> can give a judge the messages rather than the text.
 /// </remarks>
 public interface IPromptRenderer
 {
-    /// <summary>A short name for messages and the run's config (e.g. <c>chatml</c>, <c>tokenizer_config.json</c>).</summary>
+    /// <summary>A short name for messages and the run's config (e.g. <c>chatml</c>, <c>chat_template:…</c>).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The special token that ends an assistant turn in this format (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>, …):
+    /// a completion of a conversation prompt stops on it and is scored ending with it. Null: completions end with the
+    /// tokenizer's EOS, as plain-text ones do.
+    /// </summary>
+    string? EndOfTurnToken { get; }
+
     /// <summary>The text of <paramref name="prompt"/> as the model reads it.</summary>
-    /// <exception cref="ArgumentException">A message's content would inject turns (see remarks).</exception>
+    /// <exception cref="ArgumentException">The conversation cannot be rendered (the template raised, or the renderer refuses its content).</exception>
     string Render(Prompt prompt);
+
+    /// <summary>The conversation <see cref="Render"/> turned into <paramref name="text"/>, or null when it rendered none to it (plain text).</summary>
+    IReadOnlyList<ChatMessage>? ConversationOf(string text);
+
+    /// <summary>
+    /// The ids of a prompt text: for a conversation this renderer rendered, its template text with special-token text
+    /// recognised and its message content as plain characters (<see cref="ITokenizer.EncodeSegments"/>); any other text
+    /// as <c>tokenizer.Encode(text)</c>. Adds no BOS/EOS beyond the template's own.
+    /// </summary>
+    int[] Encode(ITokenizer tokenizer, string text);
 }

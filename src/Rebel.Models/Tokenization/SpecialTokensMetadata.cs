@@ -31,6 +31,31 @@ internal sealed class SpecialTokensMetadata
 
     public bool? AddPrefixSpace { get; private set; }
 
+    /// <summary><c>add_bos_token</c> of tokenizer_config.json: whether BOS opens an encoded sequence (null: not given).</summary>
+    public bool? AddBosToken { get; private set; }
+
+    /// <summary><c>add_eos_token</c> of tokenizer_config.json: whether EOS closes an encoded sequence (null: not given).</summary>
+    public bool? AddEosToken { get; private set; }
+
+    /// <summary>
+    /// The ids added around one sequence: the post-processor's <paramref name="prefix"/> and <paramref name="suffix"/>,
+    /// each replaced when tokenizer_config.json sets <c>add_bos_token</c> / <c>add_eos_token</c> (as transformers' Llama and
+    /// Gemma tokenizers rebuild their post-processor from them): [BOS] or nothing before, [EOS] or nothing after.
+    /// </summary>
+    /// <exception cref="DataFormatException">A flag is true but its token is not named or not in the vocabulary.</exception>
+    public (IReadOnlyList<int> Prefix, IReadOnlyList<int> Suffix) SurroundingIds(IReadOnlyList<int> prefix, IReadOnlyList<int> suffix, Func<string, int?> idOf, string directory)
+    {
+        IReadOnlyList<int> Side(bool? add, string key, string? token, IReadOnlyList<int> fallback)
+        {
+            if (add is not { } on) return fallback;
+            if (!on) return [];
+            if (token is null || idOf(token) is not { } id)
+                throw new DataFormatException(Path.Combine(directory, ConfigFile), 0, $"{key} is true, but {(token is null ? $"no {key[4..]} is named" : $"\"{token}\" is not in the vocabulary")}");
+            return [id];
+        }
+        return (Side(AddBosToken, "add_bos_token", BosToken, prefix), Side(AddEosToken, "add_eos_token", EosToken, suffix));
+    }
+
     /// <summary>Reads whichever of the three files exist in <paramref name="directory"/>.</summary>
     public static SpecialTokensMetadata Read(string directory)
     {
@@ -87,6 +112,8 @@ internal sealed class SpecialTokensMetadata
             throw new DataFormatException(path, 0, $"expected a JSON object, found {root.ValueKind}");
         if (root.TryGetProperty("add_prefix_space", out var prefix) && prefix.ValueKind is JsonValueKind.True or JsonValueKind.False)
             AddPrefixSpace = prefix.GetBoolean();
+        AddBosToken = Flag(root, "add_bos_token", path);
+        AddEosToken = Flag(root, "add_eos_token", path);
         if (root.TryGetProperty("added_tokens_decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object)
         {
             foreach (var entry in decoder.EnumerateObject())
@@ -97,6 +124,14 @@ internal sealed class SpecialTokensMetadata
             }
         }
         ReadNamedTokens(root, path);
+    }
+
+    private static bool? Flag(JsonElement root, string key, string path)
+    {
+        if (!root.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw new DataFormatException(path, 0, $"\"{key}\" must be true or false, found {value.ValueKind}");
     }
 
     private void ReadNamedTokens(JsonElement root, string path)

@@ -19,7 +19,7 @@ public static class TokenizerFiles
     /// <summary>Merges of the two-file layout.</summary>
     public const string MergesTxt = "merges.txt";
 
-    /// <summary>SentencePiece's model file, which Rebel does not read (see docs/tokenizer.md).</summary>
+    /// <summary>SentencePiece's model file (BPE models: Llama 2, Mistral, Gemma), read when there is no tokenizer.json.</summary>
     public const string TokenizerModel = "tokenizer.model";
 
     private static readonly string[] CopiedOnSave =
@@ -28,19 +28,21 @@ public static class TokenizerFiles
 
     /// <summary>True when <paramref name="directory"/> holds a tokenizer layout <see cref="Load"/> reads.</summary>
     public static bool Exists(string directory) =>
-        File.Exists(Path.Combine(directory, TokenizerJson))
+        File.Exists(Path.Combine(directory, TokenizerJson)) || File.Exists(Path.Combine(directory, TokenizerModel))
         || (File.Exists(Path.Combine(directory, VocabJson)) && File.Exists(Path.Combine(directory, MergesTxt)))
         || (File.Exists(Path.Combine(directory, "encoder.json")) && File.Exists(Path.Combine(directory, "vocab.bpe")));
 
     /// <summary>
     /// Loads the tokenizer in <paramref name="directory"/>: <c>tokenizer.json</c> when present, else
-    /// <c>vocab.json</c> + <c>merges.txt</c>, else <c>encoder.json</c> + <c>vocab.bpe</c>. Added tokens: those of
+    /// <c>vocab.json</c> + <c>merges.txt</c>, else <c>encoder.json</c> + <c>vocab.bpe</c>, else SentencePiece's
+    /// <c>tokenizer.model</c> (a BPE model, read as transformers converts it). Added tokens: those of
     /// tokenizer.json, plus the special tokens the side files name (with none named, <c>&lt;|endoftext|&gt;</c> if in the
     /// vocabulary). EOS/BOS: <c>eos_token</c>/<c>bos_token</c> of the side files, else <c>&lt;|endoftext|&gt;</c> for EOS.
-    /// <c>Save</c> on the result copies these files.
+    /// BOS/EOS added around a sequence: the post-processor's, unless <c>add_bos_token</c> / <c>add_eos_token</c> in
+    /// tokenizer_config.json say otherwise. <c>Save</c> on the result copies these files.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="FileNotFoundException">It holds none of the layouts (a lone tokenizer.model is named as unsupported).</exception>
+    /// <exception cref="FileNotFoundException">It holds none of the layouts.</exception>
     /// <exception cref="DataFormatException">A file is malformed or uses a feature Rebel refuses; the message names the file and field.</exception>
     public static HuggingFaceTokenizer Load(string directory)
     {
@@ -73,7 +75,8 @@ public static class TokenizerFiles
                 added[content] = new AddedToken(content, id, Special: true);
             }
             int? Id(string? content) => content is not null && lookup.TryGetValue(content, out int id) ? id : null;
-            return Build(json, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], contents.Prefix, contents.Suffix,
+            var (prefix, suffix) = meta.SurroundingIds(contents.Prefix, contents.Suffix, Id, directory);
+            return Build(json, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], [.. prefix], [.. suffix],
                 Id(meta.BosToken), Id(meta.EosToken ?? (lookup.ContainsKey(SpecialTokensMetadata.EndOfText) ? SpecialTokensMetadata.EndOfText : null)),
                 CopyFiles));
         }
@@ -87,18 +90,31 @@ public static class TokenizerFiles
                 var merges = VocabMergesFormat.ReadMerges(mergesPath, vocab);
                 var specials = meta.Resolve(vocab, vocabPath);
                 var vocabulary = new BpeVocabulary(vocab, merges, specials, meta.ResolveEos(specials), meta.AddPrefixSpace ?? false);
+                var (prefix, suffix) = meta.SurroundingIds([], [], t => specials.TryGetValue(t, out int id) || vocab.TryGetValue(t, out id) ? id : null, directory);
                 return Build(vocabPath, () =>
                 {
                     var t = vocabulary.ToTokenizer();
-                    return new HuggingFaceTokenizer(t.Model, [.. t.AddedTokens.Values], [], [],
+                    return new HuggingFaceTokenizer(t.Model, [.. t.AddedTokens.Values], [.. prefix], [.. suffix],
                         meta.BosToken is { } bos && specials.TryGetValue(bos, out int b) ? b : null, t.EosId, CopyFiles);
                 });
             }
         }
-        if (File.Exists(Path.Combine(directory, TokenizerModel)))
-            throw new FileNotFoundException(
-                $"{directory}: only {TokenizerModel} found; Rebel reads SentencePiece tokenizers from {TokenizerJson} (the hub ships it beside tokenizer.model)",
-                Path.Combine(directory, TokenizerJson));
+        var sentencePiece = Path.Combine(directory, TokenizerModel);
+        if (File.Exists(sentencePiece))
+        {
+            var contents = SentencePieceModelFile.Read(sentencePiece);
+            var added = contents.Added.ToDictionary(a => a.Content, StringComparer.Ordinal);
+            foreach (var content in meta.Named.Concat(meta.Additional))
+                if (added.TryGetValue(content, out var existing) && !existing.Special) added[content] = existing with { Special = true };
+                else if (!added.ContainsKey(content))
+                    throw new DataFormatException(sentencePiece, 0, $"special token \"{content}\" named by the side files is not a control piece of the model");
+            int? Id(string? content) => content is not null && added.TryGetValue(content, out var a) ? a.Id : null;
+            int? bos = meta.BosToken is null ? contents.BosId : Id(meta.BosToken);
+            int? eos = meta.EosToken is null ? contents.EosId : Id(meta.EosToken);
+            // as transformers' Llama and Gemma tokenizers: BOS before a sequence unless add_bos_token says otherwise
+            var (prefix, suffix) = meta.SurroundingIds(bos is { } b ? [b] : [], [], Id, directory);
+            return Build(sentencePiece, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], [.. prefix], [.. suffix], bos, eos, CopyFiles));
+        }
         throw new FileNotFoundException(
             $"{directory}: no tokenizer found (expected {TokenizerJson}, or {VocabJson} + {MergesTxt})", Path.Combine(directory, TokenizerJson));
     }

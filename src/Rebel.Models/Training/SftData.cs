@@ -26,7 +26,9 @@ public static class SftData
     /// <summary>
     /// Encodes every example: prompt ids (the prompt as <paramref name="renderer"/> renders it; an empty prompt becomes
     /// the EOS id, GPT-2's BOS) and completion ids followed by EOS, so the model learns to stop. Plain-text prompts are
-    /// encoded as they are.
+    /// encoded as they are. A conversation's completion is the assistant turn: its prompt's message content and the
+    /// reply are plain text (<see cref="IPromptRenderer.Encode"/>), and the reply ends with the renderer's end-of-turn
+    /// token (<c>&lt;|eot_id|&gt;</c>, <c>&lt;|im_end|&gt;</c>, …; EOS for the ChatML fallback).
     /// </summary>
     /// <exception cref="DataFormatException">A bad record, or a conversation the renderer refuses; names file, line or row, and column.</exception>
     /// <exception cref="ArgumentException">The tokenizer has no EOS token.</exception>
@@ -37,7 +39,15 @@ public static class SftData
         var examples = new List<PromptCompletion>();
         foreach (var (row, column, example) in ReadRows(location, columns))
         {
-            var prompt = tokenizer.Encode(row.Render(column, example.Prompt, renderer));
+            var text = row.Render(column, example.Prompt, renderer);
+            if (example.Prompt.IsConversation && renderer is not null)
+            {
+                // the assistant turn: content as plain text, ended by the template's end-of-turn token (EOS without one)
+                int end = PromptRenderer.EndOfTurnId(renderer, tokenizer) ?? eos;
+                examples.Add(new PromptCompletion(renderer.Encode(tokenizer, text), [.. tokenizer.Encode(example.Completion, allowSpecialTokens: false), end]));
+                continue;
+            }
+            var prompt = tokenizer.Encode(text);
             if (prompt.Length == 0) prompt = [eos];
             examples.Add(new PromptCompletion(prompt, [.. tokenizer.Encode(example.Completion), eos]));
         }
@@ -63,7 +73,8 @@ public static class SftData
         return rows;
     }
 
-    private static (DatasetRow, string, SftExample) Parse(DatasetRow row, ColumnMapping c)
+    /// <summary>One record in any SFT shape: the row, the column its prompt came from, and the example.</summary>
+    internal static (DatasetRow Row, string PromptColumn, SftExample Example) Parse(DatasetRow row, ColumnMapping c)
     {
         if (row.Has(c.Messages))
         {

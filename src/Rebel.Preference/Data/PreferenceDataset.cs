@@ -64,6 +64,11 @@ public static class PreferenceDataset
         if (!any) throw new DataFormatException(location, 0, "the dataset holds no preference records");
     }
 
+    /// <summary>One record in any of the shapes of the type's summary, as an example.</summary>
+    /// <exception cref="DataFormatException">The record is in none of them (file, line or row, and column named).</exception>
+    public static PreferenceExample ParseRecord(DatasetRow row, ColumnMapping columns) =>
+        Parse(row, (columns ?? throw new ArgumentNullException(nameof(columns))).Validate()).Example;
+
     /// <summary>Parses one record (see the type's summary for the accepted shapes).</summary>
     internal static (DatasetRow Row, string PromptColumn, PreferenceExample Example) Parse(DatasetRow row, ColumnMapping c)
     {

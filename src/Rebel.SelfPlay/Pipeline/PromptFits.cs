@@ -18,7 +18,10 @@ internal static class PromptFits
         var tokenizer = ModelFolder.LoadTokenizer(modelDirectory);
         if (tokenizer is null) return; // the policy load fails on this with its own message
         int context = ModelFolder.ContextLength(modelDirectory);
+        IPromptRenderer? used = null;                     // only asked for when a file holds conversations
+        IPromptRenderer Used() => used ??= renderer();
         foreach (var path in new[] { config.Prompts, config.EvalPrompts }.OfType<string>().Distinct())
-            PromptFile.CheckFits(path, PromptInput.ReadNumbered(path, columns, renderer), p => tokenizer.Encode(p).Length, context, modelDirectory);
+            PromptFile.CheckFits(path, PromptInput.ReadNumbered(path, columns, Used),
+                p => (used?.Encode(tokenizer, p) ?? tokenizer.Encode(p)).Length, context, modelDirectory);
     }
 }

@@ -55,5 +55,13 @@ internal static class PromptInput
         return PromptFile.ReadNumbered(location, conversations ? renderer() : null, columns);
     }
 
+    /// <summary>
+    /// <paramref name="judge"/>, seeing the conversations behind rendered prompts (<see cref="Rebel.Judges.Composite.ConversationJudge"/>)
+    /// when <paramref name="renderer"/> rendered any; plain-text prompts pass unchanged. Disposing the result leaves
+    /// <paramref name="judge"/> open.
+    /// </summary>
+    public static Rebel.Judges.IPairwiseJudge ShowingConversations(Rebel.Judges.IPairwiseJudge judge, Lazy<IPromptRenderer> renderer) =>
+        new Rebel.Judges.Composite.ConversationJudge(judge, renderer.IsValueCreated ? renderer.Value.ConversationOf : _ => null);
+
     private static string ModelFolder(string path) => Directory.Exists(Path.Combine(path, "model")) ? Path.Combine(path, "model") : path;
 }

@@ -80,11 +80,11 @@ public sealed class TrainPipeline
             clock.Restart();
         }
 
-        using var judge = JudgeSpec.Parse(config.Judge);
+        using var parsedJudge = JudgeSpec.Parse(config.Judge);
         // 0. the run's identity: its settings and the content of its inputs, checked against the folder's before any work
         if (overwrite) RunStamp.Clear(config.RunDir);
         Directory.CreateDirectory(config.RunDir);
-        RunStamp.Ensure(config.RunDir, RunStamp.Of(config, judge.Id), resume);
+        RunStamp.Ensure(config.RunDir, RunStamp.Of(config, parsedJudge.Id), resume);
         AtomicFile.WriteAllText(Path.Combine(config.RunDir, "config.json"), config.ToJson());
         var columns = config.ColumnMapping;
         // the datasets are checked before the long stages; conversations are rendered once π_ref (and its chat format) exists
@@ -100,6 +100,10 @@ public sealed class TrainPipeline
         var prompts = PromptInput.Read(config.Prompts, columns, () => renderer.Value);
         var evalPrompts = config.EvalPrompts is null ? [] : PromptInput.Read(config.EvalPrompts, columns, () => renderer.Value);
         var offline = config.Rebel.OfflineData is null ? [] : ReadPreferences(config.Rebel.OfflineData, columns, renderer);
+        // conversations: the policies encode them with content as plain text and end replies with the end-of-turn token;
+        // judges see their messages
+        _prompts = renderer;
+        using var judge = PromptInput.ShowingConversations(parsedJudge, renderer);
 
         // 2. REBEL self-play against the task judge
         output.WriteLine($"self-play: {config.Algorithm} against {judge.Id}");
@@ -117,7 +121,8 @@ public sealed class TrainPipeline
             var rmData = baseline.Data ?? config.Rebel.OfflineData!;
             (var rmDir, rewardModelAccuracy) = BaselineStage.TrainOrLoad(baseline, rmData,
                 () => baseline.Data is null ? offline : ReadPreferences(rmData, columns, renderer), Path.Combine(baselineDir, "reward-model"), output);
-            using var rmJudge = PreferenceModelJudge.Load(rmDir);
+            using var rmModel = PreferenceModelJudge.Load(rmDir);
+            using var rmJudge = PromptInput.ShowingConversations(rmModel, renderer);
             output.WriteLine($"baseline: {config.Algorithm} against the Bradley–Terry reward model (same options and budget)");
             baselineRun = await RunArmAsync("baseline", rmJudge, judge, referenceDir, baselineDir, prompts, evalPrompts, offline, resume, ct);
             Done("baseline (reward model + REBEL)");
@@ -155,6 +160,16 @@ public sealed class TrainPipeline
         return PreferenceDataset.Read(location, conversational ? renderer.Value : null, columns).ToList();
     }
 
+    /// <summary>The renderer of the run's conversations (created only when a dataset holds one).</summary>
+    private Lazy<IPromptRenderer>? _prompts;
+
+    /// <summary><paramref name="policy"/>, reading the run's conversation prompts through their renderer when there are any.</summary>
+    private TransformerPolicy ReadingPrompts(TransformerPolicy policy)
+    {
+        if (_prompts is { IsValueCreated: true } prompts) policy.Prompts = prompts.Value;
+        return policy;
+    }
+
     private async Task<ArmResult> RunArmAsync(string name, IPairwiseJudge judge, IPairwiseJudge evalJudge, string referenceDir, string runDir,
         IReadOnlyList<string> prompts, IReadOnlyList<string> evalPrompts, IReadOnlyList<PreferenceRecord> offline, bool resume, CancellationToken ct)
     {
@@ -170,7 +185,7 @@ public sealed class TrainPipeline
         if (latest is not null && !resume)
             throw new InvalidOperationException($"{runDir} holds an unfinished run (last checkpoint {latest.Value.Path}); run `rebel train --resume` with the same config to continue it, or add --overwrite to start over.");
 
-        var policy = TransformerPolicy.Load(referenceDir, config.Lora);          // π_θ, initialised at π_ref (LoRA: B = 0)
+        var policy = ReadingPrompts(TransformerPolicy.Load(referenceDir, config.Lora)); // π_θ, initialised at π_ref (LoRA: B = 0)
         var reference = policy.Snapshot();                                      // π_ref: frozen copy
         var trainer = new RebelTrainer(policy, reference, options, runDir)
         {
@@ -190,7 +205,7 @@ public sealed class TrainPipeline
         var options = config.Rebel;
         var bases = new Rebel.Models.Lora.SharedBaseModels();                   // LoRA checkpoints share the reference's weights
         ITournamentPlayer Player(string name, string modelDir) =>
-            new PolicyPlayer(name, TransformerPolicy.LoadFrozen(modelDir, bases), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
+            new PolicyPlayer(name, ReadingPrompts(TransformerPolicy.LoadFrozen(modelDir, bases)), options.Temperature, options.MaxNewTokens) { ModelHash = ContentHash.OfDirectory(modelDir) };
         var players = new List<ITournamentPlayer> { Player(ReferenceName, referenceDir) };
         var earlier = selfPlay.Checkpoints.Where(c => c.Iteration < options.Iterations).ToList();
         foreach (var (iteration, path) in Spread(earlier, t.Checkpoints, options.Iterations))

@@ -1,6 +1,7 @@
 using Rebel.Models.Generation;
 using Rebel.Models;
 using Rebel.Models.Lora;
+using Rebel.Models.Prompts;
 using Rebel.Models.Scoring;
 using Rebel.Models.Tokenization;
 using Rebel.Tensors;
@@ -86,12 +87,21 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// <summary>The end-of-sequence id.</summary>
     public int EosId { get; }
 
+    /// <summary>
+    /// The renderer that turned this run's conversation prompts into text, or null (plain-text prompts only). With it, a
+    /// prompt it rendered is encoded with its message content as plain characters (<see cref="IPromptRenderer.Encode"/>),
+    /// and its completions are the assistant turn: sampling stops on the renderer's end-of-turn token or one of the
+    /// model's EOS ids (generation_config.json), and an offline completion ends with the end-of-turn token. Other prompts
+    /// keep plain text's behaviour. Snapshots share it.
+    /// </summary>
+    public IPromptRenderer? Prompts { get; set; }
+
     /// <inheritdoc/>
     public IReadOnlyList<Tensor> Parameters => _frozen ? [] : _adapter?.Parameters ?? Model.Parameters.Select(p => p.Value).ToList();
 
     /// <inheritdoc/>
     public IReadOnlyList<Completion> Sample(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng) =>
-        Generate(prompts, samplesPerPrompt, temperature, maxNewTokens, rng, (generator, inputs, options) => generator.Generate(inputs, options))
+        Generate(prompts, samplesPerPrompt, temperature, maxNewTokens, rng, (generator, inputs, stops, options) => generator.Generate(inputs, options, stopIds: stops))
             .Select(s => s.Completion).ToList();
 
     /// <inheritdoc/>
@@ -101,21 +111,27 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
         if (other is not TransformerPolicy partner)
             throw new ArgumentException($"A transformer policy mixes only with another transformer policy, not a {other?.GetType().Name ?? "null"}.", nameof(other));
         return Generate(prompts, samplesPerPrompt, temperature, maxNewTokens, rng,
-            (generator, inputs, options) => generator.GenerateMixture(inputs, partner.Model, otherWeight, options));
+            (generator, inputs, stops, options) => generator.GenerateMixture(inputs, partner.Model, otherWeight, options, stopIds: stops));
     }
 
     private List<MixtureSample> Generate(IReadOnlyList<string> prompts, int samplesPerPrompt, double temperature, int maxNewTokens, Rng rng,
-        Func<Generator, List<int[]>, GenerationOptions, IReadOnlyList<GeneratedSequence>> generate)
+        Func<Generator, List<int[]>, List<IReadOnlyList<int>>, GenerationOptions, IReadOnlyList<GeneratedSequence>> generate)
     {
-        var encoded = prompts.Select(p => Tokenizer.Encode(p)).ToList();
+        var encoded = prompts.Select(EncodePrompt).ToList();
+        var turnEnds = prompts.Select(EndOfTurnId).ToList();
         var inputs = new List<int[]>(prompts.Count * samplesPerPrompt);
-        foreach (var ids in encoded)
-            for (int k = 0; k < samplesPerPrompt; k++) inputs.Add(ids);
-        // Stop on any of the model's eos ids when EosId is one of them (Llama 3 lists several), else on EosId alone.
-        int? stopId = Model.EosTokenIds.Contains(EosId) ? null : EosId;
-        var options = new GenerationOptions(MaxNewTokens: maxNewTokens, Temperature: (float)temperature, Seed: rng.NextUInt64(), EosTokenId: stopId).Validate();
+        var stops = new List<IReadOnlyList<int>>(prompts.Count * samplesPerPrompt);
+        // Stop on any of the model's eos ids when EosId is one of them (Llama 3 lists several), else on EosId alone;
+        // a conversation's reply also (first of all) on the end-of-turn token.
+        IReadOnlyList<int> eos = Model.EosTokenIds.Contains(EosId) ? Model.EosTokenIds : [EosId];
+        for (int i = 0; i < encoded.Count; i++)
+        {
+            IReadOnlyList<int> stop = turnEnds[i] is { } eot ? [eot, .. eos.Where(id => id != eot)] : eos;
+            for (int k = 0; k < samplesPerPrompt; k++) { inputs.Add(encoded[i]); stops.Add(stop); }
+        }
+        var options = new GenerationOptions(MaxNewTokens: maxNewTokens, Temperature: (float)temperature, Seed: rng.NextUInt64()).Validate();
         using var _ = Tensor.NoGrad();
-        var generated = generate(new Generator(Model), inputs, options);
+        var generated = generate(new Generator(Model), inputs, stops, options);
         var result = new List<MixtureSample>(generated.Count);
         for (int i = 0; i < generated.Count; i++)
         {
@@ -129,13 +145,23 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// <inheritdoc/>
     public Tensor LogProbs(IReadOnlyList<Completion> completions, double temperature)
     {
-        var pairs = completions.Select(c => new PromptCompletion(Tokenizer.Encode(c.Prompt), c.Tokens)).ToList();
+        var pairs = completions.Select(c => new PromptCompletion(EncodePrompt(c.Prompt), c.Tokens)).ToList();
         return SequenceLogProbs.Compute(Model, pairs, (float)temperature).Totals;
     }
 
     /// <inheritdoc/>
+    /// <remarks>A conversation prompt's completion ends with the end-of-turn token instead (see <see cref="Prompts"/>).</remarks>
     public Completion Encode(string prompt, string text) =>
-        new(prompt, text, [.. Tokenizer.Encode(text, allowSpecialTokens: false), EosId], EndsWithEos: true);
+        new(prompt, text, [.. Tokenizer.Encode(text, allowSpecialTokens: false), EndOfTurnId(prompt) ?? EosId], EndsWithEos: true);
+
+    /// <summary>The ids of prompt x: a conversation <see cref="Prompts"/> rendered with its content as plain text, other text as it is.</summary>
+    public int[] EncodePrompt(string prompt) => Prompts?.Encode(Tokenizer, prompt) ?? Tokenizer.Encode(prompt);
+
+    /// <summary>The id that ends the reply to <paramref name="prompt"/> when it is a conversation whose format has an
+    /// end-of-turn token; null for plain text (the reply ends with EOS).</summary>
+    /// <exception cref="InvalidOperationException">The end-of-turn token is not a single token of the tokenizer.</exception>
+    public int? EndOfTurnId(string prompt) =>
+        Prompts is { } renderer && renderer.ConversationOf(prompt) is not null ? PromptRenderer.EndOfTurnId(renderer, Tokenizer) : null;
 
     /// <inheritdoc/>
     /// <remarks>
@@ -144,10 +170,10 @@ public sealed class TransformerPolicy : IPolicy, IGeometricMixtureSampler
     /// </remarks>
     public IPolicy Snapshot()
     {
-        if (_adapter is null) return new TransformerPolicy(Model.Copy(), Tokenizer, frozen: true, adapter: null, baseDirectory: null);
+        if (_adapter is null) return new TransformerPolicy(Model.Copy(), Tokenizer, frozen: true, adapter: null, baseDirectory: null) { Prompts = Prompts };
         var view = Model.ShareWeights();
         var adapter = _adapter.FrozenCopyOnto(LoraModelFolder.HostOf(view));
-        return new TransformerPolicy(view, Tokenizer, frozen: true, adapter, _baseDirectory);
+        return new TransformerPolicy(view, Tokenizer, frozen: true, adapter, _baseDirectory) { Prompts = Prompts };
     }
 
     /// <inheritdoc/>

@@ -132,4 +132,19 @@ public class GeneratorTests
         Assert.That(() => generator.Generate([[1]], new GenerationOptions(MaxNewTokens: 0)), Throws.ArgumentException.With.Message.Contains("MaxNewTokens"));
         Assert.That(() => generator.Generate([1, 2, 3], [1, 1], 1, 3, new GenerationOptions()), Throws.ArgumentException);
     }
+
+    [Test]
+    public void Generate_StopIdsPerPrompt_EndEachSequenceOnItsOwnIds()
+    {
+        var options = new GenerationOptions(MaxNewTokens: 8, Temperature: 0f);
+        int[][] prompts = [[1, 2, 3], [1, 2, 3]];
+        var free = new Generator(Model.Value).Generate(prompts, options with { StopAtEos = false });
+        int third = free[0].Ids[2];
+        int firstAt = Array.IndexOf(free[0].Ids, third);
+        var stopped = new Generator(Model.Value).Generate(prompts, options, stopIds: [[third], []]);
+        Assert.That(stopped[0].Ids, Is.EqualTo(free[0].Ids[..(firstAt + 1)]), "the first sequence ends at its stop id, which is kept");
+        Assert.That(stopped[0].EndedWithEos, Is.True);
+        Assert.That(stopped[1].Ids, Is.EqualTo(free[1].Ids), "the second has no stop ids");
+        Assert.Throws<ArgumentException>(() => new Generator(Model.Value).Generate(prompts, options, stopIds: [[third]]));
+    }
 }

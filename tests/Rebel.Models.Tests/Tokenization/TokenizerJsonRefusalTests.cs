@@ -83,12 +83,12 @@ public sealed class TokenizerJsonRefusalTests
     }
 
     [Test]
-    public void Load_OnlyTokenizerModel_IsRefusedWithAReason()
+    public void Load_OnlyAMalformedTokenizerModel_IsRefusedNamingIt()
     {
         using var dir = new TempDirectory();
         File.WriteAllBytes(dir.File("tokenizer.model"), [1, 2, 3]);
-        var e = Assert.Throws<FileNotFoundException>(() => TokenizerFiles.Load(dir.Path));
-        Assert.That(e!.Message, Does.Contain("tokenizer.model").And.Contain("tokenizer.json"));
+        var e = Assert.Throws<DataFormatException>(() => TokenizerFiles.Load(dir.Path));
+        Assert.That(e!.Message, Does.StartWith(dir.File("tokenizer.model") + ":0: not a SentencePiece model"));
     }
 
     [TestCase("mistral")]

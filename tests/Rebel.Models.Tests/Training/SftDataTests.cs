@@ -78,4 +78,23 @@ public class SftDataTests
         Assert.That(SftData.ReadExamples(path, ColumnMapping.Parse("prompt=instruction,completion=output")).Single(),
             Is.EqualTo(new SftExample(Prompt.FromText("P"), "C")));
     }
+
+    [Test]
+    public void Read_WithATemplate_ConversationsAreTheAssistantTurn_TextKeepsEos()
+    {
+        var tokenizer = BpeTrainer.Train(["user asks", "assistant answers"],
+            new BpeTrainerOptions { VocabSize = 280, SpecialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"] });
+        const string chatMl = "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\\n' + m['content'] + '<|im_end|>\\n' }}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+        var tokens = new ChatTemplateTokens { Eos = "<|endoftext|>", Special = ["<|im_start|>", "<|im_end|>"] };
+        var renderer = new ChatTemplatePromptRenderer(() => ChatTemplate.Parse(chatMl, tokens: tokens));
+        var path = Write(
+            """{"prompt": "P", "completion": "C"}""",
+            """{"messages": [{"role": "user", "content": "a <|im_start|> b"}, {"role": "assistant", "content": "C<|im_end|>"}]}""");
+        var pairs = SftData.Read(path, tokenizer, renderer);
+        int start = tokenizer.SpecialTokens["<|im_start|>"], end = tokenizer.SpecialTokens["<|im_end|>"];
+        Assert.That(pairs[0].CompletionIds, Is.EqualTo(tokenizer.Encode("C").Append(tokenizer.EosId!.Value)), "plain text: EOS as before");
+        Assert.That(pairs[1].CompletionIds, Is.EqualTo(tokenizer.Encode("C<|im_end|>", allowSpecialTokens: false).Append(end)), "the reply is plain text, ended by <|im_end|>");
+        Assert.That(pairs[1].PromptIds.Count(id => id == start), Is.EqualTo(2), "the user turn and the generation prompt; the content's <|im_start|> is text");
+    }
 }
