@@ -17,11 +17,10 @@ public class LossRegistryTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private static readonly string[] Prompts = ["p0", "p1", "p2"];
-    private static readonly string[] Actions = ["bad", "ok", "good", "best"];
+    private static string[] Prompts => RebelTrainerTests.Prompts;
+    private static string[] Actions => RebelTrainerTests.Actions;
 
-    private static FunctionJudge Ordered() =>
-        new("ordered", c => Math.Sign(Array.IndexOf(Actions, c.A) - Array.IndexOf(Actions, c.B)) * 0.5 + 0.5);
+    private static FunctionJudge Ordered() => RebelTrainerTests.Ordered();
 
     private static RebelOptions Options(string loss) => new()
     {

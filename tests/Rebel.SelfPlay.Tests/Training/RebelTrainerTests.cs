@@ -16,11 +16,11 @@ public class RebelTrainerTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    private static readonly string[] Prompts = ["p0", "p1", "p2"];
-    private static readonly string[] Actions = ["bad", "ok", "good", "best"];
+    internal static readonly string[] Prompts = ["p0", "p1", "p2"];
+    internal static readonly string[] Actions = ["bad", "ok", "good", "best"];
 
     /// <summary>A transitive judge: the action later in the list wins.</summary>
-    private static FunctionJudge Ordered() =>
+    internal static FunctionJudge Ordered() =>
         new("ordered", c => Math.Sign(Array.IndexOf(Actions, c.A) - Array.IndexOf(Actions, c.B)) * 0.5 + 0.5);
 
     private static RebelOptions Options(int iterations) => new()
