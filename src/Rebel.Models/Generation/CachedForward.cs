@@ -82,24 +82,31 @@ internal sealed class CachedForward : IKvDecoder
         {
             var block = _model.Blocks[l];
             // attention: x += c_proj(attend(c_attn(ln_1(x))))
-            RowKernels.LayerNorm(_x, block.Ln1.Weight.AsSpan(), block.Ln1.Bias.AsSpan(), block.Ln1.Epsilon, _h, n);
+            Normalize(_x, n, block.Ln1, _h);
             Affine(_h, n, c, block.Attn.CAttn, _packed?.Layers[l].Attention, 3 * c, _qkv, beta: 0f);         // (N, 3C)
             _attention.Store(l, plan, _qkv, _qkv, 3 * c, c, 2 * c);                                // k, v of qkv = [q | k | v]
             _attention.Attend(l, plan, _qkv, 3 * c, _attn, c);                                     // (N, C)
             Affine(_attn, n, c, block.Attn.CProj, _packed?.Layers[l].AttentionProjection, c, _x, beta: 1f);      // x += ...
             // MLP: x += c_proj(act(c_fc(ln_2(x))))
-            RowKernels.LayerNorm(_x, block.Ln2.Weight.AsSpan(), block.Ln2.Bias.AsSpan(), block.Ln2.Epsilon, _h, n);
+            Normalize(_x, n, block.Ln2, _h);
             Affine(_h, n, c, block.Mlp.CFc, _packed?.Layers[l].MlpIn, inner, _mlp, beta: 0f);                 // (N, 4C)
             var inside = _mlp.AsSpan(0, n * inner);
-            if (_config.Activation == Gpt2Activation.Relu) Activations.ReluForward(inside, inside);
-            else Activations.GeluForward(inside, inside);                                         // GELU, tanh form
+            if (_config.Activation == Gpt2Activation.Relu) ReluKernels.Forward(inside, inside);
+            else GeluKernels.Forward(inside, inside);                                             // GELU, tanh form
             Affine(_mlp, n, inner, block.Mlp.CProj, _packed?.Layers[l].MlpOut, c, _x, beta: 1f);
         }
 
         // hidden = ln_f(x[rows])                                                            (R, C)
         int r = rows.Length;
         for (int i = 0; i < r; i++) _x.AsSpan(rows[i] * c, c).CopyTo(hidden.Slice(i * c, c));
-        RowKernels.LayerNorm(hidden, _model.LnF.Weight.AsSpan(), _model.LnF.Bias.AsSpan(), _model.LnF.Epsilon, hidden, r);
+        Normalize(hidden, r, _model.LnF, hidden);
+    }
+
+    /// <summary>y = ln(x) for the first <paramref name="rows"/> rows of x [N, C] (no statistics saved).</summary>
+    private static void Normalize(ReadOnlySpan<float> x, int rows, LayerNorm ln, Span<float> y)
+    {
+        int c = ln.Weight.Size;
+        LayerNormKernels.Forward(x[..(rows * c)], ln.Weight.AsSpan(), ln.Bias.AsSpan(), y, [], [], c, ln.Epsilon);
     }
 
     /// <summary>y = x·W + b (beta = 0) or y += x·W + b (beta = 1), x [N, K], W [K, M] (from <paramref name="packed"/> if given), plus the layer's LoRA adapter when attached.</summary>

@@ -7,23 +7,6 @@ namespace Rebel.Models.Generation;
 // Inference kernels over rows of a [N, C] matrix (no autograd). Legend: N rows (tokens), C width.
 internal static class RowKernels
 {
-    /// <summary>y = (x − μ) / √(σ² + ε) · γ + β for each row of x [N, C].</summary>
-    public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float eps, Span<float> y, int rows)
-    {
-        int c = gamma.Length;
-        for (int r = 0; r < rows; r++)
-        {
-            var xr = x.Slice(r * c, c);
-            var yr = y.Slice(r * c, c);
-            float mean = TensorPrimitives.Sum(xr) / c;                       // μ
-            TensorPrimitives.Subtract(xr, mean, yr);                         // x − μ
-            float variance = TensorPrimitives.SumOfSquares(yr) / c;          // σ² (biased, as PyTorch)
-            float rstd = 1f / MathF.Sqrt(variance + eps);
-            TensorPrimitives.Multiply(yr, rstd, yr);
-            TensorPrimitives.FusedMultiplyAdd(yr, gamma, beta, yr);          // · γ + β
-        }
-    }
-
     /// <summary>Adds the bias b [C] to every row of y [N, C].</summary>
     public static void AddBias(Span<float> y, ReadOnlySpan<float> bias, int rows)
     {

@@ -1,20 +1,15 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Rebel.Tensors.Kernels;
 
 /// <summary>
 /// Pointwise activation kernels as Forward/Backward pairs over contiguous spans of equal length n.
 /// Backward kernels ADD into dx (dx += ∂y/∂x ⊙ dy), given the forward input x and/or output y.
+/// GELU and ReLU, which the models' inference also runs, have their own public kernels (<see cref="GeluKernels"/>,
+/// <see cref="ReluKernels"/>).
 /// </summary>
 internal static class Activations
 {
-    private const float SqrtTwoOverPi = 0.7978845608028654f; // √(2/π)
-    private const float GeluCubic = 0.044715f;
-    private const float TwoSqrtTwoOverPi = 2f * SqrtTwoOverPi;
-
     // ---- exp: y = eˣ, dx += dy·y
     public static void ExpForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Exp(x, y);
 
@@ -57,73 +52,6 @@ internal static class Activations
     public static void LogSigmoidBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
     {
         for (int i = 0; i < x.Length; i++) dx[i] += dy[i] / (1f + MathF.Exp(x[i])); // σ(−x)
-    }
-
-    // ---- GELU, tanh form (GPT-2): y = ½x(1 + tanh u) = x·σ(2u), u = √(2/π)(x + 0.044715x³)
-    // (½(1 + tanh u) = σ(2u), so one exponential per element: σ(2u) = 1 / (1 + e^(−2u)).)
-    public static void GeluForward(ReadOnlySpan<float> x, Span<float> y)
-    {
-        if (y.Length < x.Length) throw new ArgumentException("GELU: output shorter than input.", nameof(y));
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float ys = ref MemoryMarshal.GetReference(y);
-            for (; i <= x.Length - 8; i += 8)
-            {
-                var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
-                (v * GeluGate(v)).StoreUnsafe(ref ys, (nuint)i);               // x·σ(2u)
-            }
-        }
-        for (; i < x.Length; i++) y[i] = x[i] * GeluGate(x[i]);
-    }
-
-    // dy/dx = σ(2u) + x·σ(2u)(1 − σ(2u))·2u′, u′ = √(2/π)(1 + 3·0.044715x²)
-    // (the tanh form's ½(1 + tanh u) + ½x(1 − tanh²u)·u′ with 1 − tanh²u = 4σ(2u)(1 − σ(2u)))
-    public static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        if (dy.Length < x.Length || dx.Length < x.Length) throw new ArgumentException("GELU: gradient shorter than input.", nameof(dx));
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float xs = ref MemoryMarshal.GetReference(x);
-            ref float dys = ref MemoryMarshal.GetReference(dy);
-            ref float dxs = ref MemoryMarshal.GetReference(dx);
-            var one = Vector256<float>.One;
-            for (; i <= x.Length - 8; i += 8)
-            {
-                var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
-                var s = GeluGate(v);                                             // σ(2u)
-                var du2 = TwoSqrtTwoOverPi * (one + 3f * GeluCubic * v * v);     // 2u′
-                var slope = s + v * s * (one - s) * du2;
-                (Vector256.LoadUnsafe(ref dxs, (nuint)i) + Vector256.LoadUnsafe(ref dys, (nuint)i) * slope).StoreUnsafe(ref dxs, (nuint)i);
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            float v = x[i], s = GeluGate(v);
-            float du2 = TwoSqrtTwoOverPi * (1f + 3f * GeluCubic * v * v);
-            dx[i] += dy[i] * (s + v * s * (1f - s) * du2);
-        }
-    }
-
-    /// <summary>σ(2u) = 1 / (1 + e^(−2u)), 2u = 2√(2/π)(x + 0.044715x³), for 8 lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> GeluGate(Vector256<float> x)
-    {
-        var twoU = TwoSqrtTwoOverPi * x * (Vector256<float>.One + GeluCubic * x * x);
-        return Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-twoU));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float GeluGate(float x) => 1f / (1f + MathF.Exp(-TwoSqrtTwoOverPi * x * (1f + GeluCubic * x * x)));
-
-    // ---- ReLU: y = max(x, 0), dx += dy·[x > 0]
-    public static void ReluForward(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
-
-    public static void ReluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < x.Length; i++) if (x[i] > 0f) dx[i] += dy[i];
     }
 
     // ---- square: y = x², dx += 2x·dy

@@ -112,12 +112,16 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// C = alpha·op(A)·B + beta·C with B packed beforehand (<see cref="PackedMatrix"/>), on the managed kernel and at most
-    /// <see cref="Threads"/> threads: for many products with one fixed B and few rows of A.
+    /// C [m, n] = alpha·op(A)·B + beta·C with B [k, n] packed beforehand (<see cref="PackedMatrix"/>: k = its
+    /// <see cref="PackedMatrix.Rows"/>, n = its <see cref="PackedMatrix.Columns"/>), on the managed kernel whatever
+    /// <see cref="Backend"/> says and at most <see cref="Threads"/> threads: for many products with one fixed B and few rows
+    /// of A, such as decoding with a model's weights. A is [m, k] (lda ≥ k), or [k, m] with <paramref name="transA"/>.
+    /// Gives the same bits as <see cref="Sgemm"/> on the managed backend.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="b"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A negative dimension.</exception>
     /// <exception cref="ArgumentException">A leading dimension below the stored row width, or a span too short.</exception>
-    internal static void SgemmPacked(bool transA, int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b,
+    public static void SgemmPacked(bool transA, int m, float alpha, ReadOnlySpan<float> a, int lda, PackedMatrix b,
         float beta, Span<float> c, int ldc)
     {
         ArgumentNullException.ThrowIfNull(b);

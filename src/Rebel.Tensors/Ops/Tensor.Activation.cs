@@ -2,7 +2,7 @@ using Rebel.Tensors.Kernels;
 
 namespace Rebel.Tensors;
 
-// Pointwise functions; kernels in Kernels/Activations.cs.
+// Pointwise functions; kernels in Kernels/Activations.cs, Kernels/GeluKernels.cs and Kernels/ReluKernels.cs.
 public sealed partial class Tensor
 {
     private delegate void PointwiseForward(ReadOnlySpan<float> x, Span<float> y);
@@ -25,10 +25,10 @@ public sealed partial class Tensor
     public Tensor LogSigmoid() => Pointwise("LogSigmoid", Activations.LogSigmoidForward, Activations.LogSigmoidBackward, savesOutput: false);
 
     /// <summary>GELU in GPT-2's tanh form: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).</summary>
-    public Tensor Gelu() => Pointwise("Gelu", Activations.GeluForward, Activations.GeluBackward, savesOutput: false);
+    public Tensor Gelu() => Pointwise("Gelu", GeluKernels.Forward, GeluKernels.Backward, savesOutput: false);
 
     /// <summary>max(x, 0) elementwise (gradient 0 at x = 0).</summary>
-    public Tensor Relu() => Pointwise("Relu", Activations.ReluForward, Activations.ReluBackward, savesOutput: false);
+    public Tensor Relu() => Pointwise("Relu", ReluKernels.Forward, ReluKernels.Backward, savesOutput: false);
 
     /// <summary>x² elementwise.</summary>
     public Tensor Square() => Pointwise("Square", Activations.SquareForward, Activations.SquareBackward, savesOutput: false);
