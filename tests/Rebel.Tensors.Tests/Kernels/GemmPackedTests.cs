@@ -51,4 +51,23 @@ public unsafe class GemmPackedTests
         Assert.Throws<ArgumentException>(() => _ = new PackedMatrix(new float[59], 10, false, 6, 10));
         Assert.Throws<ArgumentException>(() => Gemm.SgemmPacked(false, 3, 1f, new float[18], 6, packed, 0f, new float[29], 10));
     }
+
+    [Test]
+    public void SgemmPacked_WeightAsTransposedOperand_GivesTheSameBitsAsManagedSgemm()
+    {
+        // As the decoders use it: y [N, out] = x [N, in]·Wᵀ with W [out, in] packed once, through the public API only.
+        const int rows = 3, inputs = 70, outputs = 45;
+        var x = new float[rows * inputs];
+        var w = new float[outputs * inputs];
+        new Rng(11).FillNormal(x);
+        new Rng(12).FillNormal(w);
+        var packed = new PackedMatrix(w, inputs, transB: true, inputs, outputs);
+        Assert.That((packed.Rows, packed.Columns), Is.EqualTo((inputs, outputs)));
+        var expected = new float[rows * outputs];
+        using (Gemm.Use(backend: GemmBackend.Managed))
+            Gemm.Sgemm(false, true, rows, outputs, inputs, 1f, x, inputs, w, inputs, 0f, expected, outputs);
+        var y = new float[rows * outputs];
+        Gemm.SgemmPacked(false, rows, 1f, x, inputs, packed, 0f, y, outputs);
+        Assert.That(y, Is.EqualTo(expected));
+    }
 }
