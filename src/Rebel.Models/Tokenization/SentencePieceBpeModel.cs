@@ -25,14 +25,18 @@ internal sealed class SentencePieceBpeModel : ITokenModel
     private readonly SentencePieceOptions _options;
 
     /// <summary>The files' choices, each named after the <c>tokenizer.json</c> field it comes from.</summary>
-    /// <param name="Prepend">Put "▁" before a stretch (Prepend normalizer, or Metaspace with prepend_scheme always).</param>
+    /// <param name="Prepend">Put "▁" before a stretch (Prepend normalizer, SentencePiece's add_dummy_prefix, or Metaspace
+    /// with prepend_scheme always or first).</param>
     /// <param name="PrependOnlyAtTextStart">Metaspace prepend_scheme "first": only before the stretch that begins the text.</param>
+    /// <param name="PrependOnlyWithoutLeadingMetaspace">Metaspace: no "▁" before a stretch that already starts with one
+    /// once spaces became "▁" (a leading space or "▁"). The Prepend normalizer and add_dummy_prefix put it before every
+    /// non-empty stretch.</param>
     /// <param name="ByteFallback">model.byte_fallback.</param>
     /// <param name="FuseUnknown">model.fuse_unk: consecutive unknown characters become one unknown token.</param>
     /// <param name="IgnoreMerges">model.ignore_merges: a word that is a vocabulary token is taken whole.</param>
     /// <param name="Decoder">The decoder steps, in order.</param>
     internal sealed record SentencePieceOptions(
-        bool Prepend, bool PrependOnlyAtTextStart, bool ByteFallback, bool FuseUnknown, bool IgnoreMerges,
+        bool Prepend, bool PrependOnlyAtTextStart, bool PrependOnlyWithoutLeadingMetaspace, bool ByteFallback, bool FuseUnknown, bool IgnoreMerges,
         IReadOnlyList<DecoderStep> Decoder);
 
     /// <summary>One step of a SentencePiece-style decoder.</summary>
@@ -147,7 +151,8 @@ internal sealed class SentencePieceBpeModel : ITokenModel
 
     public NormalizedText Normalize(string section, bool atTextStart)
     {
-        bool prepend = _options.Prepend && (!_options.PrependOnlyAtTextStart || atTextStart) && !section.StartsWith(Metaspace);
+        bool prepend = _options.Prepend && (!_options.PrependOnlyAtTextStart || atTextStart)
+            && !(_options.PrependOnlyWithoutLeadingMetaspace && section.Length > 0 && section[0] is ' ' or Metaspace);
         var text = new StringBuilder(section.Length + 1);
         var start = new List<int>(section.Length + 1);
         var end = new List<int>(section.Length + 1);
