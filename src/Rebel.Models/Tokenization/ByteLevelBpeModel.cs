@@ -17,10 +17,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     private readonly BpeTokenizer _bpe;
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabLookup;
-    private readonly string?[] _tokens;
-    private readonly int[] _byteCounts;
+    private readonly TokenTable _table;
     private readonly Regex? _split;
     private readonly ByteLevelOptions _options;
 
@@ -35,33 +32,24 @@ internal sealed class ByteLevelBpeModel : ITokenModel
     public ByteLevelBpeModel(IReadOnlyDictionary<string, int> vocab, IReadOnlyList<BpeMerge> merges, ByteLevelOptions options)
     {
         _options = options;
-        _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
-        _vocabLookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        VocabSize = _vocab.Count == 0 ? 0 : _vocab.Values.Max() + 1;
-        _tokens = new string?[VocabSize];
-        _byteCounts = new int[VocabSize];
-        foreach (var (token, id) in _vocab)
-        {
-            if (_tokens[id] is { } other) throw new ArgumentException($"vocabulary tokens \"{other}\" and \"{token}\" share id {id}.", nameof(vocab));
-            _tokens[id] = token;
-            _byteCounts[id] = (ByteLevelAlphabet.ToBytes(token)
-                ?? throw new ArgumentException(
-                    $"vocabulary token \"{token}\" (id {id}) is not byte-level: it has a character outside GPT-2's byte alphabet.", nameof(vocab))).Length;
-        }
+        _table = new TokenTable(vocab, (token, id) => (ByteLevelAlphabet.ToBytes(token)
+            ?? throw new ArgumentException(
+                $"vocabulary token \"{token}\" (id {id}) is not byte-level: it has a character outside GPT-2's byte alphabet.", nameof(vocab))).Length);
+        VocabSize = _table.Size;
         for (int b = 0; b < 256; b++)
         {
             string byteToken = ByteLevelAlphabet.ByteToChar[b].ToString();
-            if (!_vocab.ContainsKey(byteToken))
+            if (!_table.Ids.ContainsKey(byteToken))
                 throw new ArgumentException($"the vocabulary lacks the byte token \"{byteToken}\" (byte 0x{b:X2}).", nameof(vocab));
         }
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var m = merges[rank];
-            if (!_vocab.ContainsKey(m.Left) || !_vocab.ContainsKey(m.Right) || !_vocab.ContainsKey(m.Merged))
+            if (!_table.Ids.ContainsKey(m.Left) || !_table.Ids.ContainsKey(m.Right) || !_table.Ids.ContainsKey(m.Merged))
                 throw new ArgumentException($"merge {rank} \"{m}\": a part or its result \"{m.Merged}\" is not in the vocabulary.", nameof(merges));
         }
         _split = options.Pattern is null ? null : new Regex(options.Pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
-        _bpe = BpeTokenizer.Create(new BpeOptions(_vocab)
+        _bpe = BpeTokenizer.Create(new BpeOptions(_table.Ids)
         {
             Merges = merges.Select(m => m.ToString()).ToList(),
             ByteLevel = true,
@@ -105,9 +93,9 @@ internal sealed class ByteLevelBpeModel : ITokenModel
         EncodeSplit(normalized.AsSpan(runStart), ids);
     }
 
-    public int CoveredByteCount(int id) => (uint)id < (uint)_byteCounts.Length ? _byteCounts[id] : 0;
+    public int CoveredByteCount(int id) => _table.CoveredByteCount(id);
 
-    public string? TokenString(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
+    public string? TokenString(int id) => _table.TokenString(id);
 
     public string Decode(IReadOnlyList<string> tokens, IReadOnlyList<bool> added)
     {
@@ -156,7 +144,7 @@ internal sealed class ByteLevelBpeModel : ITokenModel
                 int count = Encoding.UTF8.GetBytes(piece, bytes);
                 Span<char> mapped = stackalloc char[count];
                 for (int i = 0; i < count; i++) mapped[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
-                if (_vocabLookup.TryGetValue(mapped, out int whole))
+                if (_table.Lookup.TryGetValue(mapped, out int whole))
                 {
                     ids.Add(whole);
                     return;

@@ -105,7 +105,7 @@ internal static class HuggingFaceTokenizerJson
     private static SentencePieceBpeModel.SentencePieceOptions SentencePieceOptions(
         JsonElement root, JsonElement? normalizer, JsonElement? pre, JsonElement model, bool ignoreMerges, string path)
     {
-        bool prepend = false, replaceSpaces = false, firstOnly = false;
+        bool prepend = false, replaceSpaces = false, firstOnly = false, metaspace = false;
         if (normalizer is { } n)
         {
             foreach (var step in Steps(n, "normalizers"))
@@ -138,6 +138,7 @@ internal static class HuggingFaceTokenizerJson
                     replaceSpaces = true;
                     prepend = scheme != "never";
                     firstOnly = scheme == "first";
+                    metaspace = true;
                     break;
                 default:
                     throw Bad(path, $"pre_tokenizer {TypeOf(p2)} is not supported with a SentencePiece-style model");
@@ -162,7 +163,7 @@ internal static class HuggingFaceTokenizerJson
             });
         }
         return new SentencePieceBpeModel.SentencePieceOptions(
-            prepend, firstOnly, IsTrue(model, "byte_fallback"), IsTrue(model, "fuse_unk"), ignoreMerges, steps);
+            prepend, firstOnly, metaspace, IsTrue(model, "byte_fallback"), IsTrue(model, "fuse_unk"), ignoreMerges, steps);
     }
 
     private static bool IsSpaceToMetaspace(JsonElement step) =>

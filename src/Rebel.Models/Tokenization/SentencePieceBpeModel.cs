@@ -15,24 +15,25 @@ internal sealed class SentencePieceBpeModel : ITokenModel
     /// <summary>SentencePiece's stand-in for a space, U+2581.</summary>
     public const char Metaspace = '\u2581';
 
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabLookup;
+    private readonly TokenTable _table;
     private readonly Dictionary<long, (int Rank, int Merged)> _merges = new();
-    private readonly string?[] _tokens;
-    private readonly int[] _byteCounts;
     private readonly int[] _byteIds = new int[256];
     private readonly int? _unkId;
     private readonly SentencePieceOptions _options;
 
     /// <summary>The files' choices, each named after the <c>tokenizer.json</c> field it comes from.</summary>
-    /// <param name="Prepend">Put "▁" before a stretch (Prepend normalizer, or Metaspace with prepend_scheme always).</param>
+    /// <param name="Prepend">Put "▁" before a stretch (Prepend normalizer, SentencePiece's add_dummy_prefix, or Metaspace
+    /// with prepend_scheme always or first).</param>
     /// <param name="PrependOnlyAtTextStart">Metaspace prepend_scheme "first": only before the stretch that begins the text.</param>
+    /// <param name="PrependOnlyWithoutLeadingMetaspace">Metaspace: no "▁" before a stretch that already starts with one
+    /// once spaces became "▁" (a leading space or "▁"). The Prepend normalizer and add_dummy_prefix put it before every
+    /// non-empty stretch.</param>
     /// <param name="ByteFallback">model.byte_fallback.</param>
     /// <param name="FuseUnknown">model.fuse_unk: consecutive unknown characters become one unknown token.</param>
     /// <param name="IgnoreMerges">model.ignore_merges: a word that is a vocabulary token is taken whole.</param>
     /// <param name="Decoder">The decoder steps, in order.</param>
     internal sealed record SentencePieceOptions(
-        bool Prepend, bool PrependOnlyAtTextStart, bool ByteFallback, bool FuseUnknown, bool IgnoreMerges,
+        bool Prepend, bool PrependOnlyAtTextStart, bool PrependOnlyWithoutLeadingMetaspace, bool ByteFallback, bool FuseUnknown, bool IgnoreMerges,
         IReadOnlyList<DecoderStep> Decoder);
 
     /// <summary>One step of a SentencePiece-style decoder.</summary>
@@ -108,20 +109,11 @@ internal sealed class SentencePieceBpeModel : ITokenModel
         IReadOnlyDictionary<string, int> vocab, IReadOnlyList<BpeMerge> merges, string? unknownToken, SentencePieceOptions options)
     {
         _options = options;
-        _vocab = new Dictionary<string, int>(vocab, StringComparer.Ordinal);
-        _vocabLookup = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        VocabSize = _vocab.Count == 0 ? 0 : _vocab.Values.Max() + 1;
-        _tokens = new string?[VocabSize];
-        _byteCounts = new int[VocabSize];
-        foreach (var (token, id) in _vocab)
-        {
-            if (_tokens[id] is { } other) throw new ArgumentException($"vocabulary tokens \"{other}\" and \"{token}\" share id {id}.", nameof(vocab));
-            _tokens[id] = token;
-            _byteCounts[id] = TryParseByteToken(token, out _) ? 1 : Encoding.UTF8.GetByteCount(token);
-        }
+        _table = new TokenTable(vocab, (token, _) => TryParseByteToken(token, out byte _) ? 1 : Encoding.UTF8.GetByteCount(token));
+        VocabSize = _table.Size;
         if (unknownToken is not null)
         {
-            if (!_vocab.TryGetValue(unknownToken, out int unk))
+            if (!_table.Ids.TryGetValue(unknownToken, out int unk))
                 throw new ArgumentException($"the unknown token \"{unknownToken}\" is not in the vocabulary.", nameof(unknownToken));
             _unkId = unk;
         }
@@ -130,14 +122,14 @@ internal sealed class SentencePieceBpeModel : ITokenModel
         {
             for (int b = 0; b < 256; b++)
             {
-                if (!_vocab.TryGetValue($"<0x{b:X2}>", out _byteIds[b]))
+                if (!_table.Ids.TryGetValue($"<0x{b:X2}>", out _byteIds[b]))
                     throw new ArgumentException($"byte_fallback is on but the vocabulary lacks <0x{b:X2}>.", nameof(vocab));
             }
         }
         for (int rank = 0; rank < merges.Count; rank++)
         {
             var m = merges[rank];
-            if (!_vocab.TryGetValue(m.Left, out int left) || !_vocab.TryGetValue(m.Right, out int right) || !_vocab.TryGetValue(m.Merged, out int merged))
+            if (!_table.Ids.TryGetValue(m.Left, out int left) || !_table.Ids.TryGetValue(m.Right, out int right) || !_table.Ids.TryGetValue(m.Merged, out int merged))
                 throw new ArgumentException($"merge {rank} \"{m}\": a part or its result is not in the vocabulary.", nameof(merges));
             _merges.TryAdd(Key(left, right), (rank, merged));
         }
@@ -147,7 +139,8 @@ internal sealed class SentencePieceBpeModel : ITokenModel
 
     public NormalizedText Normalize(string section, bool atTextStart)
     {
-        bool prepend = _options.Prepend && (!_options.PrependOnlyAtTextStart || atTextStart) && !section.StartsWith(Metaspace);
+        bool prepend = _options.Prepend && (!_options.PrependOnlyAtTextStart || atTextStart)
+            && !(_options.PrependOnlyWithoutLeadingMetaspace && section.Length > 0 && section[0] is ' ' or Metaspace);
         var text = new StringBuilder(section.Length + 1);
         var start = new List<int>(section.Length + 1);
         var end = new List<int>(section.Length + 1);
@@ -170,7 +163,7 @@ internal sealed class SentencePieceBpeModel : ITokenModel
     public void Encode(string normalized, List<int> ids)
     {
         if (normalized.Length == 0) return;
-        if (_options.IgnoreMerges && _vocabLookup.TryGetValue(normalized, out int whole))
+        if (_options.IgnoreMerges && _table.Lookup.TryGetValue(normalized, out int whole))
         {
             ids.Add(whole);
             return;
@@ -182,7 +175,7 @@ internal sealed class SentencePieceBpeModel : ITokenModel
         {
             int width = char.IsSurrogatePair(normalized, i) ? 2 : 1;
             var ch = normalized.AsSpan(i, width);
-            if (_vocabLookup.TryGetValue(ch, out int id)) symbols.Add(new Symbol(id));
+            if (_table.Lookup.TryGetValue(ch, out int id)) symbols.Add(new Symbol(id));
             else if (_options.ByteFallback)
             {
                 int count = Encoding.UTF8.GetBytes(ch, bytes);
@@ -222,9 +215,9 @@ internal sealed class SentencePieceBpeModel : ITokenModel
         for (int i = 0; i >= 0 && i < symbols.Count; i = symbols[i].Next) ids.Add(symbols[i].Id);
     }
 
-    public int CoveredByteCount(int id) => (uint)id < (uint)_byteCounts.Length ? _byteCounts[id] : 0;
+    public int CoveredByteCount(int id) => _table.CoveredByteCount(id);
 
-    public string? TokenString(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
+    public string? TokenString(int id) => _table.TokenString(id);
 
     public string Decode(IReadOnlyList<string> tokens, IReadOnlyList<bool> added)
     {

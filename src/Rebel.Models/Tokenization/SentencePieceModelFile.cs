@@ -74,7 +74,8 @@ internal static class SentencePieceModelFile
             new SentencePieceBpeModel.ReplaceStep("\u2581", " "), new SentencePieceBpeModel.ByteFallbackStep(), new SentencePieceBpeModel.FuseStep(),
         };
         if (addDummyPrefix) decoder.Add(new SentencePieceBpeModel.StripStep(' ', 1, 0));
-        var options = new SentencePieceBpeModel.SentencePieceOptions(addDummyPrefix, PrependOnlyAtTextStart: false, byteFallback,
+        var options = new SentencePieceBpeModel.SentencePieceOptions(addDummyPrefix, PrependOnlyAtTextStart: false,
+            PrependOnlyWithoutLeadingMetaspace: false, byteFallback,
             FuseUnknown: true, IgnoreMerges: false, decoder);
         string? unk = unkId >= 0 && unkId < pieces.Count ? pieces[unkId].Text : null;
         SentencePieceBpeModel model;

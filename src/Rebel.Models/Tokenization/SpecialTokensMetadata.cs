@@ -41,19 +41,23 @@ internal sealed class SpecialTokensMetadata
     /// The ids added around one sequence: the post-processor's <paramref name="prefix"/> and <paramref name="suffix"/>,
     /// each replaced when tokenizer_config.json sets <c>add_bos_token</c> / <c>add_eos_token</c> (as transformers' Llama and
     /// Gemma tokenizers rebuild their post-processor from them): [BOS] or nothing before, [EOS] or nothing after.
+    /// A flag whose token the files do not name takes <paramref name="unnamedBosId"/> / <paramref name="unnamedEosId"/>
+    /// (a tokenizer.model's own BOS and EOS, as transformers' Llama tokenizer defaults to them).
     /// </summary>
-    /// <exception cref="DataFormatException">A flag is true but its token is not named or not in the vocabulary.</exception>
-    public (IReadOnlyList<int> Prefix, IReadOnlyList<int> Suffix) SurroundingIds(IReadOnlyList<int> prefix, IReadOnlyList<int> suffix, Func<string, int?> idOf, string directory)
+    /// <exception cref="DataFormatException">A flag is true but its token is not named (and has no default) or not in the vocabulary.</exception>
+    public (IReadOnlyList<int> Prefix, IReadOnlyList<int> Suffix) SurroundingIds(IReadOnlyList<int> prefix, IReadOnlyList<int> suffix, Func<string, int?> idOf, string directory,
+        int? unnamedBosId = null, int? unnamedEosId = null)
     {
-        IReadOnlyList<int> Side(bool? add, string key, string? token, IReadOnlyList<int> fallback)
+        IReadOnlyList<int> Side(bool? add, string key, string? token, IReadOnlyList<int> fallback, int? unnamedId)
         {
             if (add is not { } on) return fallback;
             if (!on) return [];
+            if (token is null && unnamedId is { } unnamed) return [unnamed];
             if (token is null || idOf(token) is not { } id)
                 throw new DataFormatException(Path.Combine(directory, ConfigFile), 0, $"{key} is true, but {(token is null ? $"no {key[4..]} is named" : $"\"{token}\" is not in the vocabulary")}");
             return [id];
         }
-        return (Side(AddBosToken, "add_bos_token", BosToken, prefix), Side(AddEosToken, "add_eos_token", EosToken, suffix));
+        return (Side(AddBosToken, "add_bos_token", BosToken, prefix, unnamedBosId), Side(AddEosToken, "add_eos_token", EosToken, suffix, unnamedEosId));
     }
 
     /// <summary>Reads whichever of the three files exist in <paramref name="directory"/>.</summary>

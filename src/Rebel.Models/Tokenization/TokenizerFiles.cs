@@ -112,7 +112,7 @@ public static class TokenizerFiles
             int? bos = meta.BosToken is null ? contents.BosId : Id(meta.BosToken);
             int? eos = meta.EosToken is null ? contents.EosId : Id(meta.EosToken);
             // as transformers' Llama and Gemma tokenizers: BOS before a sequence unless add_bos_token says otherwise
-            var (prefix, suffix) = meta.SurroundingIds(bos is { } b ? [b] : [], [], Id, directory);
+            var (prefix, suffix) = meta.SurroundingIds(bos is { } b ? [b] : [], [], Id, directory, contents.BosId, contents.EosId);
             return Build(sentencePiece, () => new HuggingFaceTokenizer(contents.Model, [.. added.Values], [.. prefix], [.. suffix], bos, eos, CopyFiles));
         }
         throw new FileNotFoundException(
