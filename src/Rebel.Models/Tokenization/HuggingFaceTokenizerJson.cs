@@ -47,7 +47,7 @@ internal static class HuggingFaceTokenizerJson
                 var options = ByteLevelOptions(normalizer, p, ignoreMerges, path);
                 CheckDecoder(root, path, "ByteLevel");
                 tokenModel = new ByteLevelBpeModel(vocab, merges, options);
-                normalizerChanges = options.Nfc ? s => !s.IsNormalized(System.Text.NormalizationForm.FormC) : _ => false;
+                normalizerChanges = options.Nfc ? s => !Normalization.UnicodeNfc.IsNormalized(s) : _ => false;
             }
             else
             {

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using Rebel.Models.Tokenization.Normalization;
 
 namespace Rebel.Models.Tokenization;
 
@@ -44,28 +43,38 @@ internal sealed class NormalizedText
     }
 
     /// <summary>
-    /// Unicode NFC, one text element (grapheme cluster) at a time so each normalized character maps back to its
-    /// cluster; composition never crosses a cluster boundary, so the text equals NFC of the whole.
+    /// Unicode NFC (<see cref="UnicodeNfc"/>). Characters outside the stretches NFC rewrites keep their own spans; each
+    /// character of a rewritten stretch (a segment from one NFC boundary to the next, e.g. <c>e</c> + U+0301 → <c>é</c>)
+    /// carries the whole stretch's span.
     /// </summary>
     public static NormalizedText Nfc(string text)
     {
-        if (text.IsNormalized(NormalizationForm.FormC)) return Identity(text);
-        var builder = new StringBuilder(text.Length);
-        var start = new List<int>(text.Length);
-        var end = new List<int>(text.Length);
-        var elements = StringInfo.GetTextElementEnumerator(text);
-        while (elements.MoveNext())
+        var rewrites = new List<UnicodeNfc.Rewrite>();
+        string normalized = UnicodeNfc.Normalize(text, rewrites);
+        if (rewrites.Count == 0) return Identity(text);
+        var identity = Identity(text);
+        var start = new int[normalized.Length];
+        var end = new int[normalized.Length];
+        int at = 0, to = 0;
+        foreach (var rewrite in rewrites)
         {
-            int at = elements.ElementIndex;
-            var element = (string)elements.Current;
-            var normalized = element.IsNormalized(NormalizationForm.FormC) ? element : element.Normalize(NormalizationForm.FormC);
-            builder.Append(normalized);
-            for (int i = 0; i < normalized.Length; i++)
+            for (; at < rewrite.Start; at++, to++)
             {
-                start.Add(at);
-                end.Add(at + element.Length);
+                start[to] = identity.OriginalStart[at];
+                end[to] = identity.OriginalEnd[at];
             }
+            for (; to < rewrite.NormalizedEnd; to++)
+            {
+                start[to] = rewrite.Start;
+                end[to] = rewrite.End;
+            }
+            at = rewrite.End;
         }
-        return new NormalizedText(builder.ToString(), [.. start], [.. end]);
+        for (; at < text.Length; at++, to++)
+        {
+            start[to] = identity.OriginalStart[at];
+            end[to] = identity.OriginalEnd[at];
+        }
+        return new NormalizedText(normalized, start, end);
     }
 }

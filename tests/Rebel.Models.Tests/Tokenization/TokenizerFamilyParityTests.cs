@@ -1,5 +1,6 @@
 using System.Text;
 using Rebel.Models.Tokenization;
+using Rebel.Models.Tokenization.Normalization;
 
 namespace Rebel.Models.Tests.Tokenization;
 
@@ -89,9 +90,10 @@ public sealed class TokenizerFamilyParityTests(string family)
     [Test]
     public void EncodeWithOffsets_ByteLevelTokensCoverTheirOwnBytes()
     {
-        if (family is "mistral" or "gemma3" or "qwen3") Assert.Ignore("SentencePiece pieces carry \u2581 for spaces; Qwen's NFC changes bytes");
+        if (family is "mistral" or "gemma3") Assert.Ignore("SentencePiece pieces carry \u2581 for spaces");
         foreach (var e in Lines)
         {
+            if (family == "qwen3" && !UnicodeNfc.IsNormalized(e.Text)) continue;   // Qwen's NFC changes the bytes
             var spans = Tokenizer.EncodeWithOffsets(e.Text);
             for (int i = 0; i < spans.Count; i++)
             {
