@@ -1,7 +1,7 @@
 namespace Rebel.SelfPlay.Losses;
 
 /// <summary>Baselines for policy-gradient advantages.</summary>
-public static class Advantage
+internal static class Advantage
 {
     /// <summary>
     /// A_i = r_i − (1/(K−1)) Σ_{j≠i} r_j within each group of K consecutive samples (the K completions of one prompt).

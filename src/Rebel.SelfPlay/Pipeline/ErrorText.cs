@@ -9,7 +9,7 @@ namespace Rebel.SelfPlay.Pipeline;
 /// <c>Actual value was</c> line, with JSON binding errors restated (an unknown key, a value of the wrong kind, the
 /// valid names of an enumeration), and with credentials in URLs redacted.
 /// </summary>
-internal static partial class ErrorText
+public static partial class ErrorText
 {
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped to any \.NET member contained in type '[^']*'\.", RegexOptions.CultureInvariant)]
     private static partial Regex UnknownMember();
@@ -45,7 +45,7 @@ internal static partial class ErrorText
     }
 
     /// <summary>Restates System.Text.Json's binding errors found anywhere in <paramref name="message"/>.</summary>
-    public static string Json(string message)
+    internal static string Json(string message)
     {
         var text = UnknownMember().Replace(message, m => $"unknown key \"{m.Groups["name"].Value}\"");
         text = NotConvertible().Replace(text, m =>

@@ -4,7 +4,7 @@ using Rebel.Preference.Statistics;
 namespace Rebel.SelfPlay.Pipeline;
 
 /// <summary>How the console summary and <c>report.md</c> write a bootstrap interval of a win rate.</summary>
-internal static class IntervalText
+public static class IntervalText
 {
     /// <summary><c>[lower, upper]</c> with three decimals (invariant culture), or the empty string without an interval.</summary>
     public static string Format(ConfidenceInterval? interval) =>

@@ -10,7 +10,7 @@ namespace Rebel.SelfPlay.Pipeline;
 /// when a conversation needs it; conversations are rendered with the model's chat format (see
 /// <see cref="PromptRenderer.ForModel"/>).
 /// </summary>
-internal static class PromptInput
+public static class PromptInput
 {
     /// <summary>The renderer of a model directory or trainer checkpoint folder (its <c>model/</c> subfolder).</summary>
     /// <exception cref="ArgumentException">The folder has no tokenizer.</exception>

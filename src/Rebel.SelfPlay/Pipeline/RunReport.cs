@@ -20,17 +20,26 @@ internal static class RunReport
         var config = summary.Config;
         var md = new StringBuilder();
         md.Append("# REBEL run report\n\n");
-        md.Append(Inv, $"Judge: `{config.Judge}`. Start: {(config.Model is null ? "SFT reference built in `reference/`" : $"`{config.Model}`")}.\n\n");
-        var o = config.Rebel;
-        md.Append(Inv, $"Self-play with {config.Algorithm} ({o.Mode.ToString().ToLowerInvariant()} mode): {o.Iterations} iterations × {o.PromptsPerIteration} prompts × K = {o.SamplesPerPrompt}, ")
-          .Append(Inv, $"η = {o.Eta}, β = {o.Beta}, magnet reset M = {o.MagnetResetInterval}, offline fraction α = {o.OfflineFraction}, ")
-          .Append(Inv, $"{o.Epochs} epoch(s), learning rate {o.LearningRate}, temperature {o.Temperature}, max {o.MaxNewTokens} new tokens.\n\n");
-
+        var start = config.Model is null ? "SFT reference built in `reference/`" : $"`{config.Model}`";
+        md.Append(Inv, $"Judge: `{config.Judge}`. Start: {start}.\n\n");
+        Settings(md, config);
         Headline(md, summary);
         Examples(md, summary);
         Curves(md, summary);
         Timing(md, summary);
         AtomicFile.WriteAllText(summary.ReportPath, md.ToString());
+    }
+
+    /// <summary>The self-play settings, with the paper's symbols.</summary>
+    private static void Settings(StringBuilder md, TrainConfig config)
+    {
+        var o = config.Rebel;
+        var mode = o.Mode.ToString().ToLowerInvariant();
+        md.Append(Inv, $"Self-play with {config.Algorithm} ({mode} mode): ")
+          .Append(Inv, $"{o.Iterations} iterations × {o.PromptsPerIteration} prompts × K = {o.SamplesPerPrompt}, ")
+          .Append(Inv, $"η = {o.Eta}, β = {o.Beta}, magnet reset M = {o.MagnetResetInterval}, ")
+          .Append(Inv, $"offline fraction α = {o.OfflineFraction}, {o.Epochs} epoch(s), learning rate {o.LearningRate}, ")
+          .Append(Inv, $"temperature {o.Temperature}, max {o.MaxNewTokens} new tokens.\n\n");
     }
 
     /// <summary>The final policy's, the checkpoints' and the baseline's standing in the tournament.</summary>
@@ -41,35 +50,58 @@ internal static class RunReport
             md.Append("No tournament was configured.\n\n");
             return;
         }
-        var a = t.Analysis;
-        var names = t.Players;
-        int final = summary.FinalPlayer;
-        md.Append(Inv, $"## Result on {t.Prompts} held-out prompts × {t.Samples} samples (task judge)\n\n");
-        md.Append("| matchup | win rate (ties ½) | 95% interval (bootstrap over prompts) |\n|---|---:|---|\n");
-        foreach (var (i, j) in summary.Matchups)
-            md.Append(Inv, $"| {names[i]} vs {names[j]} | {a.WinRates[i][j]:0.000} | {IntervalText.Format(a.WinRateIntervals?[i][j])} |\n");
-        md.Append('\n');
-
-        var weights = a.Lottery.Weights;
-        int top = summary.TopLotteryPlayer;
-        bool beatsEarlier = Enumerable.Range(0, final).All(i => a.WinRates[final][i] > 0.5);
-        var lottery = Enumerable.Range(0, names.Count).Select(i => string.Create(Inv, $"{names[i]} {weights[i]:0.00}"));
-        md.Append("Maximal lottery (the mixture no player beats on average): ").Append(string.Join(", ", lottery)).Append(".\n");
-        md.Append(Inv, $"The largest weight is on **{names[top]}**; the final self-play policy {(beatsEarlier ? "beats" : "does not beat")} every earlier checkpoint and the reference.\n");
-        md.Append(a.Condorcet.Winner is int w ? $"Condorcet winner: {names[w]}. " : "No Condorcet winner. ")
-          .Append(Inv, $"Majority 3-cycles among the players: {a.Condorcet.CycleCount}.\n\n");
+        Matchups(md, summary, t);
+        Standing(md, summary, t);
         if (summary.RewardModelAccuracy is { } acc)
-            md.Append(Inv, $"The baseline's Bradley–Terry reward model agrees with {acc:P1} of the held-out offline labels (which carry annotation noise).\n\n");
+        {
+            md.Append(Inv, $"The baseline's Bradley–Terry reward model agrees with {acc:P1} of the held-out offline labels ")
+              .Append("(which carry annotation noise).\n\n");
+        }
         md.Append("Full tables: [tournament/report.md](tournament/report.md).\n\n")
           .Append("![win rates](tournament/win_rates.svg)\n\n![lottery](tournament/lottery.svg)\n\n");
     }
 
-    /// <summary>The first held-out prompts with the first tournament sample of the reference, the final policy and the baseline.</summary>
+    /// <summary>The headline matchups' win rates with their bootstrap intervals.</summary>
+    private static void Matchups(StringBuilder md, TrainSummary summary, TournamentResult t)
+    {
+        var a = t.Analysis;
+        var names = t.Players;
+        md.Append(Inv, $"## Result on {t.Prompts} held-out prompts × {t.Samples} samples (task judge)\n\n");
+        md.Append("| matchup | win rate (ties ½) | 95% interval (bootstrap over prompts) |\n|---|---:|---|\n");
+        foreach (var (i, j) in summary.Matchups)
+        {
+            var interval = IntervalText.Format(a.WinRateIntervals?[i][j]);
+            md.Append(Inv, $"| {names[i]} vs {names[j]} | {a.WinRates[i][j]:0.000} | {interval} |\n");
+        }
+        md.Append('\n');
+    }
+
+    /// <summary>The maximal lottery, whether the final policy beats every earlier player, and the Condorcet structure.</summary>
+    private static void Standing(StringBuilder md, TrainSummary summary, TournamentResult t)
+    {
+        var a = t.Analysis;
+        var names = t.Players;
+        int final = summary.FinalPlayer;
+        var weights = a.Lottery.Weights;
+        var lottery = Enumerable.Range(0, names.Count).Select(i => string.Create(Inv, $"{names[i]} {weights[i]:0.00}"));
+        md.Append("Maximal lottery (the mixture no player beats on average): ").Append(string.Join(", ", lottery)).Append(".\n");
+
+        bool beatsEarlier = Enumerable.Range(0, final).All(i => a.WinRates[final][i] > 0.5);
+        var verdict = beatsEarlier ? "beats" : "does not beat";
+        md.Append(Inv, $"The largest weight is on **{names[summary.TopLotteryPlayer]}**; ")
+          .Append(Inv, $"the final self-play policy {verdict} every earlier checkpoint and the reference.\n");
+        md.Append(a.Condorcet.Winner is int w ? $"Condorcet winner: {names[w]}. " : "No Condorcet winner. ")
+          .Append(Inv, $"Majority 3-cycles among the players: {a.Condorcet.CycleCount}.\n\n");
+    }
+
+    /// <summary>The first held-out prompts with the first tournament sample of the reference, the final policy and the
+    /// baseline.</summary>
     private static void Examples(StringBuilder md, TrainSummary summary, int count = 5)
     {
         if (summary.Tournament is not { } t || summary.Config.EvalPrompts is null) return;
         var tournamentDir = Path.Combine(summary.Config.RunDir, "tournament");
-        var names = new[] { summary.ReferencePlayer, summary.FinalPlayer, summary.BaselinePlayer }.Where(i => i >= 0).Select(i => t.Players[i]).ToList();
+        int[] shown = [summary.ReferencePlayer, summary.FinalPlayer, summary.BaselinePlayer];
+        var names = shown.Where(i => i >= 0).Select(i => t.Players[i]).ToList();
         var samples = names.Select(n => FirstSamples(Tournament.CompletionsPath(tournamentDir, n))).ToList();
         var prompts = summary.EvalPrompts.Take(Math.Min(count, t.Prompts)).ToList();
         md.Append("## Examples (held-out prompts, first sample of each player)\n\n");
@@ -97,7 +129,12 @@ internal static class RunReport
         return result;
     }
 
-    private static string Cell(string text) => "`" + text.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal).Trim() + "`";
+    /// <summary>A table cell in code font: pipes escaped, backticks turned into quotes, surrounding space trimmed.</summary>
+    private static string Cell(string text)
+    {
+        var escaped = text.Replace("|", "\\|", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
+        return "`" + escaped.Trim() + "`";
+    }
 
     /// <summary>Loss and win rate against π_ref over iterations, from each run's metrics.jsonl: plots and a table.</summary>
     private static void Curves(StringBuilder md, TrainSummary summary)
@@ -108,12 +145,17 @@ internal static class RunReport
         Plots(summary, metrics);
         md.Append("## Training\n\n![loss](loss.svg)\n\n![win rate](win_rate.svg)\n\n");
         md.Append("Win rates are under the task judge for both runs (the baseline trains against its reward model, not the judge).\n\n");
-        md.Append("| run | iteration | loss | R² | KL(π‖π_ref) | win rate vs π_ref (held-out) |\n|---|---:|---:|---:|---:|---:|\n");
+        md.Append("| run | iteration | loss | R² | KL(π‖π_ref) | win rate vs π_ref (held-out) |\n")
+          .Append("|---|---:|---:|---:|---:|---:|\n");
+        string lossKey = $"loss/{summary.Config.Rebel.Loss}";
         foreach (var (name, rows) in metrics)
         {
             if (rows is null) continue;
             foreach (var row in rows.Where(r => r.ContainsKey("eval/win_rate_vs_ref")))
-                md.Append(Inv, $"| {name} | {row["iteration"]:0} | {Get(row, $"loss/{summary.Config.Rebel.Loss}"):0.0000} | {Get(row, "loss/r2"):0.00} | {Get(row, "policy/kl_ref"):0.000} | {row["eval/win_rate_vs_ref"]:0.000} |\n");
+            {
+                var fit = string.Create(Inv, $"{Get(row, lossKey):0.0000} | {Get(row, "loss/r2"):0.00} | {Get(row, "policy/kl_ref"):0.000}");
+                md.Append(Inv, $"| {name} | {row["iteration"]:0} | {fit} | {row["eval/win_rate_vs_ref"]:0.000} |\n");
+            }
         }
         md.Append('\n');
     }
@@ -131,7 +173,9 @@ internal static class RunReport
             LineSeries Series(string name, string key, bool dashed)
             {
                 var points = rows.Where(row => row.ContainsKey(key) && double.IsFinite(row[key])).ToList();
-                return new LineSeries(name, points.Select(row => row["iteration"]).ToList(), points.Select(row => row[key]).ToList(), dashed, color);
+                var x = points.Select(row => row["iteration"]).ToList();
+                var y = points.Select(row => row[key]).ToList();
+                return new LineSeries(name, x, y, dashed, color);
             }
             loss.Add(Series(runs[r].Name, lossKey, dashed: false));
             var batch = Series($"{runs[r].Name} (batch)", "policy/win_rate_vs_ref_batch", dashed: true);
@@ -139,12 +183,19 @@ internal static class RunReport
             var heldOut = Series($"{runs[r].Name} (held-out)", "eval/win_rate_vs_ref", dashed: false);
             if (heldOut.X.Count > 0) win.Add(heldOut);
         }
-        if (loss.Any(s => s.X.Count > 0))
-            AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "loss.svg"),
-                LineChart.Render($"REBEL loss ({summary.Config.Rebel.Loss}) per iteration", "iteration", "loss", loss.Where(s => s.X.Count > 0).ToList()));
+        var drawn = loss.Where(s => s.X.Count > 0).ToList();
+        if (drawn.Count > 0)
+        {
+            var title = $"REBEL loss ({summary.Config.Rebel.Loss}) per iteration";
+            var svg = LineChart.Render(title, "iteration", "loss", drawn);
+            AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "loss.svg"), svg);
+        }
         if (win.Count > 0)
-            AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "win_rate.svg"),
-                LineChart.Render("Win rate of π_t against π_ref (task judge, ties ½)", "iteration", "win rate", win, yMin: 0, yMax: 1));
+        {
+            var title = "Win rate of π_t against π_ref (task judge, ties ½)";
+            var svg = LineChart.Render(title, "iteration", "win rate", win, yMin: 0, yMax: 1);
+            AtomicFile.WriteAllText(Path.Combine(summary.Config.RunDir, "win_rate.svg"), svg);
+        }
     }
 
     /// <summary>The rows of the run's metrics.jsonl, or null when it has none.</summary>

@@ -57,8 +57,10 @@ public sealed record TrainConfig
     /// </summary>
     public IReadOnlyDictionary<string, string>? Columns { get; init; }
 
-    /// <summary>The validated mapping <see cref="Columns"/> describes.</summary>
-    internal ColumnMapping ColumnMapping => Columns is null ? ColumnMapping.Default : ColumnMapping.From(Columns);
+    /// <summary>The validated mapping <see cref="Columns"/> describes (<see cref="Rebel.Models.Data.ColumnMapping.Default"/> without one): pass it to
+    /// <see cref="PromptInput.Read"/> to read a dataset the way the pipeline does.</summary>
+    /// <exception cref="ArgumentException">An unknown field, or two fields on one column.</exception>
+    public ColumnMapping ColumnMapping => Columns is null ? ColumnMapping.Default : ColumnMapping.From(Columns);
 
     /// <summary>The Bradley–Terry reward-model baseline run with the same budget (null: skipped).</summary>
     public BaselineConfig? Baseline { get; init; }

@@ -10,7 +10,7 @@ namespace Rebel.SelfPlay.Reporting;
 /// cells); the diagonal and NaN cells are grey. Column labels are slanted above the matrix; the margins are sized from
 /// the longest label so that no label overlaps the title or leaves the picture. A colour bar below explains the scale.
 /// </summary>
-public static class HeatmapChart
+internal static class HeatmapChart
 {
     private const int Cell = 44, TitleHeight = 30, LabelLength = 28;
     internal const double CharWidth = 6.6;           // a generous average advance of 11 px sans-serif (the interval chart too)

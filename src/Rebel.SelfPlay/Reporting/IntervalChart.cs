@@ -9,7 +9,7 @@ namespace Rebel.SelfPlay.Reporting;
 /// the given order. The axis has 4–6 ticks at round values (1, 2, 2.5 or 5 × 10^k apart); the label column is as wide
 /// as the longest label (cut at 28 characters).
 /// </summary>
-public static class IntervalChart
+internal static class IntervalChart
 {
     private const int Row = 26, PlotWidth = 420, Top = 40, LabelLength = 28;
 

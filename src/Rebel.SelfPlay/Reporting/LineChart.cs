@@ -12,7 +12,7 @@ namespace Rebel.SelfPlay.Reporting;
 /// second or third decade when the data span many). The ranges come from the finite data unless
 /// the yMin and yMax arguments fix them; points outside a fixed range are clipped to it.
 /// </remarks>
-public static class LineChart
+internal static class LineChart
 {
     private const int Left = 78, Top = 40, PlotWidth = 560, PlotHeight = 320, Bottom = 48, LegendGap = 16;
     private const double CharWidth = 6.4; // rough advance of an 11 px sans-serif character

@@ -13,4 +13,4 @@ namespace Rebel.SelfPlay.Reporting;
 /// <param name="Dashed">Draw the line dashed (default solid).</param>
 /// <param name="Color">An SVG colour such as <c>#1f77b4</c> (default null: the next colour of
 /// <see cref="LineChart.Palette"/> that no series of the chart names as its own).</param>
-public sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false, string? Color = null);
+internal sealed record LineSeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false, string? Color = null);

@@ -16,6 +16,8 @@ namespace Rebel.SelfPlay.Tournaments;
 /// </summary>
 public static class TournamentReport
 {
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
     /// <summary>The <c>tournament.json</c> document. Numbers that are undefined (an unplayed pair) are null.</summary>
     public static JsonObject ToJson(TournamentResult result)
     {
@@ -50,53 +52,133 @@ public static class TournamentReport
     public static void Write(TournamentResult result, string directory)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var a = result.Analysis;
-        var players = result.Players;
-        AtomicFile.WriteAllText(Path.Combine(directory, "tournament.json"), ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var json = ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        AtomicFile.WriteAllText(Path.Combine(directory, "tournament.json"), json);
 
-        var order = Enumerable.Range(0, players.Count).OrderByDescending(i => a.Elo[i]).ToArray(); // by rating, best first
-        var ordered = order.Select(i => players[i]).ToArray();
-        AtomicFile.WriteAllText(Path.Combine(directory, "win_rates.svg"), HeatmapChart.Render("Win rate of row vs column (ties ½), by rating",
-            ordered, order.Select(i => (IReadOnlyList<double>)order.Select(j => a.WinRates[i][j]).ToArray()).ToArray()));
-        AtomicFile.WriteAllText(Path.Combine(directory, "ratings.svg"), IntervalChart.Render("Bradley–Terry rating (Elo) with 95% interval", ordered,
-            order.Select(i => a.Elo[i]).ToArray(), a.EloIntervals is null ? null : order.Select(i => a.EloIntervals[i].Lower).ToArray(),
-            a.EloIntervals is null ? null : order.Select(i => a.EloIntervals[i].Upper).ToArray()));
-        AtomicFile.WriteAllText(Path.Combine(directory, "lottery.svg"), IntervalChart.Render("Maximal lottery weight with 95% interval", ordered,
-            order.Select(i => a.Lottery.Weights[i]).ToArray(), a.LotteryIntervals is null ? null : order.Select(i => a.LotteryIntervals[i].Lower).ToArray(),
-            a.LotteryIntervals is null ? null : order.Select(i => a.LotteryIntervals[i].Upper).ToArray(), bars: true, axisMin: 0, axisMax: 1));
+        var elo = result.Analysis.Elo;
+        var order = Enumerable.Range(0, result.Players.Count).OrderByDescending(i => elo[i]).ToArray(); // by rating, best first
+        AtomicFile.WriteAllText(Path.Combine(directory, "win_rates.svg"), WinRateHeatmap(result, order));
+        AtomicFile.WriteAllText(Path.Combine(directory, "ratings.svg"), RatingChart(result, order));
+        AtomicFile.WriteAllText(Path.Combine(directory, "lottery.svg"), LotteryChart(result, order));
         AtomicFile.WriteAllText(Path.Combine(directory, "report.md"), Markdown(result, order));
     }
 
-    private static string Markdown(TournamentResult result, int[] order)
+    /// <summary><c>win_rates.svg</c>: the win-rate matrix, rows and columns in <paramref name="order"/>.</summary>
+    private static string WinRateHeatmap(TournamentResult result, int[] order)
+    {
+        var winRates = result.Analysis.WinRates;
+        var rows = order.Select(i => (IReadOnlyList<double>)order.Select(j => winRates[i][j]).ToArray()).ToArray();
+        return HeatmapChart.Render("Win rate of row vs column (ties ½), by rating", Names(result, order), rows);
+    }
+
+    /// <summary><c>ratings.svg</c>: each player's Bradley–Terry Elo with its interval, in <paramref name="order"/>.</summary>
+    private static string RatingChart(TournamentResult result, int[] order)
     {
         var a = result.Analysis;
-        var p = result.Players;
+        var elo = order.Select(i => a.Elo[i]).ToArray();
+        var (lower, upper) = Bounds(a.EloIntervals, order);
+        return IntervalChart.Render("Bradley–Terry rating (Elo) with 95% interval", Names(result, order), elo, lower, upper);
+    }
+
+    /// <summary><c>lottery.svg</c>: each player's maximal-lottery weight with its interval, as bars on [0, 1].</summary>
+    private static string LotteryChart(TournamentResult result, int[] order)
+    {
+        var a = result.Analysis;
+        var weights = order.Select(i => a.Lottery.Weights[i]).ToArray();
+        var (lower, upper) = Bounds(a.LotteryIntervals, order);
+        return IntervalChart.Render("Maximal lottery weight with 95% interval", Names(result, order), weights, lower, upper,
+            bars: true, axisMin: 0, axisMax: 1);
+    }
+
+    private static string[] Names(TournamentResult result, int[] order) => order.Select(i => result.Players[i]).ToArray();
+
+    /// <summary>The lower and upper ends of <paramref name="intervals"/> in <paramref name="order"/>; nulls without intervals.</summary>
+    private static (double[]? Lower, double[]? Upper) Bounds(ConfidenceInterval[]? intervals, int[] order) =>
+        intervals is null
+            ? (null, null)
+            : (order.Select(i => intervals[i].Lower).ToArray(), order.Select(i => intervals[i].Upper).ToArray());
+
+    /// <summary><c>report.md</c>: the schedule, the ratings table, the win-rate matrix and the Condorcet structure.</summary>
+    private static string Markdown(TournamentResult result, int[] order)
+    {
         var md = new StringBuilder();
-        var inv = CultureInfo.InvariantCulture;
-        md.Append(inv, $"# Tournament\n\n{p.Count} players, {result.Prompts} prompts × {result.Samples} samples, {result.Games.Count} games ")
-          .Append(result.Anchor is int k ? $"(every player against the anchor {p[k]}).\n\n" : "(full round-robin).\n\n");
-        md.Append("## Ratings\n\n| player | BT Elo | 95% interval | online Elo | lottery | 95% interval | Nash-averaged score |\n|---|---:|---|---:|---:|---|---:|\n");
-        foreach (int i in order)
-            md.Append(inv, $"| {p[i]} | {a.Elo[i]:0.0} | {Range(a.EloIntervals?[i], "0.0")} | {result.OnlineElo[i]:0.0} | {a.Lottery.Weights[i]:0.000} | {Range(a.LotteryIntervals?[i], "0.000")} | {a.Lottery.NashAveragedScores[i]:0.000} |\n");
-        md.Append("\n## Win rates (row vs column, ties ½, 95% interval)\n\n| |").Append(string.Join(" | ", order.Select(j => p[j]))).Append(" |\n|---|")
-          .Append(string.Concat(order.Select(_ => "---:|"))).Append('\n');
-        foreach (int i in order)
-        {
-            md.Append(inv, $"| {p[i]} |");
-            foreach (int j in order)
-                md.Append(i == j ? " — |" : double.IsNaN(a.WinRates[i][j]) ? " · |"
-                    : string.Create(inv, $" {a.WinRates[i][j]:0.00} {Range(a.WinRateIntervals?[i][j], "0.00")} |"));
-            md.Append('\n');
-        }
-        md.Append("\n## Condorcet\n\n").Append(a.Condorcet.Winner is int w ? $"Condorcet winner: **{p[w]}** (beats every other player).\n" : "No Condorcet winner.\n");
-        md.Append(inv, $"\n{a.Condorcet.CycleCount} majority 3-cycle(s)");
-        md.Append(a.Condorcet.Cycles.Count == 0 ? ".\n" : ":\n\n" + string.Concat(a.Condorcet.Cycles.Select(c => $"- {p[c.First]} ≻ {p[c.Second]} ≻ {p[c.Third]} ≻ {p[c.First]}\n")));
+        Schedule(md, result);
+        RatingsTable(md, result, order);
+        WinRateTable(md, result, order);
+        Condorcet(md, result);
         md.Append("\n![win rates](win_rates.svg) ![ratings](ratings.svg) ![lottery](lottery.svg)\n");
         return md.ToString();
     }
 
-    private static string Range(ConfidenceInterval? ci, string format) =>
-        ci is null ? "" : string.Create(CultureInfo.InvariantCulture, $"[{ci.Lower.ToString(format, CultureInfo.InvariantCulture)}, {ci.Upper.ToString(format, CultureInfo.InvariantCulture)}]");
+    private static void Schedule(StringBuilder md, TournamentResult result)
+    {
+        var p = result.Players;
+        var schedule = result.Anchor is int k ? $"every player against the anchor {p[k]}" : "full round-robin";
+        md.Append("# Tournament\n\n");
+        md.Append(Inv, $"{p.Count} players, {result.Prompts} prompts × {result.Samples} samples, {result.Games.Count} games ");
+        md.Append(Inv, $"({schedule}).\n\n");
+    }
+
+    private static void RatingsTable(StringBuilder md, TournamentResult result, int[] order)
+    {
+        var a = result.Analysis;
+        md.Append("## Ratings\n\n")
+          .Append("| player | BT Elo | 95% interval | online Elo | lottery | 95% interval | Nash-averaged score |\n")
+          .Append("|---|---:|---|---:|---:|---|---:|\n");
+        foreach (int i in order)
+        {
+            var elo = string.Create(Inv, $"{a.Elo[i]:0.0} | {Range(a.EloIntervals?[i], "0.0")} | {result.OnlineElo[i]:0.0}");
+            var lottery = string.Create(Inv, $"{a.Lottery.Weights[i]:0.000} | {Range(a.LotteryIntervals?[i], "0.000")}");
+            var nash = a.Lottery.NashAveragedScores[i];
+            md.Append(Inv, $"| {result.Players[i]} | {elo} | {lottery} | {nash:0.000} |\n");
+        }
+    }
+
+    private static void WinRateTable(StringBuilder md, TournamentResult result, int[] order)
+    {
+        var p = result.Players;
+        var a = result.Analysis;
+        md.Append("\n## Win rates (row vs column, ties ½, 95% interval)\n\n");
+        md.Append("| |").Append(string.Join(" | ", order.Select(j => p[j]))).Append(" |\n");
+        md.Append("|---|").Append(string.Concat(order.Select(_ => "---:|"))).Append('\n');
+        foreach (int i in order)
+        {
+            md.Append(Inv, $"| {p[i]} |");
+            foreach (int j in order)
+                md.Append(i == j ? " — |" : WinRateCell(a.WinRates[i][j], a.WinRateIntervals?[i][j]));
+            md.Append('\n');
+        }
+    }
+
+    /// <summary>One off-diagonal cell: "·" for a pair that played no game, else the win rate and its interval.</summary>
+    private static string WinRateCell(double winRate, ConfidenceInterval? interval) =>
+        double.IsNaN(winRate) ? " · |" : string.Create(Inv, $" {winRate:0.00} {Range(interval, "0.00")} |");
+
+    private static void Condorcet(StringBuilder md, TournamentResult result)
+    {
+        var p = result.Players;
+        var condorcet = result.Analysis.Condorcet;
+        var winner = condorcet.Winner is int w ? $"Condorcet winner: **{p[w]}** (beats every other player).\n" : "No Condorcet winner.\n";
+        md.Append("\n## Condorcet\n\n").Append(winner);
+        md.Append(Inv, $"\n{condorcet.CycleCount} majority 3-cycle(s)");
+        if (condorcet.Cycles.Count == 0)
+        {
+            md.Append(".\n");
+            return;
+        }
+        md.Append(":\n\n");
+        foreach (var c in condorcet.Cycles)
+            md.Append(Inv, $"- {p[c.First]} ≻ {p[c.Second]} ≻ {p[c.Third]} ≻ {p[c.First]}\n");
+    }
+
+    /// <summary><c>[lower, upper]</c> in <paramref name="format"/>, or the empty string without an interval.</summary>
+    private static string Range(ConfidenceInterval? ci, string format)
+    {
+        if (ci is null) return "";
+        var lower = ci.Lower.ToString(format, Inv);
+        var upper = ci.Upper.ToString(format, Inv);
+        return $"[{lower}, {upper}]";
+    }
 
     private static JsonArray Vector(IEnumerable<double> v) => new(v.Select(JsonNumbers.Number).ToArray());
 

@@ -10,7 +10,8 @@ namespace Rebel.SelfPlay.Tournaments;
 /// A tournament's saved state in its output directory, so that a killed run resumes without re-judging or
 /// regenerating anything:
 /// <list type="bullet">
-/// <item><c>run.json</c> — the judge id, samples, seed and a hash of the prompts; a resume with other settings is refused (<see cref="RunHeader"/>);</item>
+/// <item><c>run.json</c> — the judge id, samples, seed and a hash of the prompts; a resume with other settings is refused
+/// (<see cref="RunHeader"/>);</item>
 /// <item><c>players.json</c> — each player's <see cref="ITournamentPlayer.Fingerprint"/> by name; a player whose
 /// content changed under the same name is refused (<see cref="Discard"/> starts afresh);</item>
 /// <item><c>completions/SAFE-NAME-HASH.jsonl</c> — each player's generated texts (<see cref="SavedCompletions"/>), under a
@@ -42,7 +43,8 @@ internal sealed class TournamentStore : IDisposable
     public const string PlayersFile = "players.json";
 
     /// <summary>Opens (or starts) the state in <paramref name="directory"/> for a run with these settings and players.</summary>
-    /// <exception cref="TournamentException">The directory holds a run with other settings, or a player of the same name with other content.</exception>
+    /// <exception cref="TournamentException">The directory holds a run with other settings, or a player of the same name with
+    /// other content.</exception>
     public static TournamentStore Open(string directory, string judgeId, IReadOnlyList<string> prompts, int samples, ulong seed,
         IReadOnlyList<ITournamentPlayer> players)
     {
@@ -77,13 +79,22 @@ internal sealed class TournamentStore : IDisposable
     /// <summary>Appends a judged batch and flushes it to disk before returning (thread-safe).</summary>
     public void Append(IReadOnlyList<(string First, string Second, int Prompt, int Sample, double P)> verdicts)
     {
-        _verdicts.Append(verdicts.Select(v => string.Create(CultureInfo.InvariantCulture,
-            $"{{\"first\":{JsonSerializer.Serialize(v.First)},\"second\":{JsonSerializer.Serialize(v.Second)},\"prompt\":{v.Prompt},\"sample\":{v.Sample},\"p\":{v.P.ToString("R", CultureInfo.InvariantCulture)}}}")));
+        _verdicts.Append(verdicts.Select(VerdictLine));
         lock (_gate)
             foreach (var v in verdicts) Saved[(v.First, v.Second, v.Prompt, v.Sample)] = v.P;
     }
 
     public void Dispose() => _verdicts.Dispose();
+
+    /// <summary>One line of verdicts.jsonl: the names as JSON strings, p written to round-trip.</summary>
+    private static string VerdictLine((string First, string Second, int Prompt, int Sample, double P) v)
+    {
+        var first = JsonSerializer.Serialize(v.First);
+        var second = JsonSerializer.Serialize(v.Second);
+        var p = v.P.ToString("R", CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{{\"first\":{first},\"second\":{second},\"prompt\":{v.Prompt},\"sample\":{v.Sample},\"p\":{p}}}");
+    }
 
     /// <summary>
     /// <c>completions/SAFE-HASH.jsonl</c>: SAFE is the name with every character but letters, digits, '-', '_' and '.'
@@ -96,7 +107,9 @@ internal sealed class TournamentStore : IDisposable
     /// <summary>Removes the files a tournament writes in <paramref name="directory"/> (its state and reports; other files stay).</summary>
     public static void Discard(string directory)
     {
-        foreach (var file in new[] { RunHeader.FileName, PlayersFile, "verdicts.jsonl", "tournament.json", "report.md", "win_rates.svg", "ratings.svg", "lottery.svg" })
+        string[] files =
+            [RunHeader.FileName, PlayersFile, "verdicts.jsonl", "tournament.json", "report.md", "win_rates.svg", "ratings.svg", "lottery.svg"];
+        foreach (var file in files)
             File.Delete(Path.Combine(directory, file));
         var completions = Path.Combine(directory, "completions");
         if (System.IO.Directory.Exists(completions)) System.IO.Directory.Delete(completions, recursive: true);
@@ -119,7 +132,9 @@ internal sealed class TournamentStore : IDisposable
         var verdicts = new FileInfo(Path.Combine(directory, "verdicts.jsonl"));
         if (!File.Exists(path) && verdicts.Exists && verdicts.Length > 0)
         {
-            throw new TournamentException($"{directory} holds verdicts but no {PlayersFile} (a run of an older rebel), so its players cannot be checked; rerun with --overwrite to start afresh, or use another --out directory");
+            throw new TournamentException(
+                $"{directory} holds verdicts but no {PlayersFile} (a run of an older rebel), so its players cannot be checked; "
+                + "rerun with --overwrite to start afresh, or use another --out directory");
         }
         bool added = false;
         foreach (var player in players)
@@ -128,8 +143,13 @@ internal sealed class TournamentStore : IDisposable
             if (saved[player.Name] is { } known)
             {
                 if ((string?)known != fingerprint)
+                {
+                    var change = $"content sha256 {ContentHash.Short((string?)known ?? "")}… → {ContentHash.Short(fingerprint)}…";
                     throw new TournamentException(
-                        $"player {player.Name} changed since {directory} was played (content sha256 {ContentHash.Short((string?)known ?? "")}… → {ContentHash.Short(fingerprint)}…): its saved completions and verdicts belong to the old one; rerun with --overwrite to start afresh, give the changed player another name, or use another --out directory");
+                        $"player {player.Name} changed since {directory} was played ({change}): "
+                        + "its saved completions and verdicts belong to the old one; "
+                        + "rerun with --overwrite to start afresh, give the changed player another name, or use another --out directory");
+                }
                 continue;
             }
             saved[player.Name] = fingerprint;

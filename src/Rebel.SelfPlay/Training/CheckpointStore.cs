@@ -11,7 +11,7 @@ namespace Rebel.SelfPlay.Training;
 /// (iteration, RNG, magnet) and the options, each folder written in full under a temporary name and then renamed,
 /// so a crash never leaves a half-written checkpoint where a resume would find it.
 /// </summary>
-public sealed class CheckpointStore(string runDirectory)
+internal sealed class CheckpointStore(string runDirectory)
 {
     private const string Prefix = "iter-";
 

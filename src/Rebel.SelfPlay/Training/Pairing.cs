@@ -1,7 +1,7 @@
 namespace Rebel.SelfPlay.Training;
 
 /// <summary>Builds the pairs (y, y′) among the K samples of each prompt.</summary>
-public static class Pairing
+internal static class Pairing
 {
     /// <summary>Index pairs within one group of <paramref name="k"/> samples.</summary>
     public static (int A, int B)[] Within(int k, PairingScheme scheme)

@@ -4,7 +4,7 @@ namespace Rebel.SelfPlay.Training;
 /// REBEL's regression targets Δ for pairs (y, y′), from judge preferences or scalar rewards, with the optional
 /// anchor penalty folded in per sequence. All arrays are indexed by completion (N) or by pair (P).
 /// </summary>
-public static class RegressionTargets
+internal static class RegressionTargets
 {
     /// <summary>
     /// Preference mode: Δ = l(x, y, y′) − ½ − β·[(ln π_t(y) − ln π_anchor(y)) − (ln π_t(y′) − ln π_anchor(y′))].

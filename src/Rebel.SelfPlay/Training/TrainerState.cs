@@ -4,4 +4,4 @@ namespace Rebel.SelfPlay.Training;
 /// <param name="Iteration">The last completed iteration.</param>
 /// <param name="Rng">The run's generator state after that iteration.</param>
 /// <param name="MagnetIteration">The iteration at which the magnet π_mag was last reset (0 = the reference).</param>
-public sealed record TrainerState(int Iteration, Rebel.Tensors.RngState Rng, int MagnetIteration);
+internal sealed record TrainerState(int Iteration, Rebel.Tensors.RngState Rng, int MagnetIteration);

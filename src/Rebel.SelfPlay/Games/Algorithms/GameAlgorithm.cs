@@ -5,7 +5,7 @@ using Rebel.SelfPlay.Policies;
 namespace Rebel.SelfPlay.Games.Algorithms;
 
 /// <summary>What every game algorithm shares: the run's matrix and reference, and small vector helpers.</summary>
-public abstract class GameAlgorithm : IGameAlgorithm
+internal abstract class GameAlgorithm : IGameAlgorithm
 {
     private PreferenceMatrix? _preference;
     private double[]? _reference;

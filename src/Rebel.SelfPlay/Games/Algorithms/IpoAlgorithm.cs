@@ -12,7 +12,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// magnet mirror descent with the magnet fixed at π_ref. It converges to the β-regularized equilibrium.
 /// Sampled mode takes G preconditioned steps of size ηβ/G on the sampled objective.
 /// </summary>
-public sealed class IpoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(RequireBeta(options))
+internal sealed class IpoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(RequireBeta(options))
 {
     /// <inheritdoc />
     public override string Name => "ipo";

@@ -11,7 +11,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// Sampled mode draws y, y′ ~ π_t^μ and regresses with π_t^μ as the anchor (the REBEL loss); its minimizer is the
 /// same step.
 /// </summary>
-public sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
+internal sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
     /// <inheritdoc />
     public override string Name => "nash-md";

@@ -9,7 +9,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// S pairs y, y′ ~ π_t (<see cref="PairRegression.FitRebel"/>). Its average iterate approaches the minimax winner;
 /// its last iterate cycles on intransitive games.
 /// </summary>
-public sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
+internal sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
     /// <inheritdoc />
     public override string Name => "rebel";

@@ -9,7 +9,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// In sampled mode g_{t−1} is not known exactly; the step uses the fitted updates instead: v_t = θ_fit − ln π_t
 /// from the prox regression on this iteration's pairs (v_t ≈ η g_t), and θ_{t+1} = ln π_t + 2 v_t − v_{t−1}.
 /// </summary>
-public sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
+internal sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
     private readonly Magnet _magnet = new(options.Beta, options.MagnetInterval, options.MagnetMixing);
     private double[]? _previous; // η g_{t−1} (exact) or v_{t−1} (sampled)

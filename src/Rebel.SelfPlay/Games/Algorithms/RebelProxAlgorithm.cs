@@ -8,7 +8,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// Sampled mode folds the same term into each pair's target, as the reference penalty of reward mode:
 /// Δ = (l − ½) − β[(ln π_t(y) − ln π_mag(y)) − (ln π_t(y′) − ln π_mag(y′))].
 /// </summary>
-public sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
+internal sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
     private readonly Magnet _magnet = new(options.Beta, options.MagnetInterval, options.MagnetMixing);
 

@@ -9,7 +9,7 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// Exact mode solves that population problem (<see cref="SppoProjection"/>); sampled mode takes G
 /// preconditioned gradient steps on the pair version (<see cref="PairRegression.FitSppo"/>).
 /// </summary>
-public sealed class SppoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
+internal sealed class SppoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
     /// <inheritdoc />
     public override string Name => "sppo";
