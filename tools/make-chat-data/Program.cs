@@ -11,10 +11,11 @@ using System.Text;
 using System.Text.Json;
 using Parquet.Schema;
 using Parquet.Serialization;
+using Rebel.Tensors;
 
 string outDir = args.Length > 0 ? args[0] : Path.Combine("data", "chat");
 Directory.CreateDirectory(Path.Combine(outDir, "hub"));
-var rng = new Random(13);
+var rng = new Rng(13);   // Rebel's one generator (xoshiro256**): the data do not depend on the .NET runtime's
 
 string[] things = ["apple", "river", "lamp", "stone", "bridge", "horse", "garden", "kettle", "violin", "anchor",
     "cabin", "feather", "harbor", "ladder", "meadow", "mirror", "orchard", "pencil", "rabbit", "wagon"];
@@ -26,13 +27,13 @@ string[] asks = ["Write about {0}.", "Please describe {0}.", "Tell me about {0}.
 List<Message> Prompt()
 {
     var messages = new List<Message> { new("system", Pick(systems)) };
-    if (rng.Next(3) == 0)
+    if (rng.NextInt(3) == 0)
     {
         var earlier = Sample(2);
         messages.Add(new("user", string.Format(Pick(asks), Join(earlier))));
         messages.Add(new("assistant", Reply(earlier, skip: 0, adjectiveRate: 0.3, padding: 0)));
     }
-    messages.Add(new("user", string.Format(Pick(asks), Join(Sample(2 + rng.Next(3))))));
+    messages.Add(new("user", string.Format(Pick(asks), Join(Sample(2 + rng.NextInt(3))))));
     return messages;
 }
 
@@ -41,8 +42,8 @@ while (preferences.Count < 160)
 {
     var prompt = Prompt();
     var asked = AskedThings(prompt[^1].Content);
-    string a = Reply(asked, skip: rng.Next(2), adjectiveRate: 0.3, padding: rng.Next(3));
-    string b = Reply(asked, skip: rng.Next(3), adjectiveRate: 0.3, padding: rng.Next(3));
+    string a = Reply(asked, skip: rng.NextInt(2), adjectiveRate: 0.3, padding: rng.NextInt(3));
+    string b = Reply(asked, skip: rng.NextInt(3), adjectiveRate: 0.3, padding: rng.NextInt(3));
     int byCoverage = Covered(a, asked).CompareTo(Covered(b, asked));
     int byBrevity = Words(b).CompareTo(Words(a));
     int verdict = byCoverage != 0 ? byCoverage : byBrevity;
@@ -76,8 +77,14 @@ await WriteParquet("prompts.parquet", new ParquetSchema(messageList("prompt")), 
 await WriteParquet("sft.parquet", new ParquetSchema(messageList("messages")), sft.Select(m => Row(("messages", Structs(m)))));
 Console.WriteLine($"wrote {preferences.Count} preferences, {prompts.Count} prompts, {sft.Count} SFT conversations to {outDir}");
 
-T Pick<T>(T[] items) => items[rng.Next(items.Length)];
-List<string> Sample(int count) => [.. things.OrderBy(_ => rng.Next()).Take(count)];
+T Pick<T>(T[] items) => items[rng.NextInt(items.Length)];
+List<string> Sample(int count) => [.. Shuffled(things).Take(count)];
+string[] Shuffled(IEnumerable<string> items)
+{
+    var copy = items.ToArray();
+    rng.Shuffle<string>(copy);
+    return copy;
+}
 static string Join(List<string> items) => items.Count == 1 ? items[0] : string.Join(", ", items[..^1]) + " and " + items[^1];
 List<string> AskedThings(string ask) => [.. things.Where(t => ask.Contains(t, StringComparison.Ordinal))];
 static int Covered(string reply, List<string> asked) => asked.Count(t => reply.Contains(t, StringComparison.Ordinal));
@@ -86,11 +93,11 @@ static int Words(string reply) => reply.Split(' ', StringSplitOptions.RemoveEmpt
 // A reply names the asked things (dropping `skip` of them), each with an adjective at `adjectiveRate`, plus `padding` fillers.
 string Reply(List<string> asked, int skip, double adjectiveRate, int padding)
 {
-    var kept = asked.OrderBy(_ => rng.Next()).Take(Math.Max(1, asked.Count - skip)).ToList();
+    var kept = Shuffled(asked).Take(Math.Max(1, asked.Count - skip)).ToList();
     var words = kept.Select(t => rng.NextDouble() < adjectiveRate ? $"{Pick(adjectives)} {t}" : t).ToList();
     for (int i = 0; i < padding; i++)
     {
-        int at = rng.Next(words.Count);
+        int at = rng.NextInt(words.Count);
         words[at] = $"{Pick(fillers)} {words[at]}";
     }
     return char.ToUpperInvariant(words[0][0]) + string.Join(", ", words)[1..] + ".";

@@ -28,8 +28,9 @@ public sealed class Generator
     /// <summary>Generates one completion per prompt (token ids; each prompt needs at least one id).</summary>
     /// <param name="prompts">The prompts.</param>
     /// <param name="options">Sampling settings.</param>
-    /// <param name="firstStream">Random stream of the first prompt; prompt i draws from stream firstStream + i. A caller
-    /// that splits a long list into batches passes each batch's start index, so results do not depend on the split.</param>
+    /// <param name="firstStream">Index of the first prompt in the caller's list: prompt i samples from its own generator,
+    /// seeded <c>Rng.DeriveSeed(Seed, firstStream + i + 1)</c>. A caller that splits a long list into batches passes each
+    /// batch's start index, so results do not depend on the split.</param>
     /// <param name="stopIds">Per prompt, the ids that end its sequence (e.g. a chat template's end-of-turn token and the
     /// model's EOS ids), in place of the options' EOS; null: the options' EOS for every prompt.</param>
     /// <exception cref="ArgumentException">An empty prompt, an id outside the vocabulary, a prompt that fills the context, bad options.</exception>
@@ -98,7 +99,7 @@ public sealed class Generator
         // With a mixture the logit rows handed to the sampler are already ln q at temperature τ, so it samples them at τ = 1.
         var sampler = new TokenSampler(mixed is null ? options : options with { Temperature = 1f });
         var rngs = new Rng[batch];
-        for (int i = 0; i < batch; i++) rngs[i] = new Rng(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(firstStream + i + 1)));
+        for (int i = 0; i < batch; i++) rngs[i] = new Rng(Rng.DeriveSeed(options.Seed, (ulong)(firstStream + i + 1)));   // prompt i: stream firstStream + i + 1
         var ids = new List<int>[batch];
         var samplingLogProbs = new List<float>[batch];
         var logProbs = new List<float>[batch];

@@ -1,3 +1,5 @@
+using Rebel.Tensors;
+
 namespace Rebel.Preference.Statistics;
 
 /// <summary>
@@ -8,8 +10,8 @@ namespace Rebel.Preference.Statistics;
 /// For component k with bootstrap values t*_1 ≤ … ≤ t*_B (NaN values dropped) the interval is
 /// [Q(α/2), Q(1 − α/2)], where Q(q) interpolates linearly between order statistics at position (B − 1)·q
 /// (the usual "type 7" quantile). A component that is NaN on every resample gets a NaN interval.
-/// Resampling is driven by <see cref="Random"/> with the options' seed, so equal inputs and seeds give equal
-/// intervals. Resampling whole prompts (rather than single games) keeps the games of one prompt together,
+/// Resampling is driven by <see cref="Rng"/> seeded with the options' seed (one uniform index per draw), so equal
+/// inputs and seeds give equal intervals on every machine. Resampling whole prompts (rather than single games) keeps the games of one prompt together,
 /// which is the right unit when outcomes on the same prompt are correlated.
 /// </remarks>
 public static class Bootstrap
@@ -33,11 +35,11 @@ public static class Bootstrap
         var draws = new double[k][];
         for (int c = 0; c < k; c++) draws[c] = new double[b];
 
-        var rng = new Random(options.Seed);
+        var rng = new Rng(options.Seed);
         var sample = new T[n];
         for (int r = 0; r < b; r++)
         {
-            for (int i = 0; i < n; i++) sample[i] = units[rng.Next(n)];
+            for (int i = 0; i < n; i++) sample[i] = units[rng.NextInt(n)];
             double[] t = statistic(sample);
             if (t.Length != k)
                 throw new ArgumentException($"the statistic returned {t.Length} values on resample {r} but {k} on the full sample", nameof(statistic));

@@ -9,8 +9,8 @@ public sealed record BootstrapOptions
     /// <summary>1 − α, the coverage of the percentile interval (default 0.95; strictly between 0 and 1).</summary>
     public double Confidence { get; init; } = 0.95;
 
-    /// <summary>Seed of the resampling generator; equal seeds give equal intervals.</summary>
-    public int Seed { get; init; }
+    /// <summary>Seed of the resampling generator (<c>Rebel.Tensors.Rng</c>); equal seeds give equal intervals.</summary>
+    public ulong Seed { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the bad value.</summary>
     public BootstrapOptions Validate()

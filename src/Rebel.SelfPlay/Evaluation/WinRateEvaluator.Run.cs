@@ -51,8 +51,8 @@ public static partial class WinRateEvaluator
 
         using var store = WinRateStore.Open(directory, header);
         // phase 1: both sides' texts, loaded when an earlier run saved them, else sampled and saved
-        var mine = Side(store, "policy", policy, prompts, n, Rng.DeriveSeed(options.Seed, 1), cancellationToken);        // y ~ π(· | x)
-        var theirs = Side(store, "reference", reference, prompts, n, Rng.DeriveSeed(options.Seed, 2), cancellationToken); // y′ ~ π_ref(· | x)
+        var mine = Side(store, "policy", policy, prompts, n, Rng.DeriveSeed(options.Seed, PolicyStream), cancellationToken);        // y ~ π(· | x)
+        var theirs = Side(store, "reference", reference, prompts, n, Rng.DeriveSeed(options.Seed, ReferenceStream), cancellationToken); // y′ ~ π_ref(· | x)
 
         // phases 2 and 3: judge the pairs no earlier run judged, saving each batch as it returns; summarize them all
         var p = new double[total];
@@ -92,8 +92,8 @@ public static partial class WinRateEvaluator
     private static Task<WinRateResult> EvaluateCheckedAsync(ITournamentPlayer policy, ITournamentPlayer reference, IReadOnlyList<string> prompts,
         IPairwiseJudge judge, WinRateOptions options, CancellationToken cancellationToken)
     {
-        var mine = policy.Complete(prompts, options.Samples, Rng.DeriveSeed(options.Seed, 1));       // y ~ π(· | x)
-        var theirs = reference.Complete(prompts, options.Samples, Rng.DeriveSeed(options.Seed, 2));  // y′ ~ π_ref(· | x)
+        var mine = policy.Complete(prompts, options.Samples, Rng.DeriveSeed(options.Seed, PolicyStream));       // y ~ π(· | x)
+        var theirs = reference.Complete(prompts, options.Samples, Rng.DeriveSeed(options.Seed, ReferenceStream));  // y′ ~ π_ref(· | x)
         return JudgeCheckedAsync(prompts, mine, theirs, judge, options, cancellationToken);
     }
 

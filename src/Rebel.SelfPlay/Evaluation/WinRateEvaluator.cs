@@ -3,6 +3,7 @@ using Rebel.Preference;
 using Rebel.Preference.Statistics;
 using Rebel.SelfPlay.Policies;
 using Rebel.SelfPlay.Tournaments;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Evaluation;
 
@@ -16,15 +17,24 @@ namespace Rebel.SelfPlay.Evaluation;
 /// <remarks>
 /// <para><b>Position bias.</b> The policy is always a and the reference always b. A judge that may favour a position
 /// should be symmetrized (spec <c>symmetrize(SPEC)</c>), which averages both orders.</para>
-/// <para><b>Determinism.</b> The policy samples from a generator seeded with a mix of <see cref="WinRateOptions.Seed"/>
-/// and 1, the reference with a mix of it and 2, and the bootstrap with the seed, so equal options give equal results
-/// (with a deterministic judge). Verdicts are collected in prompt-major order whatever order the batches finish in.</para>
+/// <para><b>Determinism.</b> Each use of randomness has its own stream of <see cref="WinRateOptions.Seed"/>
+/// (<c>Rng.DeriveSeed(seed, k)</c>): the policy's samples k = 1, the reference's k = 2, the bootstrap k = 3, so equal
+/// options give equal results (with a deterministic judge). Verdicts are collected in prompt-major order whatever order the batches finish in.</para>
 /// <para><b>Resuming.</b> <see cref="RunAsync"/> keeps its state in a directory as it goes (both sides' texts before
 /// judging, each judged batch as it returns) and, run again over the same directory with the same settings, judges
 /// only the pairs still missing; its result equals that of an uninterrupted run.</para>
 /// </remarks>
 public static partial class WinRateEvaluator
 {
+    /// <summary>Stream of the evaluation seed that the policy's samples draw from.</summary>
+    internal const ulong PolicyStream = 1;
+
+    /// <summary>Stream of the evaluation seed that the reference's samples draw from.</summary>
+    internal const ulong ReferenceStream = 2;
+
+    /// <summary>Stream of the evaluation seed that the bootstrap over prompts resamples with.</summary>
+    internal const ulong BootstrapStream = 3;
+
     /// <summary>Samples both policies (at the options' temperature and length limit), judges and summarizes.</summary>
     /// <exception cref="ArgumentException">No prompts.</exception>
     /// <exception cref="JudgeException">The judge failed; the message names the prompt and sample.</exception>
@@ -100,7 +110,7 @@ public static partial class WinRateEvaluator
         ConfidenceInterval? interval = k < 2 || options.BootstrapResamples == 0
             ? null
             : Bootstrap.PercentileIntervals(means, sample => [sample.Average()],
-                new BootstrapOptions { Resamples = options.BootstrapResamples, Confidence = options.Confidence, Seed = unchecked((int)options.Seed) })[0];
+                new BootstrapOptions { Resamples = options.BootstrapResamples, Confidence = options.Confidence, Seed = Rng.DeriveSeed(options.Seed, BootstrapStream) })[0];
         var ordered = groups.SelectMany(g => g.OrderBy(v => v.Sample)).ToArray();
         // ℓ(y) and ℓ(y′) counted once per text: the length-controlled fit and the mean lengths share them
         var lengths = ordered.Select(v => WinRateVerdict.Length(v.Completion)).ToArray();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Rebel.Preference;
 using Rebel.Preference.Models;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games;
 
@@ -76,13 +77,14 @@ public static partial class BuiltinGames
         { 0.1, 0.6, 0.5 },
     }, ["rock", "paper", "scissors"]));
 
-    /// <summary>A random preference matrix: P_ij ~ U(0, 1) for i &gt; j (row by row, from a seeded generator),
-    /// P_ji = 1 − P_ij, P_ii = ½. Actions are named a0, a1, ….</summary>
+    /// <summary>A random preference matrix: P_ij ~ U(0, 1) for i &gt; j (row by row, from an <see cref="Rng"/> seeded
+    /// with <paramref name="seed"/> itself: the game's seed is its own, not a run's), P_ji = 1 − P_ij, P_ii = ½. Actions
+    /// are named a0, a1, ….</summary>
     public static MatrixPreferenceModel Random(int actions, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(actions, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(actions, MaxRandomActions);
-        var random = new Random(seed);
+        var random = new Rng(GameSelfPlay.SeedBits(seed));
         var p = new double[actions, actions];
         for (var i = 0; i < actions; i++)
         {

@@ -5,8 +5,9 @@ namespace Rebel.SelfPlay.Games;
 
 /// <summary>
 /// π_ref of a game run (the anchor of nash-md and ipo): the uniform policy (default), a given distribution over
-/// the actions, or a random one drawn from a seed (<c>random:SEED</c>: logits ~ N(0, 1), independent of π_0's seed),
-/// so that simulations with a random reference policy can be reproduced exactly.
+/// the actions, or a random one drawn from a seed (<c>random:SEED</c>: logits ~ N(0, 1), drawn exactly as π_0 is from
+/// <c>--seed SEED</c> at σ = 1 and independent of the run's own seed), so that simulations with a random reference
+/// policy can be reproduced exactly.
 /// </summary>
 public sealed record GameReference
 {
@@ -64,7 +65,7 @@ public sealed record GameReference
                 throw new ArgumentException($"--reference {Text}: the probabilities sum to {p.Sum().ToString("R", CultureInfo.InvariantCulture)}, not 1");
             return p.Select(v => Math.Log(v)).ToArray(); // θ_a = ln π_ref(a)
         }
-        return Seed is int seed ? GameSelfPlay.GaussianLogits(game.Actions.Count, 1.0, new Random(seed)) : new double[game.Actions.Count];
+        return Seed is int seed ? GameSelfPlay.GaussianLogits(game.Actions.Count, 1.0, seed) : new double[game.Actions.Count];
     }
 
     /// <inheritdoc/>

@@ -9,7 +9,8 @@ public sealed record GameRunOptions
     /// <summary>S (default null = exact mode): pairs sampled per iteration in sampled mode.</summary>
     public int? Samples { get; init; }
 
-    /// <summary>The seed (default 0) of π_0's logits and of every sample.</summary>
+    /// <summary>The seed (default 0): π_0's logits come from its stream 1 and the sampled pairs from its stream 2
+    /// (<c>Rng.DeriveSeed(seed, k)</c>).</summary>
     public int Seed { get; init; }
 
     /// <summary>Log every this many iterations (default 0 = about 200 entries per run). Iteration 0 and the

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Rebel.Preference.Models;
 using Rebel.SelfPlay.Games.Algorithms;
 using Rebel.SelfPlay.Policies;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games;
 
@@ -12,6 +13,12 @@ namespace Rebel.SelfPlay.Games;
 /// </summary>
 public static class GameSelfPlay
 {
+    /// <summary>Stream of the run seed that π_0's logits are drawn from (and a <c>random:SEED</c> π_ref's, from SEED).</summary>
+    internal const ulong InitialPolicyStream = 1;
+
+    /// <summary>Stream of the run seed that sampled mode draws its pairs from.</summary>
+    internal const ulong SamplingStream = 2;
+
     /// <summary>Runs <paramref name="algorithm"/> (a fresh instance) on <paramref name="game"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Invalid <paramref name="options"/>.</exception>
     /// <exception cref="ArithmeticException">The policy became NaN (a step size far too large).</exception>
@@ -24,8 +31,8 @@ public static class GameSelfPlay
         var clock = Stopwatch.StartNew();
         var matrix = game.Matrix;
         var n = matrix.Count;
-        var random = new Random(options.Seed);
-        var logits = GaussianLogits(n, options.InitialScale, random); // θ_0, π_0 = softmax θ_0
+        var logits = GaussianLogits(n, options.InitialScale, options.Seed);       // θ_0, π_0 = softmax θ_0
+        var random = new Rng(Rng.DeriveSeed(SeedBits(options.Seed), SamplingStream)); // the sampled pairs
         algorithm.Start(matrix, logits, options.Reference.Logits(game));
 
         var sum = Probabilities(logits); // Σ_{s≤t} π_s
@@ -74,18 +81,17 @@ public static class GameSelfPlay
         return probs;
     }
 
-    /// <summary>Logits θ(a) ~ N(0, σ²) drawn from <paramref name="random"/> by Box–Muller, one draw per action in order,
-    /// then shifted so that θ = ln π (σ = 0: uniform).</summary>
-    internal static double[] GaussianLogits(int actions, double scale, Random random)
+    /// <summary>Logits θ(a) ~ N(0, σ²), one <see cref="Rng.NextNormal"/> draw per action in order from stream
+    /// <see cref="InitialPolicyStream"/> of <paramref name="seed"/>, then shifted so that θ = ln π (σ = 0: uniform).</summary>
+    internal static double[] GaussianLogits(int actions, double scale, int seed)
     {
+        var random = new Rng(Rng.DeriveSeed(SeedBits(seed), InitialPolicyStream));
         var logits = new double[actions];
-        for (var a = 0; a < logits.Length; a++)
-        {
-            var u1 = 1 - random.NextDouble(); // (0, 1]
-            var u2 = random.NextDouble();
-            logits[a] = scale * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2); // θ(a) = σ·√(−2 ln u1)·cos(2π u2)
-        }
+        for (var a = 0; a < logits.Length; a++) logits[a] = scale * random.NextNormal();
         SoftmaxMath.Normalize(logits);
         return logits;
     }
+
+    /// <summary>A 32-bit seed as the generator's 64-bit seed (sign-extended, so every int is a distinct seed).</summary>
+    internal static ulong SeedBits(int seed) => unchecked((ulong)seed);
 }

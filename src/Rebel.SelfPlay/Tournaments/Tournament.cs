@@ -4,6 +4,7 @@ using Rebel.Preference;
 using Rebel.Preference.Statistics;
 using Rebel.Preference.Tournaments;
 using Rebel.SelfPlay.Resume;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Tournaments;
 
@@ -28,6 +29,10 @@ namespace Rebel.SelfPlay.Tournaments;
 /// </remarks>
 public static class Tournament
 {
+    /// <summary>Stream of the tournament seed that the bootstrap over prompts resamples with; each player samples from
+    /// the stream numbered by the hash of its name.</summary>
+    internal const ulong BootstrapStream = 1;
+
     /// <summary>Runs (or resumes) a tournament whose state lives in <paramref name="directory"/>.</summary>
     /// <exception cref="TournamentException">Bad players or anchor, saved state from other settings, a player that cannot answer, or a judge failure.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; what was judged stays saved.</exception>
@@ -101,7 +106,7 @@ public static class Tournament
         for (int i = 0; i < players.Count; i++)
         {
             var player = players[i];
-            texts[i] = store.LoadOrComplete(player, prompts, options.Samples, options.Seed ^ NameHash(player.Name), count =>
+            texts[i] = store.LoadOrComplete(player, prompts, options.Samples, Rng.DeriveSeed(options.Seed, NameHash(player.Name)), count =>
                 new TournamentException($"player {player.Name} returned {count} completions for {prompts.Count} prompts × {options.Samples} samples"),
                 cancellationToken);
         }
@@ -164,14 +169,14 @@ public static class Tournament
             AnchorRating = options.AnchorRating,
             Bootstrap = options.BootstrapResamples == 0 || prompts < 2
                 ? null
-                : new BootstrapOptions { Resamples = options.BootstrapResamples, Seed = unchecked((int)options.Seed) },
+                : new BootstrapOptions { Resamples = options.BootstrapResamples, Seed = Rng.DeriveSeed(options.Seed, BootstrapStream) },
         };
         var analysis = TournamentAnalysis.Compute(perPrompt, analysisOptions);
         var elo = Preference.Tournaments.OnlineElo.Run(names.Length, outcomes, new OnlineEloOptions { InitialRating = options.AnchorRating });
         return new TournamentResult(names, prompts, options.Samples, anchor, analysis, elo, games, judged, calls);
     }
 
-    // FNV-1a of the name: a player's sampling seed does not depend on its position in --players
+    // FNV-1a of the name, a player's stream number: its sampling seed does not depend on its position in --players
     private static ulong NameHash(string name)
     {
         ulong h = 14695981039346656037UL;

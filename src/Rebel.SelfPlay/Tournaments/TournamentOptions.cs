@@ -21,7 +21,8 @@ public sealed record TournamentOptions
     /// <summary>Comparisons sent to the judge per call (default 64).</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Seed of the players' sampling (player i draws from seed ⊕ hash(name)) and of the bootstrap.</summary>
+    /// <summary>Seed of the players' sampling (a player samples from stream FNV-1a(name) of it,
+    /// <c>Rng.DeriveSeed(seed, hash)</c>) and of the bootstrap (stream 1).</summary>
     public ulong Seed { get; init; }
 
     /// <summary>B, bootstrap resamples of the prompts for the intervals (default 1000; 0 skips the intervals).</summary>

@@ -161,18 +161,25 @@ public sealed partial class RebelTrainer
     public async Task<double> WinRateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default) =>
         (await EvaluateAgainstReferenceAsync(prompts, ct)).WinRate;
 
+    /// <summary>Stream of the run seed that seeds the held-out evaluation (the run's own generator is not touched by it).</summary>
+    internal const ulong HeldOutEvaluationStream = 1;
+
     /// <summary>
-    /// The win rate of π_θ against π_ref over <paramref name="prompts"/>, one sample each from a generator seeded with
-    /// seed ⊕ 0x5EED (π_θ first, then π_ref), judged in one call: raw rate with ties ½, its bootstrap interval over
-    /// prompts and the length-controlled rate (<see cref="Evaluation.WinRateEvaluator"/>).
+    /// The win rate of π_θ against π_ref over <paramref name="prompts"/>, one sample each, judged in one call: raw rate
+    /// with ties ½, its bootstrap interval over prompts and the length-controlled rate
+    /// (<see cref="Evaluation.WinRateEvaluator"/>). It is an evaluation with seed <c>Rng.DeriveSeed(seed, 1)</c>, whose
+    /// streams are those of <see cref="Evaluation.WinRateEvaluator"/> (π_θ's samples 1, π_ref's 2, the bootstrap 3), so
+    /// every call at any iteration draws the same numbers and the run's generator, and so resuming, is unaffected.
     /// </summary>
     public Task<Evaluation.WinRateResult> EvaluateAgainstReferenceAsync(IReadOnlyList<string> prompts, CancellationToken ct = default)
     {
         var judge = EvalJudge ?? Judge ?? throw new InvalidOperationException("A win rate needs a judge.");
-        var evalRng = new Rng(_options.Seed ^ 0x5EEDUL);
-        var mine = _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
-        var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens, evalRng);
-        var options = new Evaluation.WinRateOptions { Seed = _options.Seed, BatchSize = Math.Max(1, prompts.Count), Concurrency = 1 };
+        var seed = Rng.DeriveSeed(_options.Seed, HeldOutEvaluationStream);
+        var mine = _policy.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens,
+            new Rng(Rng.DeriveSeed(seed, Evaluation.WinRateEvaluator.PolicyStream)));
+        var theirs = _reference.Sample(prompts, 1, _options.Temperature, _options.MaxNewTokens,
+            new Rng(Rng.DeriveSeed(seed, Evaluation.WinRateEvaluator.ReferenceStream)));
+        var options = new Evaluation.WinRateOptions { Seed = seed, BatchSize = Math.Max(1, prompts.Count), Concurrency = 1 };
         return Evaluation.WinRateEvaluator.JudgeAsync(prompts, mine.Select(c => c.Text).ToArray(), theirs.Select(c => c.Text).ToArray(), judge, options, ct);
     }
 

@@ -26,16 +26,22 @@ public class TrainerEvaluationTests
             var result = await trainer.EvaluateAgainstReferenceAsync(prompts);
             double winRate = await trainer.WinRateAgainstReferenceAsync(prompts);
 
-            // the evaluation's definition: one generator seeded with seed ⊕ 0x5EED samples π_θ, then π_ref; mean verdict
-            var rng = new Rng(options.Seed ^ 0x5EEDUL);
-            var mine = policy.Sample(prompts, 1, options.Temperature, options.MaxNewTokens, rng);
-            var theirs = reference.Sample(prompts, 1, options.Temperature, options.MaxNewTokens, rng);
-            var expected = (await judge.JudgeAsync(prompts.Select((x, i) => new Rebel.Preference.Comparison(x, mine[i].Text, theirs[i].Text)).ToList())).Average(v => v.P);
+            // the evaluation's definition (docs/randomness.md): an evaluation seeded with stream 1 of the run seed; in it
+            // π_θ samples from stream 1, π_ref from stream 2 and the bootstrap resamples with stream 3; mean verdict
+            ulong seed = Rng.DeriveSeed(options.Seed, 1);
+            var mine = policy.Sample(prompts, 1, options.Temperature, options.MaxNewTokens, new Rng(Rng.DeriveSeed(seed, 1)));
+            var theirs = reference.Sample(prompts, 1, options.Temperature, options.MaxNewTokens, new Rng(Rng.DeriveSeed(seed, 2)));
+            var verdicts = await judge.JudgeAsync(prompts.Select((x, i) => new Rebel.Preference.Comparison(x, mine[i].Text, theirs[i].Text)).ToList());
+            var expected = verdicts.Average(v => v.P);
+            var interval = Rebel.Preference.Statistics.Bootstrap.PercentileIntervals(verdicts.Select(v => v.P).ToArray(), sample => [sample.Average()],
+                new Rebel.Preference.Statistics.BootstrapOptions { Seed = Rng.DeriveSeed(seed, 3) })[0];
 
             Assert.That(winRate, Is.EqualTo(expected));
             Assert.That(result.WinRate, Is.EqualTo(expected));
             Assert.That(result.Verdicts.Select(v => v.Completion), Is.EqualTo(mine.Select(c => c.Text)));
+            Assert.That(result.Verdicts.Select(v => v.ReferenceCompletion), Is.EqualTo(theirs.Select(c => c.Text)));
             Assert.That(result.Interval!.Contains(result.WinRate), Is.True);
+            Assert.That((result.Interval.Lower, result.Interval.Upper), Is.EqualTo((interval.Lower, interval.Upper)));
             Assert.That(result.Prompts, Is.EqualTo(12));
         }
         finally

@@ -1,6 +1,7 @@
 using Rebel.SelfPlay.Games;
 using Rebel.SelfPlay.Games.Sampling;
 using Rebel.SelfPlay.Policies;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Tests.Games;
 
@@ -11,7 +12,7 @@ public class PairRegressionTests
     /// <summary>A batch with every kind of pair, including y = y′, and anchors that are a real ln π.</summary>
     private static PairBatch Batch(int seed)
     {
-        var random = new Random(seed);
+        var random = new Rng((ulong)seed);
         var game = BuiltinGames.Random(Actions, seed);
         var anchor = new double[Actions];
         for (var a = 0; a < Actions; a++) anchor[a] = random.NextDouble() * 2 - 1;
@@ -126,7 +127,7 @@ public class PairRegressionTests
     public void SampleFrom_FrequenciesMatchProbabilities_AndASeedFixesTheDraws()
     {
         double[] probs = [0.2, 0.5, 0.3];
-        var random = new Random(7);
+        var random = new Rng(7);
         var counts = new double[3];
         const int draws = 100_000;
         for (var i = 0; i < draws; i++) counts[PairBatch.SampleFrom(probs, random)]++;
@@ -134,7 +135,7 @@ public class PairRegressionTests
         for (var a = 0; a < 3; a++) Assert.That(counts[a] / draws, Is.EqualTo(probs[a]).Within(0.0064));
         int[] Draw(int seed)
         {
-            var r = new Random(seed);
+            var r = new Rng((ulong)seed);
             return Enumerable.Range(0, 50).Select(_ => PairBatch.SampleFrom(probs, r)).ToArray();
         }
         Assert.That(Draw(3), Is.EqualTo(Draw(3)));

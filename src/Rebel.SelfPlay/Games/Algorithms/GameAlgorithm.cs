@@ -1,6 +1,7 @@
 using Rebel.Preference;
 using Rebel.SelfPlay.Games.Sampling;
 using Rebel.SelfPlay.Policies;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -48,10 +49,10 @@ internal abstract class GameAlgorithm : IGameAlgorithm
     public abstract void StepExact(Span<double> logits);
 
     /// <inheritdoc />
-    public abstract void StepSampled(Span<double> logits, int samples, Random random);
+    public abstract void StepSampled(Span<double> logits, int samples, Rng random);
 
     /// <summary>Draws S pairs y, y′ ~ exp(<paramref name="samplingLogProbs"/>) and judges them; that policy is also the anchor.</summary>
-    private protected PairBatch DrawPairs(double[] samplingLogProbs, int samples, Random random)
+    private protected PairBatch DrawPairs(double[] samplingLogProbs, int samples, Rng random)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         var probs = Exp(samplingLogProbs);

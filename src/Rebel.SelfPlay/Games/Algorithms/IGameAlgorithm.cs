@@ -1,4 +1,5 @@
 using Rebel.Preference;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -30,5 +31,5 @@ public interface IGameAlgorithm
 
     /// <summary>Sampled mode: one update of the logits from <paramref name="samples"/> pairs drawn from the current
     /// policy, with the judge's l(y, y′) = P_{y y′} on each and a few gradient steps on the algorithm's objective.</summary>
-    void StepSampled(Span<double> logits, int samples, Random random);
+    void StepSampled(Span<double> logits, int samples, Rng random);
 }

@@ -1,4 +1,5 @@
 using Rebel.SelfPlay.Games.Sampling;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -30,7 +31,7 @@ internal sealed class IpoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Rng random)
     {
         var logProbs = LogProbabilities(logits);
         var probs = Exp(logProbs);

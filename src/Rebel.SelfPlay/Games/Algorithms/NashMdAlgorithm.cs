@@ -1,5 +1,6 @@
 using Rebel.SelfPlay.Games.Sampling;
 using Rebel.SelfPlay.Policies;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -26,7 +27,7 @@ internal sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgori
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Rng random)
     {
         var mixture = MixtureLogProbs(logits);
         var batch = DrawPairs(mixture, samples, random); // y, y′ ~ π_t^μ, anchor ln π_t^μ

@@ -1,4 +1,5 @@
 using Rebel.SelfPlay.Games.Sampling;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -24,7 +25,7 @@ internal sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorit
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Rng random)
     {
         var logProbs = LogProbabilities(logits);
         var batch = DrawPairs(logProbs, samples, random); // y, y′ ~ π_t; target Δ = l − ½

@@ -1,4 +1,5 @@
 using Rebel.SelfPlay.Games.Sampling;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -35,7 +36,7 @@ internal sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : G
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Random random)
+    public override void StepSampled(Span<double> logits, int samples, Rng random)
     {
         var logProbs = LogProbabilities(logits);
         var batch = DrawPairs(logProbs, samples, random);

@@ -1,4 +1,5 @@
 using Rebel.Preference;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Games.Sampling;
 
@@ -42,7 +43,7 @@ internal sealed class PairBatch
     /// <summary>Draws S pairs y ~ <paramref name="first"/>, y′ ~ <paramref name="second"/> (probability vectors) and
     /// asks the judge (here the exact matrix entry l = P_{y y′}) about each.</summary>
     public static PairBatch Draw(
-        PreferenceMatrix judge, double[] first, double[] second, int count, Random random, double[] anchorLogProbs)
+        PreferenceMatrix judge, double[] first, double[] second, int count, Rng random, double[] anchorLogProbs)
     {
         var ys = new int[count];
         var yPrimes = new int[count];
@@ -58,7 +59,7 @@ internal sealed class PairBatch
 
     /// <summary>Draws an index from a probability vector by inverting the cumulative distribution (the last index
     /// absorbs rounding).</summary>
-    internal static int SampleFrom(ReadOnlySpan<double> probabilities, Random random)
+    internal static int SampleFrom(ReadOnlySpan<double> probabilities, Rng random)
     {
         var u = random.NextDouble();
         var cumulative = 0.0;
