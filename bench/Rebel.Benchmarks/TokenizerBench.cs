@@ -10,8 +10,9 @@ namespace Rebel.Benchmarks;
 /// <c>Rebel.Benchmarks tokenizer</c>: single-thread encoding and decoding speed of the tokenizer runtime
 /// (<see cref="HuggingFaceTokenizer"/>, on Microsoft.ML.Tokenizers for byte-level BPE), in MB/s of UTF-8 input
 /// (1 MB = 10⁶ bytes). "cold" encodes with a freshly loaded tokenizer (empty caches, the first pass over a text);
-/// "warm" encodes again with the same instance, the steady state of a long run. Medians of repetitions. Only the public
-/// tokenizer API is used.
+/// "warm" encodes again with the same instance, the steady state of a long run. For a GPT-2 layout directory
+/// (vocab.json + merges.txt, or encoder.json + vocab.bpe) the former hand-written encoder is timed in the same run as
+/// the baseline, its ids checked equal. Medians of repetitions.
 /// </summary>
 internal static class TokenizerBench
 {
@@ -40,7 +41,7 @@ internal static class TokenizerBench
         };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions (median reported).", DefaultValueFactory = _ => 5 };
         var cpuTime = new Option<bool>("--cpu-time") { Description = "Time with the thread's CPU clock instead of the wall clock." };
-        var command = new Command("tokenizer", "Tokenizer encode/decode speed in MB/s on one thread, cold and warm cache.")
+        var command = new Command("tokenizer", "Tokenizer encode/decode speed in MB/s on one thread, cold and warm cache, beside the former hand-written encoder.")
         {
             tokenizer, input, reps, cpuTime,
         };
@@ -77,6 +78,9 @@ internal static class TokenizerBench
         var cold = new List<double>();
         var warm = new List<double>();
         var decode = new List<double>();
+        var baselineCold = new List<double>();
+        var baselineWarm = new List<double>();
+        var gpt2Files = Gpt2Files(options.TokenizerDirectory);
         int[] ids = [];
         for (int r = 0; r < options.Repetitions; r++)
         {
@@ -84,6 +88,13 @@ internal static class TokenizerBench
             cold.Add(Time(clock, () => ids = fresh.Encode(text)));
             warm.Add(Time(clock, () => ids = fresh.Encode(text)));
             decode.Add(Time(clock, () => fresh.Decode(ids)));
+            if (gpt2Files is not { } files) continue;
+            var vocab = VocabMergesFormat.ReadVocab(files.Vocab);
+            var baseline = new Gpt2BaselineEncoder(vocab, VocabMergesFormat.ReadMerges(files.Merges, vocab), fresh.SpecialTokens);
+            int[] baselineIds = [];
+            baselineCold.Add(Time(clock, () => baselineIds = baseline.Encode(text)));
+            baselineWarm.Add(Time(clock, () => baselineIds = baseline.Encode(text)));
+            if (!baselineIds.SequenceEqual(ids)) throw new InvalidOperationException("the hand-written baseline and the runtime disagree on the ids");
         }
 
         output.WriteLine(string.Create(inv,
@@ -93,11 +104,33 @@ internal static class TokenizerBench
         output.WriteLine();
         output.WriteLine("| pass | MB/s | seconds |");
         output.WriteLine("|---|---:|---:|");
-        foreach (var (name, times) in new[] { ("encode, cold cache", cold), ("encode, warm cache", warm), ("decode", decode) })
+        var rows = new List<(string, List<double>)> { ("encode, cold cache", cold), ("encode, warm cache", warm), ("decode", decode) };
+        if (baselineCold.Count > 0)
+        {
+            rows.Add(("hand-written encode, cold cache", baselineCold));
+            rows.Add(("hand-written encode, warm cache", baselineWarm));
+        }
+        foreach (var (name, times) in rows)
         {
             double median = SampleMedian.Of(times);
             output.WriteLine(string.Create(inv, $"| {name} | {megabytes / median:F2} | {median:F3} |"));
         }
+        if (baselineCold.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(inv,
+                $"library / hand-written: cold {SampleMedian.Of(baselineCold) / SampleMedian.Of(cold):F2}×, warm {SampleMedian.Of(baselineWarm) / SampleMedian.Of(warm):F2}× (above 1: the library is faster)"));
+        }
+    }
+
+    private static (string Vocab, string Merges)? Gpt2Files(string directory)
+    {
+        foreach (var (vocab, merges) in new[] { (TokenizerFiles.VocabJson, TokenizerFiles.MergesTxt), ("encoder.json", "vocab.bpe") })
+        {
+            if (File.Exists(Path.Combine(directory, vocab)) && File.Exists(Path.Combine(directory, merges)))
+                return (Path.Combine(directory, vocab), Path.Combine(directory, merges));
+        }
+        return null;
     }
 
     private static double Time(Func<double> clock, Action action)
