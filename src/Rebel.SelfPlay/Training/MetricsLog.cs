@@ -5,9 +5,11 @@ using System.Text.Json;
 namespace Rebel.SelfPlay.Training;
 
 /// <summary>
-/// Appends one JSON object per iteration to <c>metrics.jsonl</c>, flushed to disk line by line, with keys grouped
-/// by prefix (<c>loss/</c>, <c>judge/</c>, <c>eval/</c>, <c>time/</c>, …). On resume, lines past the checkpoint's
-/// iteration are dropped, so the file reads as if the run had never stopped.
+/// Appends one JSON object per iteration to <c>metrics.jsonl</c>, handed to the operating system line by line (a reader
+/// sees each line at once) and flushed to disk by <see cref="Sync"/>, which the trainer calls before every checkpoint,
+/// with keys grouped by prefix (<c>loss/</c>, <c>judge/</c>, <c>eval/</c>, <c>time/</c>, …). On resume, lines past the
+/// checkpoint's iteration are dropped, so the file reads as if the run had never stopped: only lines through the
+/// checkpoint must survive a crash.
 /// </summary>
 public sealed class MetricsLog : IDisposable
 {
@@ -53,8 +55,11 @@ public sealed class MetricsLog : IDisposable
         }
         buffer.WriteByte((byte)'\n');
         _stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-        _stream.Flush(flushToDisk: true);
+        _stream.Flush();
     }
+
+    /// <summary>Flushes every line written so far to disk.</summary>
+    public void Sync() => _stream.Flush(flushToDisk: true);
 
     /// <summary>Reads a metrics file back as one dictionary per line (numbers only).</summary>
     public static List<Dictionary<string, double>> Read(string path)
@@ -73,5 +78,9 @@ public sealed class MetricsLog : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        Sync();
+        _stream.Dispose();
+    }
 }
