@@ -39,7 +39,8 @@ internal sealed class CheckpointStore(string runDirectory)
     }
 
     /// <summary>Writes a checkpoint atomically and returns its folder.</summary>
-    public string Save(TrainerState state, IPolicy policy, IOptimizer optimizer, IPolicy? magnet, RebelOptions options)
+    public string Save(TrainerState state, IPolicy policy, IOptimizer optimizer, IPolicy? magnet, RebelOptions options,
+        OptimisticStep? optimism = null)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var final = PathOf(state.Iteration);
@@ -52,6 +53,7 @@ internal sealed class CheckpointStore(string runDirectory)
             policy.Save(Path.Combine(tmp, "model"));
             if (magnet is not null) magnet.Save(Path.Combine(tmp, "magnet"));
             optimizer.SaveState(Path.Combine(tmp, "optimizer.safetensors"));
+            optimism?.Save(Path.Combine(tmp, OptimisticStep.FileName));     // optimistic REBEL's v_{t−1}
             WriteJson(Path.Combine(tmp, "options.json"), options, RebelOptions.JsonOptions);
             WriteJson(Path.Combine(tmp, "trainer_state.json"), state, StateJson); // written last: marks the folder complete
             if (System.IO.Directory.Exists(final)) System.IO.Directory.Delete(final, recursive: true);

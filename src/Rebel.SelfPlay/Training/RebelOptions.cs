@@ -73,6 +73,14 @@ public sealed record RebelOptions
     /// <summary>M: with M &gt; 0 the anchor is a magnet reset to π_t every M iterations (prox/magnet REBEL). Default 0 (anchor = π_ref).</summary>
     public int MagnetResetInterval { get; init; }
 
+    /// <summary>
+    /// Optimistic REBEL: after the regression moved θ_t to θ_fit, the step is extrapolated with the previous one,
+    /// θ_{t+1} = θ_fit + (v_t − v_{t−1}), where v_t = θ_fit − θ_t (v_0 = v_1, so the first iteration is plain).
+    /// With a perfect regression v_t = η g_t and this is optimistic mirror descent, π_{t+1} ∝ π_t·exp(η[2g_t − g_{t−1}]),
+    /// whose last iterate converges on intransitive games where plain REBEL's cycles. Default false.
+    /// </summary>
+    public bool Optimistic { get; init; }
+
     /// <summary>α, the fraction of each iteration's pairs taken from the offline dataset (0 ≤ α &lt; 1). Default 0.</summary>
     public double OfflineFraction { get; init; }
 

@@ -203,7 +203,7 @@ public sealed partial class RebelTrainer
             foreach (var v in p.ToArray())
                 if (!float.IsFinite(v)) throw new TrainingDivergedException(t, $"parameter {p.Name} holds {v}", _lastCheckpoint);
         Observer?.OnPhase(t, "checkpoint");
-        _lastCheckpoint = _checkpoints.Save(new TrainerState(t, _rng.GetState(), _magnetIteration), _policy, _optimizer, _magnet, _options);
+        _lastCheckpoint = _checkpoints.Save(new TrainerState(t, _rng.GetState(), _magnetIteration), _policy, _optimizer, _magnet, _options, _optimism);
     }
 
     /// <summary>Loads the newest checkpoint into the policy, optimizer, RNG and magnet; returns its iteration.</summary>
@@ -221,6 +221,7 @@ public sealed partial class RebelTrainer
             _magnet = _reference.Snapshot();
             _magnet.LoadParameters(magnetDir);
         }
+        _optimism?.Load(Path.Combine(latest.Path, OptimisticStep.FileName));
         _lastCheckpoint = latest.Path;
         return state.Iteration;
     }

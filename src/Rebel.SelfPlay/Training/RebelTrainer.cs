@@ -29,6 +29,7 @@ public sealed partial class RebelTrainer
     private readonly AdamW _optimizer;
     private readonly ILearningRateSchedule _schedule;
     private readonly Rng _rng;
+    private readonly OptimisticStep? _optimism;
     private IPolicy? _magnet;
     private int _magnetIteration;
     private string? _lastCheckpoint;
@@ -55,6 +56,7 @@ public sealed partial class RebelTrainer
         _optimizer = new AdamW(policy.Parameters, new AdamWOptions { LearningRate = _options.LearningRate, WeightDecay = _options.WeightDecay });
         _schedule = CreateSchedule(_options);
         _rng = new Rng(_options.Seed);
+        _optimism = _options.Optimistic ? new OptimisticStep(policy.Parameters) : null;
     }
 
     /// <summary>The run directory (metrics.jsonl, checkpoints/).</summary>
@@ -106,7 +108,10 @@ public sealed partial class RebelTrainer
             metrics.Write(t, row);
             Observer?.OnIteration(t, row);
             if (t == _options.Iterations || (_options.CheckpointInterval > 0 && t % _options.CheckpointInterval == 0))
+            {
+                metrics.Sync();                                                  // the rows a resume keeps are on disk first
                 Checkpoint(t);
+            }
         }
         return _lastCheckpoint ?? _checkpoints.PathOf(_options.Iterations);
     }
@@ -137,7 +142,9 @@ public sealed partial class RebelTrainer
         m["time/judge"] = Lap(clock);
 
         Observer?.OnPhase(t, "train");
+        _optimism?.Begin();                                                  // θ_t (optimistic REBEL)
         var update = Update(t, rollout, frozen, targets);                    // π_{t+1}: E epochs of the loss with AdamW
+        _optimism?.Extrapolate();                                            // optimistic: θ_{t+1} = θ_fit + v_t − v_{t−1}
         m["time/train"] = Lap(clock);
 
         WriteIterationMetrics(m, rollout, frozen, targets, update);
