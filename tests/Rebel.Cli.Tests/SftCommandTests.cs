@@ -1,5 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Rebel.Models.Gpt2;
+using Rebel.Models.Prompts;
+using Rebel.Models.Training;
+using Rebel.Tensors;
 using static Rebel.Cli.Tests.ModelCommandFixture;
 
 namespace Rebel.Cli.Tests;
@@ -46,6 +50,34 @@ public class SftCommandTests
         var model = Gpt2Checkpoint.Load(output);
         Assert.That(model.Config.EmbeddingSize, Is.EqualTo(Gpt2Config.Tiny.EmbeddingSize));
         Assert.That(model.Config.VocabSize, Is.EqualTo(Gpt2Checkpoint.LoadTokenizer(output)!.VocabSize));
+    }
+
+    [Test]
+    public void Sft_TinyPreset_InitializesFromTheSeedsOwnStream()
+    {
+        // rebel sft --config tiny --seed 3 equals a fresh model drawn from DeriveSeed(3, InitializationStream), trained by
+        // an SftTrainer whose split and batch order draw from 3 itself; with the seed itself as the initializer's (the
+        // two sharing one sequence) the weights differ
+        var dir = Scratch();
+        var data = WriteData(dir);
+        var output = Path.Combine(dir, "tiny");
+        var (code, _, error) = Run("sft", "--config", "tiny", "--vocab-size", "300", "--data", data, "--out", output,
+            "--steps", "2", "--batch-size", "2", "--warmup", "1", "--seed", "3");
+        Assert.That(code, Is.EqualTo(0), error);
+        var written = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "sft_options.json")))!["training"].Deserialize<SftOptions>()!;
+        Assert.That(written.Seed, Is.EqualTo(3UL));
+        var tokenizer = Gpt2Checkpoint.LoadTokenizer(output)!;
+        var examples = SftData.Read(data, tokenizer, new ChatMlPromptRenderer(tokenizer.SpecialTokens.Keys));
+        var config = Gpt2Config.Tiny with { VocabSize = tokenizer.VocabSize, BosTokenId = tokenizer.EosId, EosTokenId = tokenizer.EosId };
+        float[][] TrainedFrom(ulong initializationSeed)
+        {
+            var model = new Gpt2Model(config, initializationSeed);
+            new SftTrainer(model, written).Train(examples);
+            return model.Parameters.Select(p => p.Value.ToArray()).ToArray();
+        }
+        var saved = Gpt2Checkpoint.Load(output).Parameters.Select(p => p.Value.ToArray()).ToArray();
+        Assert.That(saved, Is.EqualTo(TrainedFrom(Rng.DeriveSeed(3, SftOptions.InitializationStream))));
+        Assert.That(saved, Is.Not.EqualTo(TrainedFrom(3)));
     }
 
     [Test]

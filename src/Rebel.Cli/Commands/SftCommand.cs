@@ -131,7 +131,7 @@ internal static class SftCommand
             ? TokenizerFiles.Load(t)
             : BpeTrainer.Train(SftData.Texts(options.Data, new ChatMlPromptRenderer([]), columns), new BpeTrainerOptions { VocabSize = options.VocabSize });
         config = config with { VocabSize = tokenizer.VocabSize, BosTokenId = tokenizer.EosId, EosTokenId = tokenizer.EosId };
-        return ((ICausalLanguageModel)new Gpt2Model(config, options.Training.Seed), tokenizer);
+        return ((ICausalLanguageModel)new Gpt2Model(config, options.Training.InitializationSeed()), tokenizer);
     }
 
     private static void WriteResolvedOptions(Options options, ICausalLanguageModel model)

@@ -1,3 +1,5 @@
+using Rebel.Tensors;
+
 namespace Rebel.Models.Training;
 
 /// <summary>Settings of supervised fine-tuning (<see cref="SftTrainer"/>). Immutable; <see cref="Validate"/> checks them together.</summary>
@@ -45,8 +47,24 @@ public sealed record SftOptions
     /// <summary>Write a checkpoint every this many steps (0 = only the final model; default 0).</summary>
     public int CheckpointEvery { get; init; }
 
-    /// <summary>Seed of the split, the batch order and (for fresh models) the initialization (default 0).</summary>
+    /// <summary>
+    /// The run's seed (default 0). The split and the batch order draw from a generator seeded with it; a fresh model
+    /// trained with these options is initialized from its own stream of it, <see cref="InitializationSeed"/>.
+    /// </summary>
     public ulong Seed { get; init; }
+
+    /// <summary>
+    /// The stream of <see cref="Seed"/> that a fresh model's initial weights are drawn from (docs/randomness.md), so that
+    /// the initializer and the trainer never draw the same sequence.
+    /// </summary>
+    public const ulong InitializationStream = 1;
+
+    /// <summary>
+    /// The seed to initialize a fresh model with before training it with these options:
+    /// <c>Rng.DeriveSeed(Seed, InitializationStream)</c>. <c>rebel sft --config</c> and the <c>reference</c> stage of
+    /// <c>rebel train</c> both use it, so the same seed and shape give the same initial weights in both.
+    /// </summary>
+    public ulong InitializationSeed() => Rng.DeriveSeed(Seed, InitializationStream);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the setting and its value when out of range.</summary>
     public SftOptions Validate()

@@ -7,12 +7,14 @@ namespace Rebel.Preference.Training;
 
 /// <summary>
 /// The one way Rebel fits a fresh preference model to a dataset (<c>rebel preference train</c>, and the reward model of
-/// <c>rebel train</c>'s baseline): build it from its options with <see cref="Rng"/>(seed), split the records by prompt
-/// (<see cref="PreferenceSplit"/>, same seed), fit on the training side (<see cref="PreferenceTrainer"/>) and measure on
-/// the held-out side (<see cref="PreferenceEvaluator"/>). <see cref="Prepare"/> builds and splits, so a caller can report
-/// the sizes before the fit; <see cref="Run"/> fits.
+/// <c>rebel train</c>'s baseline): build it from its options with a generator of its own stream of the seed
+/// (<see cref="PreferenceTrainingOptions.InitializationSeed"/>), split the records by prompt (<see cref="PreferenceSplit"/>,
+/// a hash salted with the seed), fit on the training side (<see cref="PreferenceTrainer"/>, its minibatch order drawn from
+/// the seed itself) and measure on the held-out side (<see cref="PreferenceEvaluator"/>). <see cref="Prepare"/> builds
+/// and splits, so a caller can report the sizes before the fit; <see cref="Run"/> fits.
 /// </summary>
-/// <remarks>Deterministic given <see cref="PreferenceTrainingOptions.Seed"/>: it seeds the initialization, the split and the batch order.</remarks>
+/// <remarks>Deterministic given <see cref="PreferenceTrainingOptions.Seed"/>: it decides the initialization (through its
+/// own stream), the split and the batch order.</remarks>
 public sealed class PreferenceFit
 {
     private readonly PreferenceTrainingOptions _training;
@@ -42,7 +44,7 @@ public sealed class PreferenceFit
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(records);
         training.Validate();
-        var built = PreferenceModels.Create(model, new Rng(training.Seed));
+        var built = PreferenceModels.Create(model, new Rng(training.InitializationSeed()));
         var (train, validation) = new PreferenceSplit(validationFraction, training.Seed).Apply(records);
         return new PreferenceFit(built, training, train, validation);
     }

@@ -1,3 +1,5 @@
+using Rebel.Tensors;
+
 namespace Rebel.Preference.Training;
 
 /// <summary>Options of <see cref="PreferenceTrainer"/>.</summary>
@@ -18,8 +20,20 @@ public sealed record PreferenceTrainingOptions
     /// <summary>Global gradient-norm clip; 0 disables (default 1).</summary>
     public double MaxGradNorm { get; init; } = 1.0;
 
-    /// <summary>Seed of the minibatch order (default 0).</summary>
+    /// <summary>
+    /// The run's seed (default 0): the minibatch order draws from a generator seeded with it, and
+    /// <see cref="PreferenceFit"/> initializes a fresh model from its own stream of it, <see cref="InitializationSeed"/>.
+    /// </summary>
     public ulong Seed { get; init; }
+
+    /// <summary>
+    /// The stream of <see cref="Seed"/> that <see cref="PreferenceFit"/> draws a fresh model's initial weights from
+    /// (docs/randomness.md), so that the initializer and the minibatch order never draw the same sequence.
+    /// </summary>
+    public const ulong InitializationStream = 1;
+
+    /// <summary>The seed a fresh model fitted with these options is initialized with: <c>Rng.DeriveSeed(Seed, InitializationStream)</c>.</summary>
+    public ulong InitializationSeed() => Rng.DeriveSeed(Seed, InitializationStream);
 
     /// <summary>Checks the values together; returns this.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value out of range; the message gives it.</exception>

@@ -28,7 +28,8 @@ public sealed record BaselineConfig
     /// <summary>AdamW learning rate. Default 3e-3.</summary>
     public double LearningRate { get; init; } = 3e-3;
 
-    /// <summary>Seed of the initialization and batch order. Default 0.</summary>
+    /// <summary>Seed of the batch order, and (through its own stream,
+    /// <see cref="PreferenceTrainingOptions.InitializationSeed"/>) of the initialization. Default 0.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every invalid value.</summary>

@@ -40,7 +40,8 @@ public sealed record ReferenceConfig
     /// <summary>SFT warmup steps. Default 20.</summary>
     public int WarmupSteps { get; init; } = 20;
 
-    /// <summary>Seed of the initialization, the held-out split and the batch order. Default 0.</summary>
+    /// <summary>Seed of the held-out split and the batch order, and (through its own stream,
+    /// <see cref="Rebel.Models.Training.SftOptions.InitializationSeed"/>) of the initialization. Default 0.</summary>
     public ulong Seed { get; init; }
 
     /// <summary>The model shape (the vocabulary size is replaced by the trained tokenizer's).</summary>

@@ -48,11 +48,12 @@ internal static class ReferenceStage
         int longest = examples.Max(e => e.PromptIds.Length + e.CompletionIds.Length);
         if (longest > config.NPositions)
             log.WriteLine($"reference: warning: the longest example has {longest} tokens, more than n_positions = {config.NPositions}; it is cut");
-        var model = new Gpt2Model(config.ModelConfig(tokenizer.VocabSize, eos), config.Seed);
+        var options = config.SftOptions();
+        var model = new Gpt2Model(config.ModelConfig(tokenizer.VocabSize, eos), options.InitializationSeed());   // as rebel sft --config does
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reference: SFT of a {model.ParameterCount:N0}-parameter GPT-2 ({config.NLayer} layers, n_embd {config.NEmbd}, vocabulary {tokenizer.VocabSize}) on {examples.Count} examples, {config.Steps} steps"));
 
-        new SftTrainer(model, config.SftOptions()).TrainTo(folder, examples, tokenizer, m =>
+        new SftTrainer(model, options).TrainTo(folder, examples, tokenizer, m =>
         {
             if (m.EvalLoss is { } eval)
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sft step {m.Step,5}/{config.Steps}  loss/train {m.TrainLoss:F3}  loss/eval {eval:F3}"));

@@ -49,6 +49,19 @@ public class SftTrainerTests
     }
 
     [Test]
+    public void InitializationSeed_IsAStreamOfTheSeedThatTheTrainerDoesNotDraw()
+    {
+        // the trainer's generator is Rng(Seed); a fresh model's weights come from DeriveSeed(Seed, InitializationStream)
+        var options = new SftOptions { Seed = 9 };
+        Assert.That(options.InitializationSeed(), Is.EqualTo(Rng.DeriveSeed(9, SftOptions.InitializationStream)));
+        Assert.That(options.InitializationSeed(), Is.Not.EqualTo(options.Seed));
+        Assert.That(new SftOptions { Seed = 10 }.InitializationSeed(), Is.Not.EqualTo(options.InitializationSeed()));
+        var config = new Gpt2Config(12, 16, 16, 1, 2);
+        Assert.That(new Gpt2Model(config, options.InitializationSeed()).Wte.Weight.ToArray(),
+            Is.Not.EqualTo(new Gpt2Model(config, options.Seed).Wte.Weight.ToArray()));
+    }
+
+    [Test]
     public void Train_GradientAccumulation_GivesTheOneShotUpdate()
     {
         // Completions of different lengths, so each micro-batch holds its own share of the batch's tokens.

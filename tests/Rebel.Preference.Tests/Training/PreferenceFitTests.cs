@@ -19,8 +19,10 @@ public class PreferenceFitTests
         var fit = PreferenceFit.Prepare(Small, Training, 0.2, records);
         var metrics = fit.Run();
 
-        var rng = new Rng(Training.Seed);                                  // the same steps, spelled out
-        var model = new BradleyTerryRewardModel(new HashedFeatureEncoder(Small.Features, rng), rng);
+        // the same steps, spelled out: the weights from the seed's initialization stream, the batch order (inside
+        // PreferenceTrainer) from the seed itself, the split salted with the seed
+        var init = new Rng(Rng.DeriveSeed(Training.Seed, PreferenceTrainingOptions.InitializationStream));
+        var model = new BradleyTerryRewardModel(new HashedFeatureEncoder(Small.Features, init), init);
         var (train, validation) = new PreferenceSplit(0.2, Training.Seed).Apply(records);
         PreferenceTrainer.Fit(model, train, Training);
         var expected = PreferenceEvaluator.Evaluate(model, validation);
@@ -29,6 +31,20 @@ public class PreferenceFitTests
         Assert.That(validation, Is.Not.Empty);
         Assert.That(metrics!.LogLoss, Is.EqualTo(expected.LogLoss));
         Assert.That(metrics.Accuracy, Is.EqualTo(expected.Accuracy));
+    }
+
+    [Test]
+    public void Prepare_InitializesFromAStreamThatTheMinibatchOrderDoesNotDraw()
+    {
+        Assert.That(Training.InitializationSeed(), Is.EqualTo(Rng.DeriveSeed(Training.Seed, PreferenceTrainingOptions.InitializationStream)));
+        Assert.That(Training.InitializationSeed(), Is.Not.EqualTo(Training.Seed));
+        var fit = PreferenceFit.Prepare(Small, Training, 0.2, CyclicPreferenceData.Generate(10, seed: 3));
+        var shared = new Rng(Training.Seed);                               // what the trainer's generator starts from
+        var sharing = new BradleyTerryRewardModel(new HashedFeatureEncoder(Small.Features, shared), shared);
+        var own = new Rng(Training.InitializationSeed());
+        var expected = new BradleyTerryRewardModel(new HashedFeatureEncoder(Small.Features, own), own);
+        Assert.That(fit.Model.Parameters.Select(p => p.ToArray()), Is.EqualTo(expected.Parameters.Select(p => p.ToArray())));
+        Assert.That(fit.Model.Parameters.Select(p => p.ToArray()), Is.Not.EqualTo(sharing.Parameters.Select(p => p.ToArray())));
     }
 
     [Test]
