@@ -47,16 +47,32 @@ public class GameCommandTests
         var game = Path.Combine(_directory, "coin.json");
         File.WriteAllText(game, """{"name": "biased", "actions": ["x", "y"], "preference": [[0.5, 0.8], [0.2, 0.5]]}""");
         var path = Path.Combine(_directory, "out.json");
+        var run = Path.Combine(_directory, "trainer-run");
         var (code, _, error) = Invoke("game", "--game", game, "--algorithm", "rebel-prox", "--iterations", "300",
-            "--samples", "20", "--seed", "4", "--eta", "0.3", "--beta", "0.05", "--output", path);
+            "--samples", "20", "--seed", "4", "--eta", "0.3", "--beta", "0.05", "--epochs", "2", "--lr", "0.02",
+            "--run-dir", run, "--output", path);
         Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(File.ReadLines(Path.Combine(run, "metrics.jsonl")).Count(), Is.EqualTo(300), "the trainer's run is kept");
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         Assert.That(root.GetProperty("game").GetString(), Is.EqualTo("biased"));
         Assert.That(root.GetProperty("samples").GetInt32(), Is.EqualTo(20));
         Assert.That(root.GetProperty("options").GetProperty("eta").GetDouble(), Is.EqualTo(0.3));
         Assert.That(root.GetProperty("options").GetProperty("beta").GetDouble(), Is.EqualTo(0.05));
+        Assert.That(root.GetProperty("options").GetProperty("epochs").GetInt32(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("options").GetProperty("learning_rate").GetDouble(), Is.EqualTo(0.02));
         Assert.That(root.GetProperty("policy")[0].GetDouble(), Is.GreaterThan(0.9)); // x beats y: the dominant action wins
+    }
+
+    [Test]
+    public void Game_Sampled_WithMagnetMixing_FailsSayingItIsForExactMode()
+    {
+        var output = Path.Combine(_directory, "o.json");
+        var (code, _, error) = Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "rebel-prox", "--samples", "5",
+            "--iterations", "10", "--magnet-mixing", "0.1", "--output", output);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("--magnet-mixing").And.Contain("exact mode only"));
+        Assert.That(File.Exists(output), Is.False);
     }
 
     [Test]

@@ -56,7 +56,8 @@ public sealed record GameBenchmarkOptions
         ArgumentNullException.ThrowIfNull(algorithm);
         return Setting switch
         {
-            DefaultSetting.Exact => algorithm.ExactDefaults,
+            // sampled mode's magnet (the trainer's) has no uniform mixing, so ε is dropped there
+            DefaultSetting.Exact => mode == GameMode.Sampled ? algorithm.ExactDefaults with { MagnetMixing = 0 } : algorithm.ExactDefaults,
             DefaultSetting.Sampled => algorithm.SampledDefaults,
             _ => algorithm.Defaults(mode == GameMode.Sampled),
         };

@@ -11,8 +11,8 @@ namespace Rebel.Cli.Commands;
 /// <c>rebel game --game FILE.json|NAME --algorithm NAME --iterations N [--samples S] [--seed S] --output OUT.json</c>:
 /// self-play on a preference game. OUT.json has <c>policy</c>, <c>average_policy</c>, <c>exploitability</c> and
 /// <c>history</c>, plus the minimax winner for comparison. Knob overrides: --eta, --beta, --magnet-interval,
-/// --magnet-mixing, --regression-steps, --regression-step-size; <c>--reference uniform|random:SEED|P1,P2,…</c> sets π_ref
-/// (nash-md, ipo); <c>--plot FILE.svg</c> also draws the history.
+/// --magnet-mixing, --epochs, --lr; <c>--reference uniform|random:SEED|P1,P2,…</c> sets π_ref
+/// (nash-md, ipo); <c>--plot FILE.svg</c> also draws the history; <c>--run-dir DIR</c> keeps sampled mode's trainer run.
 /// </summary>
 internal static class GameCommand
 {
@@ -27,9 +27,10 @@ internal static class GameCommand
         var eta = new Option<double?>("--eta") { Description = "Override η (step size)." };
         var beta = new Option<double?>("--beta") { Description = "Override β (prox/magnet or reference strength)." };
         var magnet = new Option<int?>("--magnet-interval") { Description = "Override M (magnet reset interval; 0 = never)." };
-        var mixing = new Option<double?>("--magnet-mixing") { Description = "Override ε (uniform mixed into each magnet reset)." };
-        var steps = new Option<int?>("--regression-steps") { Description = "Override G (gradient steps per sampled iteration)." };
-        var stepSize = new Option<double?>("--regression-step-size") { Description = "Override ω (damping of each step)." };
+        var mixing = new Option<double?>("--magnet-mixing") { Description = "Exact mode: override ε (uniform mixed into each magnet reset)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Sampled mode: override G (the trainer's AdamW steps per iteration)." };
+        var learningRate = new Option<double?>("--lr") { Description = "Sampled mode: override the trainer's AdamW learning rate." };
+        var runDir = new Option<DirectoryInfo?>("--run-dir") { Description = "Sampled mode: keep the trainer's run (metrics.jsonl, final checkpoint) in this new folder." };
         var logEvery = new Option<int>("--log-every") { Description = "History interval (default: about 200 entries).", DefaultValueFactory = _ => 0 };
         var initScale = new Option<double>("--init-scale") { Description = "σ of π_0's logits, N(0, σ²); 0 = uniform.", DefaultValueFactory = _ => 1 };
         var reference = new Option<string>("--reference") { Description = "π_ref of nash-md and ipo: uniform (default), random:SEED (logits ~ N(0, 1) from SEED) or probabilities P1,P2,… (one per action).", DefaultValueFactory = _ => "uniform" };
@@ -37,7 +38,8 @@ internal static class GameCommand
 
         var command = new Command("game", "Self-play on a preference game; reports last- and average-iterate exploitability.")
         {
-            game, algorithm, iterations, samples, seed, output, eta, beta, magnet, mixing, steps, stepSize, logEvery, initScale, reference, plot,
+            game, algorithm, iterations, samples, seed, output, eta, beta, magnet, mixing, epochs, learningRate, logEvery, initScale, reference, plot,
+            runDir,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +59,7 @@ internal static class GameCommand
                     LogEvery = parse.GetValue(logEvery),
                     InitialScale = parse.GetValue(initScale),
                     Reference = GameReference.Parse(parse.GetValue(reference)!),
+                    RunDirectory = parse.GetValue(runDir)?.FullName,
                 }.Validate();
                 var defaults = info.Defaults(run.IsSampled);
                 var options = defaults with
@@ -65,8 +68,8 @@ internal static class GameCommand
                     Beta = parse.GetValue(beta) ?? defaults.Beta,
                     MagnetInterval = parse.GetValue(magnet) ?? defaults.MagnetInterval,
                     MagnetMixing = parse.GetValue(mixing) ?? defaults.MagnetMixing,
-                    RegressionSteps = parse.GetValue(steps) ?? defaults.RegressionSteps,
-                    RegressionStepSize = parse.GetValue(stepSize) ?? defaults.RegressionStepSize,
+                    Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
+                    LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
                 };
                 var path = parse.GetRequiredValue(output).FullName;
                 AtomicFile.CheckWritable(path);                                 // a read-only folder fails before the run

@@ -9,7 +9,7 @@ public sealed record GameRunOptions
     /// <summary>S (default null = exact mode): pairs sampled per iteration in sampled mode.</summary>
     public int? Samples { get; init; }
 
-    /// <summary>The seed (default 0): π_0's logits come from its stream 1 and the sampled pairs from its stream 2
+    /// <summary>The seed (default 0): π_0's logits come from its stream 1 and sampled mode's trainer is seeded with its stream 2
     /// (<c>Rng.DeriveSeed(seed, k)</c>).</summary>
     public int Seed { get; init; }
 
@@ -23,6 +23,10 @@ public sealed record GameRunOptions
 
     /// <summary>π_ref, the anchor of nash-md and ipo (default uniform; see <see cref="GameReference"/>).</summary>
     public GameReference Reference { get; init; } = GameReference.Uniform;
+
+    /// <summary>Sampled mode only: the trainer's run directory (its <c>metrics.jsonl</c> and final checkpoint), which must
+    /// not hold a checkpoint yet. Null (default): a temporary folder, deleted when the run ends.</summary>
+    public string? RunDirectory { get; init; }
 
     /// <summary>True when <see cref="Samples"/> is set.</summary>
     public bool IsSampled => Samples.HasValue;

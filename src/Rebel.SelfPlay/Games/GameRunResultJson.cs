@@ -40,8 +40,8 @@ public static class GameRunResultJson
             w.WriteNumber("beta", result.Options.Beta);
             w.WriteNumber("magnet_interval", result.Options.MagnetInterval);
             w.WriteNumber("magnet_mixing", result.Options.MagnetMixing);
-            w.WriteNumber("regression_steps", result.Options.RegressionSteps);
-            w.WriteNumber("regression_step_size", result.Options.RegressionStepSize);
+            w.WriteNumber("epochs", result.Options.Epochs);
+            w.WriteNumber("learning_rate", result.Options.LearningRate);
             w.WriteNumber("init_scale", result.Run.InitialScale);
             w.WriteString("reference", result.Run.Reference.Text);
             w.WriteEndObject();

@@ -1,5 +1,9 @@
+using Rebel.Judges.Models;
 using Rebel.SelfPlay.Games;
 using Rebel.SelfPlay.Games.Algorithms;
+using Rebel.SelfPlay.Policies;
+using Rebel.SelfPlay.Training;
+using Rebel.Tensors;
 
 namespace Rebel.SelfPlay.Tests.Games;
 
@@ -47,6 +51,72 @@ public class GameSelfPlayTests
             new GameRunOptions { Iterations = 50, Samples = 10, Seed = seed });
         Assert.That(Go(1).Policy, Is.EqualTo(Go(1).Policy));
         Assert.That(Go(1).Policy, Is.Not.EqualTo(Go(2).Policy));
+    }
+
+    [Test]
+    public async Task Run_Sampled_IsTheRebelTrainerOnACategoricalPolicy()
+    {
+        // Sampled mode, with its trainer run kept, and the same run set up by hand on RebelTrainer: the same π_T, bit for bit.
+        var dir = Directory.CreateTempSubdirectory("rebel-game-trainer-").FullName;
+        try
+        {
+            var game = BuiltinGames.Random(5, 2);
+            var knobs = Prox.SampledDefaults with { MagnetInterval = 10 };
+            var result = GameSelfPlay.Run(game, Prox.Create(knobs),
+                new GameRunOptions { Iterations = 30, Samples = 10, Seed = 4, RunDirectory = Path.Combine(dir, "game") });
+
+            var initial = GameSelfPlay.GaussianLogits(5, 1, 4);
+            CategoricalPolicy Start()
+            {
+                var policy = new CategoricalPolicy(["play"], game.Actions);
+                for (var a = 0; a < 5; a++) policy.Logits.AsSpan()[a] = (float)initial[a];
+                return policy;
+            }
+            var byHand = Start();
+            var options = new RebelOptions
+            {
+                Loss = "rebel", Eta = knobs.Eta, Beta = knobs.Beta, MagnetResetInterval = 10, Iterations = 30,
+                PromptsPerIteration = 1, MinibatchPrompts = 1, SamplesPerPrompt = 20, Pairing = PairingScheme.Adjacent,
+                Epochs = knobs.Epochs, LearningRate = knobs.LearningRate, WeightDecay = 0, MaxGradNorm = 0, MaxNewTokens = 1,
+                PenalizeUnfinished = false, BatchWinRate = false, EvalInterval = 0, CheckpointInterval = 0, Seed = Rng.DeriveSeed(4, 2),
+            };
+            using var judge = new PreferenceModelJudge(game);
+            await new RebelTrainer(byHand, Start(), options, Path.Combine(dir, "hand")) { TrainPrompts = ["play"], Judge = judge }.RunAsync();
+
+            Assert.That(result.Policy, Is.EqualTo(byHand.Probabilities("play").Select(p => (double)p).ToArray()));
+            var rows = MetricsLog.Read(Path.Combine(dir, "game", "metrics.jsonl"));
+            Assert.That(rows, Has.Count.EqualTo(30));
+            Assert.That(rows[0]["judge/calls"], Is.EqualTo(10), "S = 10 pairs judged by the game");
+            Assert.That(rows[0].Keys, Does.Contain("loss/rebel"));
+            Assert.That(new CheckpointStore(Path.Combine(dir, "game")).List().Select(c => c.Iteration), Is.EqualTo(new[] { 30 }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestCase("rebel", "rebel", false)]
+    [TestCase("rebel-optimistic", "rebel", true)]
+    [TestCase("sppo", "sppo", false)]
+    [TestCase("nash-md", "nash-md", false)]
+    [TestCase("ipo", "ipo", false)]
+    public void SampledTraining_NamesTheTrainersLoss(string algorithm, string loss, bool optimistic)
+    {
+        var info = GameAlgorithms.Find(algorithm);
+        var training = info.Create(info.SampledDefaults).SampledTraining;
+        Assert.That(training.Loss, Is.EqualTo(loss));
+        Assert.That(training.Optimistic, Is.EqualTo(optimistic));
+        Assert.That(training.Eta, Is.EqualTo(info.SampledDefaults.Eta));
+        Assert.That(training.Beta, Is.EqualTo(info.SampledDefaults.Beta));
+    }
+
+    [Test]
+    public void Run_Sampled_WithMagnetMixing_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => GameSelfPlay.Run(BuiltinGames.RockPaperScissors(),
+            Prox.Create(Prox.SampledDefaults with { MagnetMixing = 0.02 }), new GameRunOptions { Iterations = 5, Samples = 4 }));
+        Assert.That(error!.Message, Does.Contain("exact mode only"));
     }
 
     [Test]

@@ -1,7 +1,6 @@
 using Rebel.Preference;
-using Rebel.SelfPlay.Games.Sampling;
 using Rebel.SelfPlay.Policies;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -49,15 +48,10 @@ internal abstract class GameAlgorithm : IGameAlgorithm
     public abstract void StepExact(Span<double> logits);
 
     /// <inheritdoc />
-    public abstract void StepSampled(Span<double> logits, int samples, Rng random);
+    public abstract RebelOptions SampledTraining { get; }
 
-    /// <summary>Draws S pairs y, y′ ~ exp(<paramref name="samplingLogProbs"/>) and judges them; that policy is also the anchor.</summary>
-    private protected PairBatch DrawPairs(double[] samplingLogProbs, int samples, Rng random)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
-        var probs = Exp(samplingLogProbs);
-        return PairBatch.Draw(Preference, probs, probs, samples, random, samplingLogProbs);
-    }
+    /// <inheritdoc />
+    public virtual bool AnchorsOnReference => false;
 
     /// <summary>ln π = θ − ln Σ_b exp θ_b, as a new array.</summary>
     protected static double[] LogProbabilities(ReadOnlySpan<double> logits)

@@ -16,17 +16,19 @@ public sealed record GameAlgorithmOptions
     /// <summary>M (default 0 = never): the magnet is reset to the current policy, π_mag ← π_t, every M iterations.</summary>
     public int MagnetInterval { get; init; }
 
-    /// <summary>ε (default 0): each magnet reset mixes in the uniform policy, π_mag ← (1 − ε)·π_t + ε/n.</summary>
+    /// <summary>ε (default 0): each magnet reset mixes in the uniform policy, π_mag ← (1 − ε)·π_t + ε/n (exact mode
+    /// only: sampled mode's magnet is the trainer's, a snapshot of the policy).</summary>
     public double MagnetMixing { get; init; }
 
-    /// <summary>G (default 10): preconditioned gradient steps on the sampled loss per iteration (sampled mode only).</summary>
-    public int RegressionSteps { get; init; } = 10;
+    /// <summary>G (default 3): the trainer's epochs per iteration, each one AdamW step on all of the iteration's pairs
+    /// (sampled mode only).</summary>
+    public int Epochs { get; init; } = 3;
 
-    /// <summary>ω (default ½): the damping of each preconditioned gradient step (sampled mode only).</summary>
-    public double RegressionStepSize { get; init; } = 0.5;
+    /// <summary>The trainer's AdamW learning rate on the logits (default 0.003; sampled mode only).</summary>
+    public double LearningRate { get; init; } = 0.003;
 
     /// <summary>Returns this instance when every value is in range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">η ≤ 0, β &lt; 0, M &lt; 0, ε ∉ [0, 1], G &lt; 1, ω ∉ (0, 1], or a non-finite
+    /// <exception cref="ArgumentOutOfRangeException">η ≤ 0, β &lt; 0, M &lt; 0, ε ∉ [0, 1], G &lt; 1, a learning rate ≤ 0, or a non-finite
     /// value; the message names the field, its option and its value.</exception>
     public GameAlgorithmOptions Validate()
     {
@@ -38,10 +40,10 @@ public sealed record GameAlgorithmOptions
             throw new ArgumentOutOfRangeException(nameof(MagnetInterval), MagnetInterval, "M (--magnet-interval) must be ≥ 0 (0 = never reset).");
         if (!(MagnetMixing >= 0 && MagnetMixing <= 1))
             throw new ArgumentOutOfRangeException(nameof(MagnetMixing), MagnetMixing, "ε (--magnet-mixing) must be in [0, 1].");
-        if (RegressionSteps < 1)
-            throw new ArgumentOutOfRangeException(nameof(RegressionSteps), RegressionSteps, "G (--regression-steps) must be ≥ 1.");
-        if (!(RegressionStepSize > 0 && RegressionStepSize <= 1))
-            throw new ArgumentOutOfRangeException(nameof(RegressionStepSize), RegressionStepSize, "ω (--regression-step-size) must be in (0, 1].");
+        if (Epochs < 1)
+            throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "G (--epochs) must be ≥ 1.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate (--lr) must be a positive finite number.");
         return this;
     }
 }

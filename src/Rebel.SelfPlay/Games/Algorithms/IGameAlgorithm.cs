@@ -1,19 +1,19 @@
 using Rebel.Preference;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
 /// <summary>
-/// One self-play update rule on a preference game, in exact double-precision arithmetic. The game policy is its
-/// logits θ, one per action, π = softmax θ; the caller owns θ and calls a step once per iteration, which turns π_t
-/// into π_{t+1} in place (afterwards θ = ln π_{t+1}). An instance keeps the rule's own state (magnet, previous
-/// reward), so use one instance per run.
+/// One self-play update rule on a preference game. In exact mode it runs in double-precision arithmetic: the game
+/// policy is its logits θ, one per action, π = softmax θ; the caller owns θ and calls a step once per iteration, which
+/// turns π_t into π_{t+1} in place (afterwards θ = ln π_{t+1}). An instance keeps the rule's own state (magnet,
+/// previous reward), so use one instance per run. In sampled mode it names the trainer's setting that plays it.
 /// </summary>
 /// <remarks>
-/// The game algorithms are the closed-form dynamics the REBEL trainer approximates with a neural or tabular
-/// <c>IPolicy</c>: exact runs reach exploitabilities of 1e-16, far below float32 round-off (≈ 1e-7), and need no
-/// autograd graph. To play a game with the trainer itself, hand it a <c>CategoricalPolicy</c> and a
-/// <c>PreferenceModelJudge</c> over the game's <c>MatrixPreferenceModel</c> (see docs/games.md).
+/// Exact mode is the closed-form dynamics the REBEL trainer approximates: exact runs reach exploitabilities of 1e-16,
+/// far below float32 round-off (≈ 1e-7), and need no autograd graph. Sampled mode is the trainer itself
+/// (<c>RebelTrainer</c> with a <c>CategoricalPolicy</c> and a <c>PreferenceModelJudge</c> over the game), set up by
+/// <see cref="SampledTraining"/>.
 /// </remarks>
 public interface IGameAlgorithm
 {
@@ -29,7 +29,14 @@ public interface IGameAlgorithm
     /// <summary>Exact mode: one update of the logits with the expected targets over all actions (r_t = P π_t).</summary>
     void StepExact(Span<double> logits);
 
-    /// <summary>Sampled mode: one update of the logits from <paramref name="samples"/> pairs drawn from the current
-    /// policy, with the judge's l(y, y′) = P_{y y′} on each and a few gradient steps on the algorithm's objective.</summary>
-    void StepSampled(Span<double> logits, int samples, Rng random);
+    /// <summary>
+    /// Sampled mode: the REBEL trainer's loss and knobs that play this rule with a <c>CategoricalPolicy</c> (the loss
+    /// name, η, β, the magnet and optimism). <see cref="GameSelfPlay"/> adds the rest: one prompt with 2S samples in S
+    /// adjacent pairs, G epochs of AdamW at the learning rate of <see cref="GameAlgorithmOptions"/>, T and the seed.
+    /// </summary>
+    RebelOptions SampledTraining { get; }
+
+    /// <summary>Whether the sampled loss anchors on π_ref (nash-md, ipo). Otherwise the trainer's reference is π_0,
+    /// where the magnet of rebel-prox and rebel-optimistic starts, as in exact mode.</summary>
+    bool AnchorsOnReference { get; }
 }

@@ -1,17 +1,16 @@
-using Rebel.SelfPlay.Games.Sampling;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
 /// <summary>
 /// <c>ipo</c> (online IPO; formerly <c>online-ipo</c>, the name the trainer's loss also uses): IPO on pairs drawn
 /// from the current policy, with objective
-/// E_{y,y′~π_t} ( [ln π_θ(y)/π_ref(y) − ln π_θ(y′)/π_ref(y′)] − (l(y, y′) − ½)/β )² (<see cref="PairRegression.FitIpo"/>).
+/// E_{y,y′~π_t} ( [ln π_θ(y)/π_ref(y) − ln π_θ(y′)/π_ref(y′)] − (l(y, y′) − ½)/β )² (the trainer's IPO loss).
 /// Online IPO takes gradient steps on this objective rather than solving it (its minimizer, π_ref·exp(r_t/β), is a
 /// best response that oscillates). Preconditioned by the Gauss–Newton diagonal, a step of size ηβ from θ_t is
 /// θ_{t+1}(y) = ln π_t(y) + η [r_t(y) − β ln(π_t(y)/π_ref(y))] + const, which is what exact mode computes:
 /// magnet mirror descent with the magnet fixed at π_ref. It converges to the β-regularized equilibrium.
-/// Sampled mode takes G preconditioned steps of size ηβ/G on the sampled objective.
+/// Sampled mode takes the trainer's G AdamW steps on the sampled objective.
 /// </summary>
 internal sealed class IpoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(RequireBeta(options))
 {
@@ -31,16 +30,10 @@ internal sealed class IpoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Rng random)
-    {
-        var logProbs = LogProbabilities(logits);
-        var probs = Exp(logProbs);
-        var reference = ReferenceLogProbs();
-        var batch = PairBatch.Draw(Preference, probs, probs, samples, random, reference); // y, y′ ~ π_t, anchor ln π_ref
-        var step = Math.Min(1, Options.Eta * Options.Beta) / Options.RegressionSteps; // ηβ/G
-        PairRegression.FitIpo(batch, logProbs, Options.Beta, Options.RegressionSteps, step);
-        SetLogits(logits, logProbs);
-    }
+    public override RebelOptions SampledTraining => new() { Loss = "ipo", Eta = Options.Eta, Beta = Options.Beta };
+
+    /// <inheritdoc />
+    public override bool AnchorsOnReference => true;
 
     private static GameAlgorithmOptions RequireBeta(GameAlgorithmOptions options)
     {

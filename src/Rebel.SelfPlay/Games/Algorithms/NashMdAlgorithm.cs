@@ -1,6 +1,5 @@
-using Rebel.SelfPlay.Games.Sampling;
 using Rebel.SelfPlay.Policies;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -9,8 +8,8 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// π_t^μ(y) ∝ π_t(y)^{1−ηβ} · π_ref(y)^{ηβ}, then takes a mirror step from it against itself:
 /// π_{t+1}(y) ∝ π_t^μ(y) · exp(η P(y ≻ π_t^μ)). Its last iterate converges to the equilibrium of the game
 /// regularized toward π_ref by β, which is not exactly the minimax winner (an O(β) bias).
-/// Sampled mode draws y, y′ ~ π_t^μ and regresses with π_t^μ as the anchor (the REBEL loss); its minimizer is the
-/// same step.
+/// Sampled mode is the trainer's Nash-MD loss: y, y′ ~ π_t^μ, regressed with π_t^μ as the anchor; its minimizer is
+/// the same step.
 /// </summary>
 internal sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
@@ -27,14 +26,10 @@ internal sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgori
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Rng random)
-    {
-        var mixture = MixtureLogProbs(logits);
-        var batch = DrawPairs(mixture, samples, random); // y, y′ ~ π_t^μ, anchor ln π_t^μ
-        var fitted = (double[])mixture.Clone();
-        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(logits, fitted);
-    }
+    public override RebelOptions SampledTraining => new() { Loss = "nash-md", Eta = Options.Eta, Beta = Options.Beta };
+
+    /// <inheritdoc />
+    public override bool AnchorsOnReference => true;
 
     /// <summary>ln π_t^μ = (1 − ηβ) ln π_t + ηβ ln π_ref − ln Z.</summary>
     private double[] MixtureLogProbs(ReadOnlySpan<double> logits)

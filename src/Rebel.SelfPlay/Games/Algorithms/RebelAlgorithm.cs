@@ -1,13 +1,12 @@
-using Rebel.SelfPlay.Games.Sampling;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
 /// <summary>
 /// <c>rebel</c>: plain REBEL. Exact mode is the perfect-regression update, mirror descent with the win rate
 /// against the current policy as reward: π_{t+1}(y) ∝ π_t(y)·exp(η r_t(y)), r_t(y) = P(y ≻ π_t) = (P π_t)_y.
-/// Sampled mode regresses (1/η)[(ln π_θ(y) − ln π_t(y)) − (ln π_θ(y′) − ln π_t(y′))] onto Δ = l(y, y′) − ½ over
-/// S pairs y, y′ ~ π_t (<see cref="PairRegression.FitRebel"/>). Its average iterate approaches the minimax winner;
+/// Sampled mode is the trainer's REBEL loss: (1/η)[(ln π_θ(y) − ln π_t(y)) − (ln π_θ(y′) − ln π_t(y′))] regressed onto
+/// Δ = l(y, y′) − ½ over S pairs y, y′ ~ π_t. Its average iterate approaches the minimax winner;
 /// its last iterate cycles on intransitive games.
 /// </summary>
 internal sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
@@ -25,12 +24,5 @@ internal sealed class RebelAlgorithm(GameAlgorithmOptions options) : GameAlgorit
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Rng random)
-    {
-        var logProbs = LogProbabilities(logits);
-        var batch = DrawPairs(logProbs, samples, random); // y, y′ ~ π_t; target Δ = l − ½
-        var fitted = (double[])logProbs.Clone(); // θ starts at ln π_t; the batch keeps ln π_t as its anchor
-        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(logits, fitted);
-    }
+    public override RebelOptions SampledTraining => new() { Loss = "rebel", Eta = Options.Eta };
 }

@@ -1,5 +1,4 @@
-using Rebel.SelfPlay.Games.Sampling;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -7,13 +6,14 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// <c>rebel-optimistic</c>: optimistic REBEL, with the prox/magnet term of <see cref="RebelProxAlgorithm"/>
 /// (β = 0 turns it off). With g_t(y) = r_t(y) − β(ln π_t(y) − ln π_mag(y)), exact mode is
 /// π_{t+1}(y) ∝ π_t(y)·exp(η [2 g_t(y) − g_{t−1}(y)]) (g_0 = g_1 on the first step), π_mag ← π_{t+1} every M.
-/// In sampled mode g_{t−1} is not known exactly; the step uses the fitted updates instead: v_t = θ_fit − ln π_t
-/// from the prox regression on this iteration's pairs (v_t ≈ η g_t), and θ_{t+1} = ln π_t + 2 v_t − v_{t−1}.
+/// In sampled mode g_{t−1} is not known exactly; the trainer's optimistic REBEL (<see cref="RebelOptions.Optimistic"/>)
+/// uses the fitted steps instead: v_t = θ_fit − θ_t from the prox regression on this iteration's pairs (v_t ≈ η g_t),
+/// and θ_{t+1} = θ_fit + v_t − v_{t−1}.
 /// </summary>
 internal sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
     private readonly Magnet _magnet = new(options.Beta, options.MagnetInterval, options.MagnetMixing);
-    private double[]? _previous; // η g_{t−1} (exact) or v_{t−1} (sampled)
+    private double[]? _previous; // η g_{t−1}
 
     /// <inheritdoc />
     public override string Name => "rebel-optimistic";
@@ -36,17 +36,8 @@ internal sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : G
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Rng random)
-    {
-        var logProbs = LogProbabilities(logits);
-        var batch = DrawPairs(logProbs, samples, random);
-        for (var i = 0; i < batch.Count; i++)
-            batch.Target[i] += _magnet.Penalty(logProbs, batch.First[i]) - _magnet.Penalty(logProbs, batch.Second[i]);
-        var fitted = (double[])logProbs.Clone();
-        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
-        for (var a = 0; a < fitted.Length; a++) fitted[a] -= logProbs[a]; // v_t = θ_fit − ln π_t
-        ApplyOptimistic(logits, logProbs, fitted);
-    }
+    public override RebelOptions SampledTraining =>
+        new() { Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval, Optimistic = true };
 
     private void ApplyOptimistic(Span<double> logits, double[] logProbs, double[] step)
     {

@@ -1,13 +1,12 @@
-using Rebel.SelfPlay.Games.Sampling;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
 /// <summary>
 /// <c>rebel-prox</c>: REBEL with a prox/magnet term. Exact mode:
 /// π_{t+1}(y) ∝ π_t(y)·exp(η [r_t(y) − β(ln π_t(y) − ln π_mag(y))]), and π_mag ← π_{t+1} every M iterations.
-/// Sampled mode folds the same term into each pair's target, as the reference penalty of reward mode:
-/// Δ = (l − ½) − β[(ln π_t(y) − ln π_mag(y)) − (ln π_t(y′) − ln π_mag(y′))].
+/// Sampled mode is the trainer's REBEL loss with its magnet, which folds the same term into each pair's target:
+/// Δ = (l − ½) − β[(ln π_t(y) − ln π_mag(y)) − (ln π_t(y′) − ln π_mag(y′))], π_mag ← π_t every M (no mixing).
 /// </summary>
 internal sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
@@ -32,15 +31,6 @@ internal sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlg
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Rng random)
-    {
-        var logProbs = LogProbabilities(logits);
-        var batch = DrawPairs(logProbs, samples, random);
-        for (var i = 0; i < batch.Count; i++) // Δ −= β[(ln π_t/π_mag)(y) − (ln π_t/π_mag)(y′)]
-            batch.Target[i] += _magnet.Penalty(logProbs, batch.First[i]) - _magnet.Penalty(logProbs, batch.Second[i]);
-        var fitted = (double[])logProbs.Clone();
-        PairRegression.FitRebel(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(logits, fitted);
-        _magnet.AfterUpdate(logits);
-    }
+    public override RebelOptions SampledTraining =>
+        new() { Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval };
 }

@@ -1,5 +1,4 @@
-using Rebel.SelfPlay.Games.Sampling;
-using Rebel.Tensors;
+using Rebel.SelfPlay.Training;
 
 namespace Rebel.SelfPlay.Games.Algorithms;
 
@@ -7,8 +6,8 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// <c>sppo</c>: self-play preference optimization. Its loss regresses each log-ratio on its own, without REBEL's
 /// pairwise difference: E_{y~π_t} (ln π_θ(y)/π_t(y) − η(P(y ≻ π_t) − ½))². Because ln π_θ must stay normalized,
 /// the targets cannot all be met, and the minimizer differs from mirror descent at second order in η.
-/// Exact mode solves that population problem (<see cref="SppoProjection"/>); sampled mode takes G
-/// preconditioned gradient steps on the pair version (<see cref="PairRegression.FitSppo"/>).
+/// Exact mode solves that population problem (<see cref="SppoProjection"/>); sampled mode is the trainer's SPPO loss
+/// on the pairs, each side's log-ratio regressed onto ±η(l − ½).
 /// </summary>
 internal sealed class SppoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
@@ -29,12 +28,5 @@ internal sealed class SppoAlgorithm(GameAlgorithmOptions options) : GameAlgorith
     }
 
     /// <inheritdoc />
-    public override void StepSampled(Span<double> logits, int samples, Rng random)
-    {
-        var logProbs = LogProbabilities(logits);
-        var batch = DrawPairs(logProbs, samples, random);
-        var fitted = (double[])logProbs.Clone();
-        PairRegression.FitSppo(batch, fitted, Options.Eta, Options.RegressionSteps, Options.RegressionStepSize);
-        SetLogits(logits, fitted);
-    }
+    public override RebelOptions SampledTraining => new() { Loss = "sppo", Eta = Options.Eta };
 }
