@@ -65,17 +65,6 @@ public class GameCommandTests
     }
 
     [Test]
-    public void Game_Sampled_WithMagnetMixing_FailsSayingItIsForExactMode()
-    {
-        var output = Path.Combine(_directory, "o.json");
-        var (code, _, error) = Invoke("game", "--game", "rock-paper-scissors", "--algorithm", "rebel-prox", "--samples", "5",
-            "--iterations", "10", "--magnet-mixing", "0.1", "--output", output);
-        Assert.That(code, Is.EqualTo(1));
-        Assert.That(error, Does.Contain("--magnet-mixing").And.Contain("exact mode only"));
-        Assert.That(File.Exists(output), Is.False);
-    }
-
-    [Test]
     public void Game_Plot_WritesAnSvgWithLastAndAverageLines()
     {
         var path = Path.Combine(_directory, "out.json");

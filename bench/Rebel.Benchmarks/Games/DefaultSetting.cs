@@ -8,8 +8,7 @@ public enum DefaultSetting
     /// <summary>Each mode its own defaults: exact defaults in exact mode, sampled defaults in sampled mode.</summary>
     PerMode,
 
-    /// <summary>The exact-mode defaults in both modes (in sampled mode without the magnet's uniform mixing ε, which only
-    /// exact mode has).</summary>
+    /// <summary>The exact-mode defaults in both modes.</summary>
     Exact,
 
     /// <summary>The sampled-mode defaults in both modes.</summary>

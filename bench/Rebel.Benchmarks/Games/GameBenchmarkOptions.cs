@@ -56,8 +56,7 @@ public sealed record GameBenchmarkOptions
         ArgumentNullException.ThrowIfNull(algorithm);
         return Setting switch
         {
-            // sampled mode's magnet (the trainer's) has no uniform mixing, so ε is dropped there
-            DefaultSetting.Exact => mode == GameMode.Sampled ? algorithm.ExactDefaults with { MagnetMixing = 0 } : algorithm.ExactDefaults,
+            DefaultSetting.Exact => algorithm.ExactDefaults,
             DefaultSetting.Sampled => algorithm.SampledDefaults,
             _ => algorithm.Defaults(mode == GameMode.Sampled),
         };

@@ -27,7 +27,7 @@ internal static class GameCommand
         var eta = new Option<double?>("--eta") { Description = "Override η (step size)." };
         var beta = new Option<double?>("--beta") { Description = "Override β (prox/magnet or reference strength)." };
         var magnet = new Option<int?>("--magnet-interval") { Description = "Override M (magnet reset interval; 0 = never)." };
-        var mixing = new Option<double?>("--magnet-mixing") { Description = "Exact mode: override ε (uniform mixed into each magnet reset)." };
+        var mixing = new Option<double?>("--magnet-mixing") { Description = "Override ε (uniform, or π_ref in sampled mode, mixed into each magnet reset)." };
         var epochs = new Option<int?>("--epochs") { Description = "Sampled mode: override G (the trainer's AdamW steps per iteration)." };
         var learningRate = new Option<double?>("--lr") { Description = "Sampled mode: override the trainer's AdamW learning rate." };
         var runDir = new Option<DirectoryInfo?>("--run-dir") { Description = "Sampled mode: keep the trainer's run (metrics.jsonl, final checkpoint) in this new folder." };

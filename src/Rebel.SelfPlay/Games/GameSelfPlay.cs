@@ -28,7 +28,7 @@ public static class GameSelfPlay
     private const string Context = "play";
 
     /// <summary>Runs <paramref name="algorithm"/> (a fresh instance) on <paramref name="game"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Invalid <paramref name="options"/>, or a magnet mixing ε &gt; 0 in sampled mode.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Invalid <paramref name="options"/>.</exception>
     /// <exception cref="ArithmeticException">The policy became NaN (a step size far too large).</exception>
     /// <exception cref="TrainingDivergedException">Sampled mode: the trainer's loss or gradient became NaN.</exception>
     public static GameRunResult Run(MatrixPreferenceModel game, IGameAlgorithm algorithm, GameRunOptions options)
@@ -37,9 +37,6 @@ public static class GameSelfPlay
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        if (options.IsSampled && algorithm.Options.MagnetMixing > 0)
-            throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm.Options.MagnetMixing,
-                "ε (--magnet-mixing) applies to exact mode only: sampled mode's magnet is the trainer's, a snapshot of the policy; use ε = 0.");
         var clock = Stopwatch.StartNew();
         var initial = GaussianLogits(game.Actions.Count, options.InitialScale, options.Seed);   // θ_0, π_0 = softmax θ_0
         var reference = options.Reference.Logits(game);
@@ -72,7 +69,8 @@ public static class GameSelfPlay
     }
 
     /// <summary>
-    /// Sampled mode: <see cref="RebelTrainer"/> on a <see cref="CategoricalPolicy"/> with π_0's logits (float), one
+    /// Sampled mode: <see cref="RebelTrainer"/> on a <see cref="CategoricalPolicy"/> with π_0's logits (float) and π_ref as
+    /// its reference, one
     /// prompt per iteration with 2S samples in S adjacent pairs judged by the game, G epochs of AdamW on the algorithm's
     /// loss, and the trainer seeded from stream <see cref="SamplingStream"/>; returns π_T.
     /// </summary>
@@ -91,7 +89,7 @@ public static class GameSelfPlay
             MaxNewTokens = 1, PenalizeUnfinished = false, BatchWinRate = false, EvalInterval = 0, CheckpointInterval = 0,
             Seed = Rng.DeriveSeed(SeedBits(options.Seed), SamplingStream),
         };
-        var anchor = Policy(game, algorithm.AnchorsOnReference ? reference : initial);   // π_ref, or π_0 where the magnet starts
+        var anchor = Policy(game, reference);                                        // π_ref: the anchor, and the magnet's start and mixture
         var directory = options.RunDirectory ?? Directory.CreateTempSubdirectory("rebel-game-").FullName;
         try
         {

@@ -74,6 +74,13 @@ public sealed record RebelOptions
     public int MagnetResetInterval { get; init; }
 
     /// <summary>
+    /// ε: each magnet reset mixes in π_ref, π_mag ← (1 − ε)·π_t + ε·π_ref (0 ≤ ε &lt; 1; needs
+    /// <see cref="MagnetResetInterval"/> &gt; 0). It keeps every magnet probability at least ε·π_ref, so the prox term
+    /// can pull back a completion that π_t has driven toward zero. Default 0.
+    /// </summary>
+    public double MagnetMixing { get; init; }
+
+    /// <summary>
     /// Optimistic REBEL: after the regression moved θ_t to θ_fit, the step is extrapolated with the previous one,
     /// θ_{t+1} = θ_fit + (v_t − v_{t−1}), where v_t = θ_fit − θ_t (v_0 = v_1, so the first iteration is plain).
     /// With a perfect regression v_t = η g_t and this is optimistic mirror descent, π_{t+1} ∝ π_t·exp(η[2g_t − g_{t−1}]),
@@ -172,6 +179,8 @@ public sealed record RebelOptions
         Check(MaxGradNorm >= 0, $"max_grad_norm must be ≥ 0, got {MaxGradNorm}");
         Check(Beta >= 0 && double.IsFinite(Beta), $"beta must be ≥ 0, got {Beta}");
         Check(MagnetResetInterval >= 0, $"magnet_reset_interval must be ≥ 0, got {MagnetResetInterval}");
+        Check(MagnetMixing >= 0 && MagnetMixing < 1, $"magnet_mixing must be in [0, 1), got {MagnetMixing}");
+        Check(MagnetMixing == 0 || MagnetResetInterval > 0, $"magnet_mixing = {MagnetMixing} needs magnet_reset_interval > 0");
         Check(OfflineFraction >= 0 && OfflineFraction < 1, $"offline_fraction must be in [0, 1), got {OfflineFraction}");
         Check(OfflineFraction == 0 || !string.IsNullOrWhiteSpace(OfflineData), $"offline_fraction = {OfflineFraction} needs offline_data");
         Check(Temperature > 0 && double.IsFinite(Temperature), $"temperature must be > 0, got {Temperature}");

@@ -212,7 +212,8 @@ public sealed partial class RebelTrainer
         var iterate = ScoreNoGrad(_policy, rollout.Completions);                              // ln π_t(y)
         var reference = ScoreNoGrad(_reference, rollout.Completions);                         // ln π_ref(y)
         var anchor = rollout.BehaviourLogProbs                                                 // ln π_anchor(y): q (Nash-MD's π_t^μ),
-            ?? (_magnet is null ? reference : ScoreNoGrad(_magnet, rollout.Completions));      // the magnet, or π_ref
+            ?? (_magnet is null ? reference                                                    // π_ref, or the magnet
+                : MagnetMixture.LogProbs(ScoreNoGrad(_magnet, rollout.Completions), reference, _options.MagnetMixing));
         return new FrozenLogProbs(iterate, reference, anchor);
     }
 

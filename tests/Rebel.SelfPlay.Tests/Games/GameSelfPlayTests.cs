@@ -62,6 +62,7 @@ public class GameSelfPlayTests
         {
             var game = BuiltinGames.Random(5, 2);
             var knobs = Prox.SampledDefaults with { MagnetInterval = 10 };
+            Assert.That(knobs.MagnetMixing, Is.GreaterThan(0), "the by-hand run must repeat the magnet's mixing");
             var result = GameSelfPlay.Run(game, Prox.Create(knobs),
                 new GameRunOptions { Iterations = 30, Samples = 10, Seed = 4, RunDirectory = Path.Combine(dir, "game") });
 
@@ -73,15 +74,16 @@ public class GameSelfPlayTests
                 return policy;
             }
             var byHand = Start();
+            var uniform = new CategoricalPolicy(["play"], game.Actions);                 // π_ref: the magnet's start and mixture
             var options = new RebelOptions
             {
-                Loss = "rebel", Eta = knobs.Eta, Beta = knobs.Beta, MagnetResetInterval = 10, Iterations = 30,
+                Loss = "rebel", Eta = knobs.Eta, Beta = knobs.Beta, MagnetResetInterval = 10, MagnetMixing = knobs.MagnetMixing, Iterations = 30,
                 PromptsPerIteration = 1, MinibatchPrompts = 1, SamplesPerPrompt = 20, Pairing = PairingScheme.Adjacent,
                 Epochs = knobs.Epochs, LearningRate = knobs.LearningRate, WeightDecay = 0, MaxGradNorm = 0, MaxNewTokens = 1,
                 PenalizeUnfinished = false, BatchWinRate = false, EvalInterval = 0, CheckpointInterval = 0, Seed = Rng.DeriveSeed(4, 2),
             };
             using var judge = new PreferenceModelJudge(game);
-            await new RebelTrainer(byHand, Start(), options, Path.Combine(dir, "hand")) { TrainPrompts = ["play"], Judge = judge }.RunAsync();
+            await new RebelTrainer(byHand, uniform, options, Path.Combine(dir, "hand")) { TrainPrompts = ["play"], Judge = judge }.RunAsync();
 
             Assert.That(result.Policy, Is.EqualTo(byHand.Probabilities("play").Select(p => (double)p).ToArray()));
             var rows = MetricsLog.Read(Path.Combine(dir, "game", "metrics.jsonl"));
@@ -94,6 +96,15 @@ public class GameSelfPlayTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Test]
+    public void SampledTraining_OfRebelProx_CarriesTheMagnetAndItsMixing()
+    {
+        var training = Prox.Create(Prox.SampledDefaults).SampledTraining;
+        Assert.That(training.MagnetResetInterval, Is.EqualTo(Prox.SampledDefaults.MagnetInterval));
+        Assert.That(training.MagnetMixing, Is.EqualTo(Prox.SampledDefaults.MagnetMixing));
+        Assert.That(Prox.Create(Prox.SampledDefaults with { MagnetInterval = 0 }).SampledTraining.MagnetMixing, Is.Zero, "no magnet, no mixing");
     }
 
     [TestCase("rebel", "rebel", false)]
@@ -109,14 +120,6 @@ public class GameSelfPlayTests
         Assert.That(training.Optimistic, Is.EqualTo(optimistic));
         Assert.That(training.Eta, Is.EqualTo(info.SampledDefaults.Eta));
         Assert.That(training.Beta, Is.EqualTo(info.SampledDefaults.Beta));
-    }
-
-    [Test]
-    public void Run_Sampled_WithMagnetMixing_IsRefused()
-    {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => GameSelfPlay.Run(BuiltinGames.RockPaperScissors(),
-            Prox.Create(Prox.SampledDefaults with { MagnetMixing = 0.02 }), new GameRunOptions { Iterations = 5, Samples = 4 }));
-        Assert.That(error!.Message, Does.Contain("exact mode only"));
     }
 
     [Test]

@@ -50,8 +50,9 @@ internal abstract class GameAlgorithm : IGameAlgorithm
     /// <inheritdoc />
     public abstract RebelOptions SampledTraining { get; }
 
-    /// <inheritdoc />
-    public virtual bool AnchorsOnReference => false;
+    /// <summary>ε for the trainer's magnet: the options' mixing when there is a magnet (M &gt; 0), else 0 (exact mode
+    /// ignores ε without a magnet too).</summary>
+    protected double Mixing => Options.MagnetInterval > 0 ? Options.MagnetMixing : 0;
 
     /// <summary>ln π = θ − ln Σ_b exp θ_b, as a new array.</summary>
     protected static double[] LogProbabilities(ReadOnlySpan<double> logits)

@@ -16,8 +16,8 @@ public sealed record GameAlgorithmOptions
     /// <summary>M (default 0 = never): the magnet is reset to the current policy, π_mag ← π_t, every M iterations.</summary>
     public int MagnetInterval { get; init; }
 
-    /// <summary>ε (default 0): each magnet reset mixes in the uniform policy, π_mag ← (1 − ε)·π_t + ε/n (exact mode
-    /// only: sampled mode's magnet is the trainer's, a snapshot of the policy).</summary>
+    /// <summary>ε (default 0): each magnet reset mixes in the uniform policy, π_mag ← (1 − ε)·π_t + ε/n (in sampled
+    /// mode the trainer's magnet mixes in π_ref, uniform unless the run gives one).</summary>
     public double MagnetMixing { get; init; }
 
     /// <summary>G (default 3): the trainer's epochs per iteration, each one AdamW step on all of the iteration's pairs

@@ -31,12 +31,8 @@ public interface IGameAlgorithm
 
     /// <summary>
     /// Sampled mode: the REBEL trainer's loss and knobs that play this rule with a <c>CategoricalPolicy</c> (the loss
-    /// name, η, β, the magnet and optimism). <see cref="GameSelfPlay"/> adds the rest: one prompt with 2S samples in S
+    /// name, η, β, the magnet, its mixing and optimism). <see cref="GameSelfPlay"/> adds the rest: one prompt with 2S samples in S
     /// adjacent pairs, G epochs of AdamW at the learning rate of <see cref="GameAlgorithmOptions"/>, T and the seed.
     /// </summary>
     RebelOptions SampledTraining { get; }
-
-    /// <summary>Whether the sampled loss anchors on π_ref (nash-md, ipo). Otherwise the trainer's reference is π_0,
-    /// where the magnet of rebel-prox and rebel-optimistic starts, as in exact mode.</summary>
-    bool AnchorsOnReference { get; }
 }

@@ -32,9 +32,6 @@ internal sealed class IpoAlgorithm(GameAlgorithmOptions options) : GameAlgorithm
     /// <inheritdoc />
     public override RebelOptions SampledTraining => new() { Loss = "ipo", Eta = Options.Eta, Beta = Options.Beta };
 
-    /// <inheritdoc />
-    public override bool AnchorsOnReference => true;
-
     private static GameAlgorithmOptions RequireBeta(GameAlgorithmOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -28,9 +28,6 @@ internal sealed class NashMdAlgorithm(GameAlgorithmOptions options) : GameAlgori
     /// <inheritdoc />
     public override RebelOptions SampledTraining => new() { Loss = "nash-md", Eta = Options.Eta, Beta = Options.Beta };
 
-    /// <inheritdoc />
-    public override bool AnchorsOnReference => true;
-
     /// <summary>ln π_t^μ = (1 − ηβ) ln π_t + ηβ ln π_ref − ln Z.</summary>
     private double[] MixtureLogProbs(ReadOnlySpan<double> logits)
     {

@@ -6,7 +6,8 @@ namespace Rebel.SelfPlay.Games.Algorithms;
 /// <c>rebel-prox</c>: REBEL with a prox/magnet term. Exact mode:
 /// π_{t+1}(y) ∝ π_t(y)·exp(η [r_t(y) − β(ln π_t(y) − ln π_mag(y))]), and π_mag ← π_{t+1} every M iterations.
 /// Sampled mode is the trainer's REBEL loss with its magnet, which folds the same term into each pair's target:
-/// Δ = (l − ½) − β[(ln π_t(y) − ln π_mag(y)) − (ln π_t(y′) − ln π_mag(y′))], π_mag ← π_t every M (no mixing).
+/// Δ = (l − ½) − β[(ln π_t(y) − ln π_mag(y)) − (ln π_t(y′) − ln π_mag(y′))], π_mag ← (1 − ε)π_t + ε π_ref every M
+/// (π_ref is uniform unless the run gives one).
 /// </summary>
 internal sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlgorithm(options)
 {
@@ -32,5 +33,5 @@ internal sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlg
 
     /// <inheritdoc />
     public override RebelOptions SampledTraining =>
-        new() { Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval };
+        new() { Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval, MagnetMixing = Mixing };
 }
