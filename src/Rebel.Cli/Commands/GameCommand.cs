@@ -33,7 +33,7 @@ internal static class GameCommand
         var runDir = new Option<DirectoryInfo?>("--run-dir") { Description = "Sampled mode: keep the trainer's run (metrics.jsonl, final checkpoint) in this new folder." };
         var logEvery = new Option<int>("--log-every") { Description = "History interval (default: about 200 entries).", DefaultValueFactory = _ => 0 };
         var initScale = new Option<double>("--init-scale") { Description = "σ of π_0's logits, N(0, σ²); 0 = uniform.", DefaultValueFactory = _ => 1 };
-        var reference = new Option<string>("--reference") { Description = "π_ref of nash-md and ipo: uniform (default), random:SEED (logits ~ N(0, 1) from SEED) or probabilities P1,P2,… (one per action).", DefaultValueFactory = _ => "uniform" };
+        var reference = new Option<string>("--reference") { Description = "π_ref of nash-md and ipo (in sampled mode also the magnet's start and mixture): uniform (default), random:SEED (logits ~ N(0, 1) from SEED) or probabilities P1,P2,… (one per action).", DefaultValueFactory = _ => "uniform" };
         var plot = new Option<FileInfo?>("--plot") { Description = "Also write an SVG of exploitability against iterations (last iterate solid, average dashed)." };
 
         var command = new Command("game", "Self-play on a preference game; reports last- and average-iterate exploitability.")

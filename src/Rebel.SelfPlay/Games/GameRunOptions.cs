@@ -21,7 +21,8 @@ public sealed record GameRunOptions
     /// (which already is the minimax winner of symmetric games such as rock-paper-scissors).</summary>
     public double InitialScale { get; init; } = 1;
 
-    /// <summary>π_ref, the anchor of nash-md and ipo (default uniform; see <see cref="GameReference"/>).</summary>
+    /// <summary>π_ref, the anchor of nash-md and ipo, and in sampled mode also where the trainer's magnet starts and what it
+    /// mixes in (default uniform; see <see cref="GameReference"/>).</summary>
     public GameReference Reference { get; init; } = GameReference.Uniform;
 
     /// <summary>Sampled mode only: the trainer's run directory (its <c>metrics.jsonl</c> and final checkpoint), which must
