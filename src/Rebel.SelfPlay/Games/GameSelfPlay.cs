@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Rebel.Judges.Models;
-using Rebel.Preference;
 using Rebel.Preference.Models;
 using Rebel.SelfPlay.Games.Algorithms;
 using Rebel.SelfPlay.Policies;
@@ -70,9 +69,8 @@ public static class GameSelfPlay
 
     /// <summary>
     /// Sampled mode: <see cref="RebelTrainer"/> on a <see cref="CategoricalPolicy"/> with π_0's logits (float) and π_ref as
-    /// its reference, one
-    /// prompt per iteration with 2S samples in S adjacent pairs judged by the game, G epochs of AdamW on the algorithm's
-    /// loss, and the trainer seeded from stream <see cref="SamplingStream"/>; returns π_T.
+    /// its reference, one prompt per iteration with 2S samples in S adjacent pairs judged by the game, G epochs of AdamW
+    /// on the algorithm's loss, and the trainer seeded from stream <see cref="SamplingStream"/>; returns π_T.
     /// </summary>
     private static double[] PlaySampled(
         MatrixPreferenceModel game, IGameAlgorithm algorithm, GameRunOptions options, int samples, double[] initial, double[] reference,
