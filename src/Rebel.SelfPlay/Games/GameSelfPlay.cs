@@ -45,7 +45,7 @@ public static class GameSelfPlay
             ? PlaySampled(game, algorithm, options, samples, initial, reference, iterates)
             : PlayExact(game, algorithm, options, initial, reference, iterates);
 
-        var average = iterates.Average();
+        var average = iterates.Average(options.Iterations);
         var matrix = game.Matrix;
         return new GameRunResult(
             game.Name, game.Actions, algorithm.Name, algorithm.Options, options,
@@ -76,7 +76,6 @@ public static class GameSelfPlay
         MatrixPreferenceModel game, IGameAlgorithm algorithm, GameRunOptions options, int samples, double[] initial, double[] reference,
         IterateLog iterates)
     {
-        algorithm.Start(game.Matrix, initial, reference);
         var policy = Policy(game, initial);
         if (options.Iterations == 0) return Probabilities(policy);
         var training = algorithm.SampledTraining with
@@ -128,7 +127,6 @@ public static class GameSelfPlay
     private sealed class IterateLog(MatrixPreferenceModel game, IGameAlgorithm algorithm, GameRunOptions options)
     {
         private readonly double[] _sum = new double[game.Actions.Count]; // Σ_{s≤t} π_s
-        private int _last = -1;
 
         public List<GameLogEntry> History { get; } = [];
 
@@ -137,19 +135,18 @@ public static class GameSelfPlay
             if (!double.IsFinite(probs[0]))
                 throw new ArithmeticException($"{algorithm.Name} on {game.Name}: the policy is not finite at iteration {t}.");
             for (var a = 0; a < probs.Length; a++) _sum[a] += probs[a];
-            _last = t;
             if (t == 0 || t % options.EffectiveLogEvery == 0 || t == options.Iterations)
-                History.Add(new GameLogEntry(t, game.Matrix.Exploitability(probs), game.Matrix.Exploitability(Average())));
+                History.Add(new GameLogEntry(t, game.Matrix.Exploitability(probs), game.Matrix.Exploitability(Average(t))));
         }
 
         /// <summary>π̄_t = (1/(t+1)) Σ_{s≤t} π_s.</summary>
-        public double[] Average()
+        public double[] Average(int t)
         {
             var average = new double[_sum.Length];
             var total = 0.0;
             for (var a = 0; a < _sum.Length; a++) total += _sum[a];
             for (var a = 0; a < _sum.Length; a++) average[a] = _sum[a] / total; // = sum/(t+1), renormalized against rounding
-            Debug.Assert(Math.Abs(total - (_last + 1)) < 1e-6 * (_last + 1));
+            Debug.Assert(Math.Abs(total - (t + 1)) < 1e-6 * (t + 1));
             return average;
         }
     }

@@ -50,9 +50,13 @@ internal abstract class GameAlgorithm : IGameAlgorithm
     /// <inheritdoc />
     public abstract RebelOptions SampledTraining { get; }
 
-    /// <summary>ε for the trainer's magnet: the options' mixing when there is a magnet (M &gt; 0), else 0 (exact mode
-    /// ignores ε without a magnet too).</summary>
-    protected double Mixing => Options.MagnetInterval > 0 ? Options.MagnetMixing : 0;
+    /// <summary>The trainer's prox/magnet REBEL with this rule's η, β, M and ε (ε only with a magnet, M &gt; 0: exact mode
+    /// ignores ε without one too).</summary>
+    protected RebelOptions MagnetTraining => new()
+    {
+        Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval,
+        MagnetMixing = Options.MagnetInterval > 0 ? Options.MagnetMixing : 0,
+    };
 
     /// <summary>ln π = θ − ln Σ_b exp θ_b, as a new array.</summary>
     protected static double[] LogProbabilities(ReadOnlySpan<double> logits)

@@ -36,12 +36,7 @@ internal sealed class RebelOptimisticAlgorithm(GameAlgorithmOptions options) : G
     }
 
     /// <inheritdoc />
-    public override RebelOptions SampledTraining =>
-        new()
-        {
-            Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval, MagnetMixing = Mixing,
-            Optimistic = true,
-        };
+    public override RebelOptions SampledTraining => MagnetTraining with { Optimistic = true };
 
     private void ApplyOptimistic(Span<double> logits, double[] logProbs, double[] step)
     {

@@ -32,6 +32,5 @@ internal sealed class RebelProxAlgorithm(GameAlgorithmOptions options) : GameAlg
     }
 
     /// <inheritdoc />
-    public override RebelOptions SampledTraining =>
-        new() { Loss = "rebel", Eta = Options.Eta, Beta = Options.Beta, MagnetResetInterval = Options.MagnetInterval, MagnetMixing = Mixing };
+    public override RebelOptions SampledTraining => MagnetTraining;
 }
